@@ -1,0 +1,30 @@
+/* analyze.h - run the ELF checks on one file and fill a qh_result.
+ *
+ * This is the entry point checksec, build, audit and gate share. The check
+ * table itself is in checks.h (one row per check id).
+ */
+#ifndef QHARD_ANALYZE_H
+#define QHARD_ANALYZE_H
+
+#include <stdbool.h>
+
+#include "report.h"
+
+struct qh_analyze_options {
+	bool deep; /* also run the capstone/libbfd checks (deep.h) */
+	const char *debug_root; /* where to look for separate debug files;
+				   NULL = /usr/lib/debug */
+};
+
+/* Analyse `path` (never executes or writes it). Returns a result: with
+ * checks, or with `error` set when the file cannot be analysed (not ELF,
+ * truncated, unreadable...). NULL only on out-of-memory. Policy is not
+ * applied here (status == raw_status). */
+struct qh_result *qh_analyze_path(const char *path,
+				  const struct qh_analyze_options *opts);
+/* Same on a buffer the caller owns (fuzzing, archives). */
+struct qh_result *qh_analyze_memory(const void *data, size_t size,
+				    const char *name,
+				    const struct qh_analyze_options *opts);
+
+#endif
