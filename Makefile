@@ -22,6 +22,10 @@ ifeq ($(origin CC),default)
 CC = gcc
 endif
 B ?= build
+# Downloads and long builds (Debian's QEMU source, QEMU build dirs) live here
+# and survive `make clean`; build/ and build-asan/ share it.
+QHARD_CACHE ?= $(CURDIR)/.cache
+export QHARD_CACHE
 
 # qhard builds itself with the hardening it checks for.
 HARDEN_CFLAGS = -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 \
@@ -128,5 +132,8 @@ asan: deps
 
 clean:
 	rm -rf $(B) build-asan build-fuzz
+
+distclean: clean
+	rm -rf $(QHARD_CACHE)
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
