@@ -1,0 +1,75 @@
+# fuzz.mk - libFuzzer harnesses (tests/fuzz/fuzz_NAME.c), their replay in
+# `make check`, and a short fuzzing run for CI.
+#
+#   make fuzz         build every ready harness into build-fuzz/ (clang,
+#                     -fsanitize=fuzzer,address,undefined)
+#   make fuzz-smoke   run each harness for FUZZ_SECONDS (default 60)
+#   make check        also replays tests/fuzz/regress/NAME and
+#                     tests/fuzz/corpus/NAME through each harness, built as a
+#                     plain program with tests/fuzz/replay_main.c (any $(CC))
+#
+# A harness is built once the library sources it exercises exist
+# (FUZZ_NEEDS_NAME), so a harness may land before the parser it fuzzes.
+
+FUZZ_B = build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -O1
+
+FUZZ_NEEDS_elf = lib/analyze.c lib/elf.c
+FUZZ_NEEDS_elf_deep = lib/analyze.c lib/elf.c
+FUZZ_NEEDS_policy = lib/policy.c
+FUZZ_NEEDS_waivers = lib/waivers.c
+FUZZ_NEEDS_baseline = lib/baseline.c
+FUZZ_NEEDS_kconfig = lib/kconfig.c
+FUZZ_NEEDS_meson_scan = lib/meson_scan.c
+FUZZ_NEEDS_profile = lib/profile.c
+FUZZ_NEEDS_qom_index = lib/qom_index.c
+FUZZ_NEEDS_libvirt_conf = lib/libvirt_conf.c
+FUZZ_NEEDS_report_read = lib/report_read.c
+FUZZ_NEEDS_flagaudit = lib/flagaudit.c
+FUZZ_NEEDS_emit = lib/emit.c
+
+FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# Ready = every file in FUZZ_NEEDS_NAME exists.
+FUZZ_READY := $(foreach h,$(FUZZ_ALL),$(if $(strip $(foreach f,$(FUZZ_NEEDS_$(h)),$(if $(wildcard $(f)),,x))),,$(h)))
+FUZZ_BINS := $(FUZZ_READY:%=$(FUZZ_B)/fuzz_%)
+FUZZ_REPLAY_BINS := $(FUZZ_READY:%=$(B)/fuzz-replay/fuzz_%)
+
+# Replay in make check: the `test` target gains the replay programs and the
+# step that runs them.
+test: $(FUZZ_REPLAY_BINS)
+CHECK_STEPS += tests/fuzz/replay.sh
+
+$(B)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c \
+		tests/fuzz/fuzz_util.h $(B)/libqhard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/fuzz -o $@ \
+		tests/fuzz/fuzz_$*.c tests/fuzz/replay_main.c $(B)/libqhard.a \
+		$(ALL_LIBS)
+
+# The library is built once more with coverage hooks (fuzzer-no-link) and
+# sanitizers; harnesses link it with the libFuzzer main.
+fuzz:
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" \
+		$(FUZZ_B)/libqhard.a fuzz-harnesses
+
+fuzz-harnesses: $(FUZZ_BINS)
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_B)/libqhard.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
+		-Itests/fuzz -o $@ $< $(FUZZ_B)/libqhard.a $(ALL_LIBS)
+
+# Each harness runs FUZZ_SECONDS on a scratch copy of its corpus (new inputs
+# go to build-fuzz/corpus/, never into the source tree); a crash, leak, hang
+# (> 10 s per input) or OOM (> 2 GB) fails the target and leaves the input in
+# build-fuzz/artifacts/NAME/.
+fuzz-smoke: fuzz
+	@FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		sh tests/fuzz/smoke.sh $(FUZZ_READY)
+
+.PHONY: fuzz-harnesses
