@@ -1,0 +1,730 @@
+/* policy.c - policy files (INI, libinih) and their verdicts.
+ *
+ * A policy is an ordered list of rules {scope, check id or "*", level}.
+ * The most specific scope wins (path glob > file type > [checks] > the
+ * default); inside one scope an exact check id beats "*", and a later line
+ * beats an earlier one, so a file reads top to bottom like a config.
+ */
+#include "policy.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+enum scope {
+	SCOPE_GLOBAL = 1, /* [checks] */
+	SCOPE_TYPE,       /* [type "dso"] */
+	SCOPE_PATH,       /* [path "*\/helpers/\*"] */
+};
+
+struct policy_rule {
+	enum scope scope;
+	char *pattern;  /* type name or path glob; NULL for SCOPE_GLOBAL */
+	char *check_id; /* "*" = every check */
+	enum qh_level level;
+};
+
+struct threshold {
+	char *check_id;
+	double percent;
+};
+
+struct qh_policy {
+	char *name;
+	char *profile_path;
+	enum qh_level default_level;
+	struct policy_rule *rules;
+	size_t nrules, rules_cap;
+	struct threshold *thresholds;
+	size_t nthresholds, thresholds_cap;
+};
+
+/* The built-in default is written in the policy language itself so the
+ * shipped ci/policies/openstack-guide.ini and this text say the same. */
+static const char default_policy_text[] =
+	"[policy]\n"
+	"name = openstack-guide (built-in)\n"
+	"default = warn\n"
+	"[checks]\n"
+	"relro = required\n"
+	"pie = required\n"
+	"nx = required\n"
+	"canary = required\n"
+	"fortify = required\n";
+
+static const char *const level_names[] = {
+	[QH_LEVEL_REQUIRED] = "required",
+	[QH_LEVEL_WARN] = "warn",
+	[QH_LEVEL_IGNORE] = "ignore",
+};
+
+static const char *const type_names[] = {
+	"exec", "static", "pie", "static-pie", "dso", "object", "core", "other",
+};
+
+/* Contract ids per area, accepted only while that area's rule table in
+ * rules_<area>.c is still empty; once it has rows, the table decides. */
+static const char *const contract_checksec_ids[] = {
+	"relro", "pie", "nx", "canary", "fortify", "rpath", "runpath",
+	"textrel", "rwx-segment", "cet-ibt", "cet-shstk", "bti", "pac",
+	"stack-clash", "sanitizers", "stripped", NULL,
+};
+static const char *const contract_deep_ids[] = {
+	"canary-coverage", "ibt-coverage", "stack-clash", "fortify-sites",
+	"cu-flags", NULL,
+};
+
+struct fallback {
+	const struct qh_rule *table;
+	const char *const *ids;
+};
+
+const char *qh_level_name(enum qh_level level)
+{
+	if ((size_t)level < QH_ARRAY_LEN(level_names))
+		return level_names[level];
+	return "unknown";
+}
+
+int qh_level_parse(const char *name, enum qh_level *out)
+{
+	for (size_t i = 0; i < QH_ARRAY_LEN(level_names); i++) {
+		if (strcmp(name, level_names[i]) == 0) {
+			*out = (enum qh_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+bool qh_type_known(const char *type)
+{
+	for (size_t i = 0; i < QH_ARRAY_LEN(type_names); i++)
+		if (strcmp(type, type_names[i]) == 0)
+			return true;
+	return false;
+}
+
+bool qh_check_id_known(const char *check_id)
+{
+	const struct fallback fallbacks[] = {
+		{ qh_rules_checksec, contract_checksec_ids },
+		{ qh_rules_deep, contract_deep_ids },
+	};
+
+	if (qh_rule_find(check_id))
+		return true;
+	for (size_t f = 0; f < QH_ARRAY_LEN(fallbacks); f++) {
+		if (fallbacks[f].table[0].id)
+			continue;
+		for (const char *const *id = fallbacks[f].ids; *id; id++)
+			if (strcmp(*id, check_id) == 0)
+				return true;
+	}
+	return false;
+}
+
+void qh_policy_free(struct qh_policy *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nrules; i++) {
+		free(p->rules[i].pattern);
+		free(p->rules[i].check_id);
+	}
+	for (size_t i = 0; i < p->nthresholds; i++)
+		free(p->thresholds[i].check_id);
+	free(p->rules);
+	free(p->thresholds);
+	free(p->name);
+	free(p->profile_path);
+	free(p);
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+enum section_kind {
+	SEC_NONE,
+	SEC_POLICY,
+	SEC_CHECKS,
+	SEC_TYPE,
+	SEC_PATH,
+	SEC_THRESHOLDS,
+};
+
+struct parse_ctx {
+	struct qh_policy *p;
+	const char *filename;
+	char *dir;        /* directory of the policy file, for relative paths */
+	unsigned lineno;  /* line the reader handed to inih last */
+	bool at_line_start;
+	struct qh_error *err;
+	bool failed;      /* first error recorded in err */
+	bool oom;
+	/* reader state */
+	FILE *fp;
+	const char *text;
+	/* the section inih is in (cached parse of its name) */
+	char *section;
+	enum section_kind kind;
+	char *pattern;
+};
+
+static void parse_error(struct parse_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Record the first error only: inih goes on after a handler error, and the
+ * first problem is the one the user must fix first. */
+static void parse_error(struct parse_ctx *ctx, const char *fmt, ...)
+{
+	struct qh_buf b = QH_BUF_INIT;
+	va_list ap;
+
+	if (ctx->failed)
+		return;
+	ctx->failed = true;
+	va_start(ap, fmt);
+	if (qh_buf_vprintf(&b, fmt, ap) < 0)
+		ctx->oom = true;
+	va_end(ap);
+	qh_error_set(ctx->err, "%s:%u: %s", ctx->filename, ctx->lineno,
+		     b.data ? b.data : "out of memory");
+	qh_buf_free(&b);
+}
+
+/* Split `kind "arg"` into kind and arg. Returns the kind or SEC_NONE. */
+static enum section_kind classify_section(const char *section, char **arg,
+					  struct parse_ctx *ctx)
+{
+	static const struct {
+		const char *name;
+		enum section_kind kind;
+		bool has_arg;
+	} kinds[] = {
+		{ "policy", SEC_POLICY, false },
+		{ "checks", SEC_CHECKS, false },
+		{ "thresholds", SEC_THRESHOLDS, false },
+		{ "type", SEC_TYPE, true },
+		{ "path", SEC_PATH, true },
+	};
+	const char *sp = strchr(section, ' ');
+	size_t klen = sp ? (size_t)(sp - section) : strlen(section);
+
+	*arg = NULL;
+	for (size_t i = 0; i < QH_ARRAY_LEN(kinds); i++) {
+		const char *q, *end;
+
+		if (strlen(kinds[i].name) != klen ||
+		    strncmp(section, kinds[i].name, klen) != 0)
+			continue;
+		if (!kinds[i].has_arg) {
+			if (sp) {
+				parse_error(ctx, "section [%s] takes no argument",
+					    kinds[i].name);
+				return SEC_NONE;
+			}
+			return kinds[i].kind;
+		}
+		q = sp ? sp + strspn(sp, " ") : NULL;
+		end = q ? strrchr(q, '"') : NULL;
+		if (!q || *q != '"' || end == q || end[1] != '\0' ||
+		    end == q + 1) {
+			parse_error(ctx, "section [%s] needs a quoted argument, "
+				    "e.g. [%s \"%s\"]", section, kinds[i].name,
+				    kinds[i].kind == SEC_TYPE ? "dso" : "*/libexec/*");
+			return SEC_NONE;
+		}
+		*arg = strndup(q + 1, (size_t)(end - q - 1));
+		if (!*arg) {
+			ctx->oom = true;
+			return SEC_NONE;
+		}
+		if (kinds[i].kind == SEC_TYPE && !qh_type_known(*arg)) {
+			parse_error(ctx, "unknown file type \"%s\" (one of exec, "
+				    "static, pie, static-pie, dso, object, core, "
+				    "other)", *arg);
+			free(*arg);
+			*arg = NULL;
+			return SEC_NONE;
+		}
+		return kinds[i].kind;
+	}
+	parse_error(ctx, "unknown section [%s] (one of [policy], [checks], "
+		    "[thresholds], [type \"...\"], [path \"...\"])", section);
+	return SEC_NONE;
+}
+
+static int enter_section(struct parse_ctx *ctx, const char *section)
+{
+	if (ctx->section && strcmp(ctx->section, section) == 0)
+		return ctx->kind == SEC_NONE ? -1 : 0;
+	free(ctx->section);
+	free(ctx->pattern);
+	ctx->pattern = NULL;
+	ctx->section = strdup(section);
+	if (!ctx->section) {
+		ctx->oom = true;
+		return -1;
+	}
+	ctx->kind = classify_section(section, &ctx->pattern, ctx);
+	return ctx->kind == SEC_NONE ? -1 : 0;
+}
+
+static int add_rule(struct qh_policy *p, enum scope scope, const char *pattern,
+		    const char *check_id, enum qh_level level)
+{
+	struct policy_rule *r;
+	void *arr = p->rules;
+
+	if (qh_array_reserve(&arr, &p->rules_cap, p->nrules + 1, sizeof(*r)) < 0)
+		return -1;
+	p->rules = arr;
+	r = &p->rules[p->nrules];
+	r->scope = scope;
+	r->level = level;
+	r->pattern = qh_strdup(pattern);
+	r->check_id = strdup(check_id);
+	if ((pattern && !r->pattern) || !r->check_id) {
+		free(r->pattern);
+		free(r->check_id);
+		return -1;
+	}
+	p->nrules++;
+	return 0;
+}
+
+static int set_threshold(struct qh_policy *p, const char *check_id,
+			 double percent)
+{
+	struct threshold *t;
+	void *arr = p->thresholds;
+
+	for (size_t i = 0; i < p->nthresholds; i++) {
+		if (strcmp(p->thresholds[i].check_id, check_id) == 0) {
+			p->thresholds[i].percent = percent;
+			return 0;
+		}
+	}
+	if (qh_array_reserve(&arr, &p->thresholds_cap, p->nthresholds + 1,
+			     sizeof(*t)) < 0)
+		return -1;
+	p->thresholds = arr;
+	t = &p->thresholds[p->nthresholds];
+	t->check_id = strdup(check_id);
+	if (!t->check_id)
+		return -1;
+	t->percent = percent;
+	p->nthresholds++;
+	return 0;
+}
+
+static int parse_level(struct parse_ctx *ctx, const char *value,
+		       enum qh_level *level)
+{
+	if (qh_level_parse(value, level) == 0)
+		return 0;
+	parse_error(ctx, "unknown level \"%s\" (one of required, warn, ignore)",
+		    value);
+	return -1;
+}
+
+static int parse_percent(struct parse_ctx *ctx, const char *value,
+			 double *percent)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (end != value && *end == '%')
+		end++;
+	if (errno || end == value || *end || !(v >= 0.0 && v <= 100.0)) {
+		parse_error(ctx, "threshold \"%s\" is not a percentage "
+			    "between 0 and 100", value);
+		return -1;
+	}
+	*percent = v;
+	return 0;
+}
+
+static int handle_policy_key(struct parse_ctx *ctx, const char *key,
+			     const char *value)
+{
+	struct qh_policy *p = ctx->p;
+
+	if (strcmp(key, "name") == 0)
+		return qh_check_set_str(&p->name, value) < 0 ? (ctx->oom = true, -1) : 0;
+	if (strcmp(key, "default") == 0)
+		return parse_level(ctx, value, &p->default_level);
+	if (strcmp(key, "profile") == 0) {
+		struct qh_buf b = QH_BUF_INIT;
+
+		if (!*value) {
+			parse_error(ctx, "profile needs a path");
+			return -1;
+		}
+		if (value[0] != '/' && ctx->dir)
+			qh_buf_printf(&b, "%s/%s", ctx->dir, value);
+		else
+			qh_buf_puts(&b, value);
+		if (!b.data) {
+			ctx->oom = true;
+			return -1;
+		}
+		free(p->profile_path);
+		p->profile_path = qh_buf_detach(&b);
+		return 0;
+	}
+	parse_error(ctx, "unknown key \"%s\" in [policy] (one of name, default, "
+		    "profile)", key);
+	return -1;
+}
+
+static int handler(void *user, const char *section, const char *key,
+		   const char *value)
+{
+	struct parse_ctx *ctx = user;
+	enum qh_level level;
+	enum scope scope;
+	double percent;
+
+	if (ctx->failed || ctx->oom)
+		return 0;
+	if (enter_section(ctx, section) < 0)
+		return 0;
+	switch (ctx->kind) {
+	case SEC_POLICY:
+		return handle_policy_key(ctx, key, value) == 0;
+	case SEC_THRESHOLDS:
+		if (!qh_check_id_known(key)) {
+			parse_error(ctx, "unknown check id \"%s\"", key);
+			return 0;
+		}
+		if (parse_percent(ctx, value, &percent) < 0)
+			return 0;
+		if (set_threshold(ctx->p, key, percent) < 0) {
+			ctx->oom = true;
+			return 0;
+		}
+		return 1;
+	case SEC_CHECKS:
+	case SEC_TYPE:
+	case SEC_PATH:
+		scope = ctx->kind == SEC_CHECKS ? SCOPE_GLOBAL :
+			ctx->kind == SEC_TYPE ? SCOPE_TYPE : SCOPE_PATH;
+		if (strcmp(key, "*") != 0 && !qh_check_id_known(key)) {
+			parse_error(ctx, "unknown check id \"%s\"", key);
+			return 0;
+		}
+		if (parse_level(ctx, value, &level) < 0)
+			return 0;
+		if (add_rule(ctx->p, scope, ctx->pattern, key, level) < 0) {
+			ctx->oom = true;
+			return 0;
+		}
+		return 1;
+	case SEC_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* libinih's limits (ini.c: MAX_SECTION 50, INI_MAX_LINE in ini.h): longer
+ * section names are cut silently and longer lines split into two, so the
+ * reader rejects them with a clear message instead. */
+#define INIH_MAX_SECTION 50
+
+/* inih only calls the handler for keys, so an empty misspelt section would
+ * pass unseen; the reader looks at section lines itself to catch those, and
+ * counts lines so every message can name file:line. */
+static void reader_saw_chunk(struct parse_ctx *ctx, char *chunk, int num,
+			     bool more_input)
+{
+	size_t len = strlen(chunk);
+	bool complete = len > 0 && chunk[len - 1] == '\n';
+	char *close;
+
+	bool starts_line = ctx->at_line_start;
+
+	ctx->at_line_start = complete;
+	if (!starts_line)
+		return; /* the rest of an over-long line: flagged already */
+	ctx->lineno++;
+	if (!complete && more_input) {
+		parse_error(ctx, "line longer than %d characters", num - 2);
+		return;
+	}
+	if (chunk[0] != '[' || ctx->failed)
+		return;
+	close = strchr(chunk, ']');
+	if (!close)
+		return; /* inih reports the syntax error */
+	if ((size_t)(close - chunk - 1) >= INIH_MAX_SECTION) {
+		parse_error(ctx, "section name longer than %d characters",
+			    INIH_MAX_SECTION - 1);
+		return;
+	}
+	*close = '\0';
+	enter_section(ctx, chunk + 1);
+	*close = ']';
+}
+
+static char *file_reader(char *str, int num, void *stream)
+{
+	struct parse_ctx *ctx = stream;
+	int c;
+
+	if (!fgets(str, num, ctx->fp))
+		return NULL;
+	c = getc(ctx->fp);
+	if (c != EOF)
+		ungetc(c, ctx->fp);
+	reader_saw_chunk(ctx, str, num, c != EOF);
+	return str;
+}
+
+static char *string_reader(char *str, int num, void *stream)
+{
+	struct parse_ctx *ctx = stream;
+	size_t n = 0;
+
+	if (!*ctx->text || num < 2)
+		return NULL;
+	while (ctx->text[n] && n + 1 < (size_t)num) {
+		if (ctx->text[n++] == '\n')
+			break;
+	}
+	memcpy(str, ctx->text, n);
+	str[n] = '\0';
+	ctx->text += n;
+	reader_saw_chunk(ctx, str, num, *ctx->text != '\0');
+	return str;
+}
+
+static struct qh_policy *policy_new(const char *name)
+{
+	struct qh_policy *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->default_level = QH_LEVEL_WARN;
+	p->name = qh_strdup(name);
+	if (!p->name) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static struct qh_policy *parse(struct parse_ctx *ctx, ini_reader reader)
+{
+	int rc;
+
+	ctx->at_line_start = true;
+	rc = ini_parse_stream(reader, ctx, handler, ctx);
+	free(ctx->section);
+	free(ctx->pattern);
+	if (ctx->oom || rc == -2) {
+		qh_error_set(ctx->err, "%s: out of memory", ctx->filename);
+		goto fail;
+	}
+	if (ctx->failed)
+		goto fail;
+	if (rc > 0) {
+		qh_error_set(ctx->err, "%s:%d: syntax error (expected "
+			     "[section] or key = value)", ctx->filename, rc);
+		goto fail;
+	}
+	return ctx->p;
+fail:
+	qh_policy_free(ctx->p);
+	return NULL;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+struct qh_policy *qh_policy_load(const char *path, struct qh_error *err)
+{
+	struct parse_ctx ctx = { .filename = path, .err = err };
+	struct qh_policy *p;
+	const char *slash = strrchr(path, '/');
+
+	ctx.fp = fopen(path, "r");
+	if (!ctx.fp) {
+		qh_error_errno(err, errno, "cannot open policy %s", path);
+		return NULL;
+	}
+	ctx.dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : NULL;
+	ctx.p = policy_new(base_name(path));
+	if (!ctx.p || (slash && !ctx.dir)) {
+		fclose(ctx.fp);
+		free(ctx.dir);
+		qh_policy_free(ctx.p);
+		qh_error_set(err, "out of memory");
+		return NULL;
+	}
+	p = parse(&ctx, file_reader);
+	if (p && ferror(ctx.fp)) {
+		qh_error_set(err, "%s: read error", path);
+		qh_policy_free(p);
+		p = NULL;
+	}
+	fclose(ctx.fp);
+	free(ctx.dir);
+	return p;
+}
+
+struct qh_policy *qh_policy_parse_string(const char *text, const char *name,
+					 struct qh_error *err)
+{
+	struct parse_ctx ctx = { .filename = name, .text = text, .err = err };
+
+	ctx.p = policy_new(name);
+	if (!ctx.p) {
+		qh_error_set(err, "out of memory");
+		return NULL;
+	}
+	return parse(&ctx, string_reader);
+}
+
+struct qh_policy *qh_policy_default(struct qh_error *err)
+{
+	return qh_policy_parse_string(default_policy_text, "<built-in policy>",
+				      err);
+}
+
+/* ---- queries ---------------------------------------------------------- */
+
+const char *qh_policy_name(const struct qh_policy *p)
+{
+	return p->name;
+}
+
+const char *qh_policy_profile_path(const struct qh_policy *p)
+{
+	return p->profile_path;
+}
+
+bool qh_policy_threshold(const struct qh_policy *p, const char *check_id,
+			 double *percent)
+{
+	for (size_t i = 0; i < p->nthresholds; i++) {
+		if (strcmp(p->thresholds[i].check_id, check_id) == 0) {
+			*percent = p->thresholds[i].percent;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A glob without '/' names a file wherever it is (like .gitignore); one with
+ * '/' is matched against the whole path, '*' crossing '/' so "*\/libexec/\*"
+ * needs no "**". */
+static bool path_matches(const char *glob, const char *path)
+{
+	if (!path)
+		return false;
+	if (!strchr(glob, '/'))
+		return fnmatch(glob, base_name(path), 0) == 0;
+	return fnmatch(glob, path, 0) == 0;
+}
+
+bool qh_policy_glob_matches(const char *glob, const char *path)
+{
+	return path_matches(glob, path);
+}
+
+enum qh_level qh_policy_level(const struct qh_policy *p, const char *path,
+			      const char *type, const char *check_id)
+{
+	enum qh_level level = p->default_level;
+	int best = 0;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+		bool exact = strcmp(r->check_id, check_id) == 0;
+		int rank;
+
+		if (!exact && strcmp(r->check_id, "*") != 0)
+			continue;
+		if (r->scope == SCOPE_TYPE &&
+		    (!type || strcmp(r->pattern, type) != 0))
+			continue;
+		if (r->scope == SCOPE_PATH && !path_matches(r->pattern, path))
+			continue;
+		rank = (int)r->scope * 2 + exact;
+		if (rank >= best) {
+			best = rank;
+			level = r->level;
+		}
+	}
+	return level;
+}
+
+int qh_coverage_percent(const json_t *value, double *percent)
+{
+	json_t *prot = json_object_get(value, "protected");
+	json_t *cand = json_object_get(value, "candidates");
+	double n, m;
+
+	if (!json_is_number(prot) || !json_is_number(cand))
+		return -1;
+	n = json_number_value(prot);
+	m = json_number_value(cand);
+	if (n < 0 || m < 0 || n > m)
+		return -1;
+	*percent = m > 0 ? 100.0 * n / m : 100.0;
+	return 0;
+}
+
+/* With a threshold, the policy (not the check) decides pass/fail from the
+ * coverage, and says so in the check's reason. */
+static int apply_threshold(const struct qh_policy *p, struct qh_check *c,
+			   enum qh_status *status)
+{
+	double want, got;
+	char msg[160];
+
+	if (!qh_policy_threshold(p, c->id, &want) ||
+	    qh_coverage_percent(c->value, &got) < 0)
+		return 0;
+	*status = got + 1e-9 >= want ? QH_PASS : QH_FAIL;
+	snprintf(msg, sizeof(msg), "coverage %.1f%% %s policy threshold %g%%",
+		 got, *status == QH_PASS ? ">=" : "<", want);
+	return qh_check_set_str(&c->reason, msg);
+}
+
+int qh_policy_apply(const struct qh_policy *p, struct qh_result *res,
+		    struct qh_error *err)
+{
+	for (size_t i = 0; i < res->nchecks; i++) {
+		struct qh_check *c = &res->checks[i];
+		enum qh_status status = c->raw_status;
+
+		if (apply_threshold(p, c, &status) < 0)
+			return qh_error_set(err, "out of memory");
+		switch (qh_policy_level(p, res->path, res->type, c->id)) {
+		case QH_LEVEL_REQUIRED:
+			break;
+		case QH_LEVEL_WARN:
+			if (status == QH_FAIL)
+				status = QH_WARN;
+			break;
+		case QH_LEVEL_IGNORE:
+			status = QH_SKIP;
+			break;
+		}
+		c->status = status;
+	}
+	return 0;
+}
