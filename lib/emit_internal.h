@@ -1,0 +1,55 @@
+/* emit_internal.h - what each output format implements (private to the
+ * emit_*.c files; callers use emit.h).
+ *
+ * emit.c owns the emitter object, checks the begin/result/end order, keeps a
+ * running summary (used when the caller passes none to end) and turns a
+ * stdio write error into a qh_error. A format only renders.
+ */
+#ifndef QHARD_EMIT_INTERNAL_H
+#define QHARD_EMIT_INTERNAL_H
+
+#include "emit.h"
+#include "json_util.h"
+
+struct qh_emitter;
+
+struct qh_emit_format {
+	const char *name;
+	/* state is zeroed memory of state_size bytes, freed by emit.c after
+	 * fini (which releases what the state points to; may be NULL) */
+	size_t state_size;
+	int (*begin)(struct qh_emitter *e, const struct qh_report *r,
+		     struct qh_error *err);
+	int (*result)(struct qh_emitter *e, const struct qh_result *res,
+		      struct qh_error *err);
+	int (*end)(struct qh_emitter *e, const struct qh_report *r,
+		   const struct qh_summary *s, struct qh_error *err);
+	void (*fini)(struct qh_emitter *e);
+};
+
+struct qh_emitter {
+	const struct qh_emit_format *fmt;
+	FILE *out;
+	struct qh_emit_options opts;
+	void *state;
+	int stage;              /* 0 new, 1 begun, 2 ended */
+	size_t nresults;        /* results written so far */
+	struct qh_summary seen; /* running summary of those results */
+	const char *command;    /* r->command from begin (report outlives us) */
+};
+
+extern const struct qh_emit_format qh_emit_text;
+extern const struct qh_emit_format qh_emit_json;
+extern const struct qh_emit_format qh_emit_sarif;
+extern const struct qh_emit_format qh_emit_csv;
+extern const struct qh_emit_format qh_emit_junit;
+extern const struct qh_emit_format qh_emit_markdown;
+
+/* Helpers shared by the formats. */
+/* jansson value -> short human text ("full", "a,b", "3/1" for fortify). */
+int qh_emit_value_text(struct qh_buf *b, const json_t *v);
+/* Write a json_t with jansson, mapping failure to err. */
+int qh_emit_dump(struct qh_emitter *e, const json_t *v, size_t flags,
+		 struct qh_error *err);
+
+#endif

@@ -1,0 +1,345 @@
+/* emit_text.c - the human format: one aligned line per subject,
+ *
+ *   /usr/bin/qemu-img                        pie        relro=full pie=yes nx=yes canary=no ...
+ *   broken.so                                error: not an ELF file (bad magic)
+ *
+ * then details for failing findings that carry a reason or fix (audit-style
+ * findings), every check's evidence with opts->verbose, the extra sections
+ * (build, audit...) as an indented outline, and one summary line.
+ * Every string from an input goes through the escaping rule with control
+ * characters escaped, so a hostile path cannot break lines or the terminal.
+ */
+#include "emit_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PATH_WIDTH 40
+#define TYPE_WIDTH 10
+
+#define C_RED "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_BOLD_RED "\033[1;31m"
+#define C_DIM "\033[2m"
+#define C_OFF "\033[0m"
+
+struct text_state {
+	struct qh_buf line;
+};
+
+static const char *status_color(const struct qh_emitter *e, enum qh_status s)
+{
+	if (!e->opts.color)
+		return NULL;
+	if (s == QH_FAIL)
+		return C_RED;
+	if (s == QH_WARN)
+		return C_YELLOW;
+	return NULL;
+}
+
+/* Characters a terminal shows for UTF-8 text (code points, not bytes). */
+static size_t display_width(const char *s, size_t len)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+static int pad_to(struct qh_buf *b, size_t start, size_t width)
+{
+	size_t w = b->data ? display_width(b->data + start, b->len - start) : 0;
+
+	do {
+		if (qh_buf_putc(b, ' ') < 0)
+			return -1;
+	} while (++w < width);
+	return 0;
+}
+
+static int put_check(struct qh_emitter *e, struct qh_buf *b,
+		     const struct qh_check *c)
+{
+	const char *color = status_color(e, c->status);
+	int rc = 0;
+
+	rc |= qh_buf_putc(b, ' ');
+	if (color)
+		rc |= qh_buf_puts(b, color);
+	rc |= qh_escape_append(b, c->id, QH_ESC_CONTROL);
+	rc |= qh_buf_putc(b, '=');
+	if (c->status == QH_SKIP)
+		rc |= qh_buf_puts(b, "n/a");
+	else if (!c->value || json_is_null(c->value))
+		rc |= qh_buf_puts(b, qh_status_name(c->status));
+	else
+		rc |= qh_emit_value_text(b, c->value);
+	if (c->waived_by)
+		rc |= qh_buf_puts(b, "(waived)");
+	if (color)
+		rc |= qh_buf_puts(b, C_OFF);
+	return rc ? -1 : 0;
+}
+
+static int put_field(struct qh_buf *b, const char *label, const char *s)
+{
+	if (!s)
+		return 0;
+	if (qh_buf_printf(b, "      %s: ", label) < 0 ||
+	    qh_escape_append(b, s, QH_ESC_CONTROL) < 0 ||
+	    qh_buf_putc(b, '\n') < 0)
+		return -1;
+	return 0;
+}
+
+/* Indented lines under the file line: a finding's evidence, why, fix. */
+static int put_details(struct qh_emitter *e, struct qh_buf *b,
+		       const struct qh_check *c)
+{
+	const char *color = status_color(e, c->status);
+	int rc = 0;
+
+	rc |= qh_buf_puts(b, "    ");
+	if (color)
+		rc |= qh_buf_puts(b, color);
+	rc |= qh_buf_printf(b, "%-4s ", qh_status_name(c->status));
+	if (color)
+		rc |= qh_buf_puts(b, C_OFF);
+	rc |= qh_escape_append(b, c->id, QH_ESC_CONTROL);
+	if (c->severity) {
+		rc |= qh_buf_puts(b, " [");
+		rc |= qh_escape_append(b, c->severity, QH_ESC_CONTROL);
+		rc |= qh_buf_putc(b, ']');
+	}
+	if (c->evidence) {
+		rc |= qh_buf_puts(b, ": ");
+		rc |= qh_escape_append(b, c->evidence, QH_ESC_CONTROL);
+	}
+	rc |= qh_buf_putc(b, '\n');
+	rc |= put_field(b, "why", c->reason);
+	rc |= put_field(b, "fix", c->fix);
+	rc |= put_field(b, "waived", c->waived_by);
+	for (size_t i = 0; i < c->nlocations; i++) {
+		const struct qh_location *l = &c->locations[i];
+
+		rc |= qh_buf_puts(b, "      at ");
+		if (l->function)
+			rc |= qh_escape_append(b, l->function, QH_ESC_CONTROL);
+		if (l->file) {
+			rc |= qh_buf_puts(b, l->function ? " (" : "");
+			rc |= qh_escape_append(b, l->file, QH_ESC_CONTROL);
+			if (l->line)
+				rc |= qh_buf_printf(b, ":%u", l->line);
+			rc |= qh_buf_puts(b, l->function ? ")" : "");
+		}
+		if (l->address)
+			rc |= qh_buf_printf(b, " 0x%llx",
+					    (unsigned long long)l->address);
+		rc |= qh_buf_putc(b, '\n');
+	}
+	return rc ? -1 : 0;
+}
+
+static bool wants_details(const struct qh_emitter *e, const struct qh_check *c)
+{
+	if (e->opts.verbose)
+		return true;
+	if (c->status != QH_FAIL && c->status != QH_WARN)
+		return false;
+	return c->reason || c->fix || c->nlocations;
+}
+
+static int text_result(struct qh_emitter *e, const struct qh_result *res,
+		       struct qh_error *err)
+{
+	struct text_state *st = e->state;
+	struct qh_buf *b = &st->line;
+	int rc = 0;
+
+	qh_buf_reset(b);
+	rc |= qh_escape_append(b, res->path, QH_ESC_CONTROL);
+	rc |= pad_to(b, 0, PATH_WIDTH);
+	if (res->error) {
+		if (e->opts.color)
+			rc |= qh_buf_puts(b, C_BOLD_RED);
+		rc |= qh_buf_puts(b, "error: ");
+		rc |= qh_escape_append(b, res->error, QH_ESC_CONTROL);
+		if (e->opts.color)
+			rc |= qh_buf_puts(b, C_OFF);
+		rc |= qh_buf_putc(b, '\n');
+	} else {
+		size_t start = b->len;
+
+		rc |= qh_escape_append(b, res->type ? res->type : "-",
+				       QH_ESC_CONTROL);
+		rc |= pad_to(b, start, TYPE_WIDTH);
+		/* pad_to left one space; checks bring their own */
+		b->len--;
+		for (size_t i = 0; i < res->nchecks; i++)
+			rc |= put_check(e, b, &res->checks[i]);
+		if (res->nchecks == 0)
+			rc |= qh_buf_puts(b, " (no checks)");
+		rc |= qh_buf_putc(b, '\n');
+		for (size_t i = 0; i < res->nchecks; i++)
+			if (wants_details(e, &res->checks[i]))
+				rc |= put_details(e, b, &res->checks[i]);
+	}
+	if (rc)
+		return qh_error_set(err, "out of memory");
+	fwrite(b->data, 1, b->len, e->out);
+	return 0;
+}
+
+/* --- extra sections as an indented outline --- */
+
+static bool is_scalar(const json_t *v)
+{
+	return !json_is_object(v) && !json_is_array(v);
+}
+
+static bool all_scalars(const json_t *arr)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach((json_t *)arr, i, item)
+		if (!is_scalar(item))
+			return false;
+	return true;
+}
+
+static int outline(struct qh_buf *b, const json_t *v, int depth);
+
+static int outline_entry(struct qh_buf *b, const char *key, const json_t *v,
+			 int depth)
+{
+	int rc = qh_buf_printf(b, "%*s", depth * 2, "");
+
+	rc |= qh_escape_append(b, key, QH_ESC_CONTROL);
+	rc |= qh_buf_putc(b, ':');
+	if (is_scalar(v) || (json_is_array(v) && all_scalars(v)) ||
+	    (json_is_object(v) && json_object_size(v) == 0)) {
+		rc |= qh_buf_putc(b, ' ');
+		rc |= qh_emit_value_text(b, v);
+		rc |= qh_buf_putc(b, '\n');
+	} else {
+		rc |= qh_buf_putc(b, '\n');
+		rc |= outline(b, v, depth + 1);
+	}
+	return rc ? -1 : 0;
+}
+
+/* An array item that looks like a finding gets one headline. */
+static int outline_item(struct qh_buf *b, const json_t *item, int depth)
+{
+	const char *key;
+	json_t *val;
+	int rc = qh_buf_printf(b, "%*s- ", depth * 2, "");
+	bool first = true;
+
+	if (!json_is_object(item)) {
+		rc |= qh_emit_value_text(b, item);
+		return qh_buf_putc(b, '\n') | rc;
+	}
+	json_object_foreach((json_t *)item, key, val) {
+		if (first && (is_scalar(val) || all_scalars(val))) {
+			/* first member on the dash line, the rest below it */
+			rc |= qh_escape_append(b, key, QH_ESC_CONTROL);
+			rc |= qh_buf_puts(b, ": ");
+			rc |= qh_emit_value_text(b, val);
+			rc |= qh_buf_putc(b, '\n');
+		} else {
+			if (first)
+				rc |= qh_buf_putc(b, '\n');
+			rc |= outline_entry(b, key, val, depth + 1);
+		}
+		first = false;
+	}
+	if (first)
+		rc |= qh_buf_puts(b, "{}\n");
+	return rc ? -1 : 0;
+}
+
+static int outline(struct qh_buf *b, const json_t *v, int depth)
+{
+	const char *key;
+	json_t *val;
+	size_t i;
+	int rc = 0;
+
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, val)
+			rc |= outline_entry(b, key, val, depth);
+	} else if (json_is_array(v)) {
+		json_array_foreach((json_t *)v, i, val)
+			rc |= outline_item(b, val, depth);
+		if (json_array_size(v) == 0)
+			rc |= qh_buf_printf(b, "%*snone\n", depth * 2, "");
+	} else {
+		rc |= qh_buf_printf(b, "%*s", depth * 2, "");
+		rc |= qh_emit_value_text(b, v);
+		rc |= qh_buf_putc(b, '\n');
+	}
+	return rc ? -1 : 0;
+}
+
+static int text_end(struct qh_emitter *e, const struct qh_report *r,
+		    const struct qh_summary *s, struct qh_error *err)
+{
+	struct text_state *st = e->state;
+	struct qh_buf *b = &st->line;
+	const char *key;
+	json_t *val;
+	int rc = 0;
+
+	qh_buf_reset(b);
+	if (r && r->extra) {
+		json_object_foreach(r->extra, key, val) {
+			rc |= qh_buf_putc(b, '\n');
+			rc |= outline_entry(b, key, val, 0);
+		}
+	}
+	if (b->len)
+		rc |= qh_buf_putc(b, '\n');
+	rc |= qh_buf_puts(b, "qhard ");
+	rc |= qh_escape_append(b, e->command, QH_ESC_CONTROL);
+	rc |= qh_buf_printf(b, ": %zu %s, %zu pass", s->files,
+			    s->files == 1 ? "file" : "files", s->pass);
+	if (s->warn)
+		rc |= qh_buf_printf(b, " (%zu with warnings)", s->warn);
+	rc |= qh_buf_printf(b, ", ");
+	if (s->fail && e->opts.color)
+		rc |= qh_buf_puts(b, C_RED);
+	rc |= qh_buf_printf(b, "%zu fail", s->fail);
+	if (s->fail && e->opts.color)
+		rc |= qh_buf_puts(b, C_OFF);
+	rc |= qh_buf_puts(b, ", ");
+	if (s->error && e->opts.color)
+		rc |= qh_buf_puts(b, C_BOLD_RED);
+	rc |= qh_buf_printf(b, "%zu error", s->error);
+	if (s->error && e->opts.color)
+		rc |= qh_buf_puts(b, C_OFF);
+	rc |= qh_buf_putc(b, '\n');
+	if (rc)
+		return qh_error_set(err, "out of memory");
+	fwrite(b->data, 1, b->len, e->out);
+	return 0;
+}
+
+static void text_fini(struct qh_emitter *e)
+{
+	struct text_state *st = e->state;
+
+	qh_buf_free(&st->line);
+}
+
+const struct qh_emit_format qh_emit_text = {
+	.name = "text",
+	.state_size = sizeof(struct text_state),
+	.result = text_result,
+	.end = text_end,
+	.fini = text_fini,
+};

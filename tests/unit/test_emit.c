@@ -1,0 +1,282 @@
+/* test_emit.c - the emitter driver, the escaping rule, text and JSON. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "emit_fixture.h"
+#include "json_util.h"
+
+static void test_formats_known(void **state)
+{
+	const char *const *f = qh_emit_formats();
+	struct qh_error err = { "" };
+	size_t n = 0;
+
+	(void)state;
+	for (; f[n]; n++)
+		assert_true(qh_emit_format_known(f[n]));
+	assert_true(n >= 2);
+	assert_true(qh_emit_format_known("json"));
+	assert_false(qh_emit_format_known("yaml"));
+	assert_null(qh_emitter_new("yaml", stdout, NULL, &err));
+	assert_non_null(strstr(err.msg, "unknown format 'yaml'"));
+}
+
+static void test_escape_rule(void **state)
+{
+	char *s;
+
+	(void)state;
+	/* valid UTF-8 and printable ASCII are kept */
+	s = qh_escape_dup("a b/\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", QH_ESC_CONTROL);
+	assert_string_equal(s, "a b/\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+	free(s);
+	/* stray, overlong, surrogate, too big, truncated: one \xNN per byte */
+	s = qh_escape_dup("\xff|\xc0\xaf|\xed\xa0\x80|\xf5\x80|\xe2\x82", 0);
+	assert_string_equal(s, "\\xff|\\xc0\\xaf|\\xed\\xa0\\x80|\\xf5\\x80|\\xe2\\x82");
+	free(s);
+	/* control characters only with QH_ESC_CONTROL; C1 too */
+	s = qh_escape_dup("a\nb\033c\x7f\xc2\x9b", 0);
+	assert_string_equal(s, "a\nb\033c\x7f\xc2\x9b");
+	free(s);
+	s = qh_escape_dup("a\nb\033c\x7f\xc2\x9b\t", QH_ESC_CONTROL);
+	assert_string_equal(s, "a\\x0ab\\x1bc\\x7f\\xc2\\x9b\\x09");
+	free(s);
+	s = qh_escape_dup("a\nb\tc\r", QH_ESC_CONTROL | QH_ESC_KEEP_NL);
+	assert_string_equal(s, "a\nb\tc\\x0d");
+	free(s);
+	s = qh_escape_dup("\xef\xbf\xbe", QH_ESC_XML);
+	assert_string_equal(s, "\\xef\\xbf\\xbe");
+	free(s);
+	assert_null(qh_escape_dup(NULL, 0));
+}
+
+static void test_fingerprint_stable(void **state)
+{
+	const char *a[] = { "/bin/x", "relro", NULL };
+	const char *b[] = { "/bin/x", "relro", "" };
+	const char *c[] = { "/bin/xr", "elro", NULL };
+
+	(void)state;
+	/* field boundaries matter; NULL equals "" */
+	assert_true(qh_fnv1a64(a, 3) == qh_fnv1a64(b, 3));
+	assert_true(qh_fnv1a64(a, 3) != qh_fnv1a64(c, 3));
+	/* no fields: the FNV-1a 64 offset basis, the same on every machine */
+	assert_true(qh_fnv1a64(NULL, 0) == 0xcbf29ce484222325ULL);
+}
+
+static void test_json_contract_shape(void **state)
+{
+	struct qh_report *r = fixture_report();
+	json_error_t jerr;
+	json_t *doc, *res, *checks, *c;
+	const char *key;
+	json_t *val;
+	const char *order[] = { "schema", "tool", "command", "results",
+				"summary", "build" };
+	size_t i = 0;
+	int rc;
+	char *out = emit_to_string(r, "json", false, &rc);
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	doc = json_loads(out, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc)
+		fail_msg("invalid JSON: %s line %d\n%s", jerr.text, jerr.line, out);
+	/* stable top-level key order */
+	json_object_foreach(doc, key, val) {
+		assert_true(i < QH_ARRAY_LEN(order));
+		assert_string_equal(key, order[i++]);
+	}
+	assert_int_equal(i, QH_ARRAY_LEN(order));
+	assert_int_equal(json_integer_value(json_object_get(doc, "schema")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+		json_object_get(doc, "tool"), "version")), QHARD_VERSION);
+	assert_string_equal(json_string_value(json_object_get(doc, "command")),
+			    "checksec");
+	assert_int_equal(json_array_size(json_object_get(doc, "results")), 3);
+
+	res = json_array_get(json_object_get(doc, "results"), 0);
+	assert_string_equal(json_string_value(json_object_get(res, "type")), "pie");
+	assert_int_equal(json_integer_value(json_object_get(res, "class")), 64);
+	assert_true(json_is_null(json_object_get(res, "error")));
+	checks = json_object_get(res, "checks");
+	c = json_object_get(checks, "relro");
+	assert_string_equal(json_string_value(json_object_get(c, "status")), "pass");
+	assert_string_equal(json_string_value(json_object_get(c, "value")), "full");
+	assert_null(json_object_get(c, "reason")); /* only when set */
+	c = json_object_get(checks, "fortify");
+	assert_int_equal(json_array_size(json_object_get(
+		json_object_get(c, "value"), "fortified")), 3);
+
+	/* hostile path: newline/ESC kept as JSON escapes, 0xff as \xff text */
+	res = json_array_get(json_object_get(doc, "results"), 1);
+	assert_string_equal(json_string_value(json_object_get(res, "path")),
+			    "/tmp/we ird\n\033[31m\\xff-\xc3\xa9.so");
+	c = json_object_get(json_object_get(res, "checks"), "stack-clash");
+	assert_string_equal(json_string_value(json_object_get(c, "fix")),
+			    "build with -fstack-clash-protection");
+	assert_string_equal(json_string_value(json_object_get(c, "severity")), "high");
+	val = json_array_get(json_object_get(c, "locations"), 0);
+	assert_string_equal(json_string_value(json_object_get(val, "function")),
+			    "big_frame");
+	assert_int_equal(json_integer_value(json_object_get(val, "line")), 42);
+	assert_string_equal(json_string_value(json_object_get(val, "address")),
+			    "0x401000");
+	c = json_object_get(json_object_get(res, "checks"), "rpath");
+	assert_string_equal(json_string_value(json_object_get(c, "waived_by")),
+			    "vendor blob, ticket QH-1");
+
+	/* the error result has no checks, and the summary counts it */
+	res = json_array_get(json_object_get(doc, "results"), 2);
+	assert_null(json_object_get(res, "checks"));
+	assert_non_null(strstr(json_string_value(json_object_get(res, "error")),
+			       "bad magic"));
+	val = json_object_get(doc, "summary");
+	assert_int_equal(json_object_size(val), 4);
+	assert_int_equal(json_integer_value(json_object_get(val, "files")), 3);
+	assert_int_equal(json_integer_value(json_object_get(val, "pass")), 1);
+	assert_int_equal(json_integer_value(json_object_get(val, "fail")), 1);
+	assert_int_equal(json_integer_value(json_object_get(val, "error")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+		json_object_get(doc, "build"), "profile")), "x86-minimal");
+	json_decref(doc);
+	free(out);
+	qh_report_free(r);
+}
+
+static void test_json_empty_and_python(void **state)
+{
+	struct qh_report *r = qh_report_new("audit", NULL);
+	int rc;
+	char *out = emit_to_string(r, "json", false, &rc);
+	json_t *doc;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	doc = json_loads(out, 0, NULL);
+	assert_non_null(doc);
+	assert_int_equal(json_array_size(json_object_get(doc, "results")), 0);
+	json_decref(doc);
+	free(out);
+	qh_report_free(r);
+
+	/* a second, independent parser agrees the hostile report is JSON */
+	r = fixture_report();
+	out = emit_to_string(r, "json", false, &rc);
+	assert_int_equal(pipe_to("python3 -c 'import json,sys; d=json.load(sys.stdin); "
+				 "assert len(d[\"results\"])==3'", out), 0);
+	free(out);
+	qh_report_free(r);
+}
+
+/* Results reach the stream as they are handed over, before end. */
+static void test_json_streams(void **state)
+{
+	struct qh_report *r = qh_report_new("checksec", NULL);
+	struct qh_result *res = fixture_good();
+	struct qh_error err = { "" };
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	struct qh_emitter *e = qh_emitter_new("json", f, NULL, &err);
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(qh_emitter_result(e, res, &err), -1); /* before begin */
+	assert_int_equal(qh_emitter_begin(e, r, &err), 0);
+	assert_int_equal(qh_emitter_result(e, res, &err), 0);
+	fflush(f);
+	assert_non_null(strstr(data, "/usr/bin/qemu-img"));
+	qh_result_free(res); /* the emitter keeps no pointer to it */
+	res = fixture_broken();
+	assert_int_equal(qh_emitter_result(e, res, &err), 0);
+	qh_result_free(res);
+	/* no summary given: the emitter counts what it saw */
+	assert_int_equal(qh_emitter_end(e, r, NULL, &err), 0);
+	assert_int_equal(qh_emitter_end(e, r, NULL, &err), -1);
+	qh_emitter_free(e);
+	fclose(f);
+	assert_non_null(strstr(data, "\"summary\":{\"files\":2,\"pass\":1,"
+				     "\"fail\":0,\"error\":1}"));
+	free(data);
+	qh_report_free(r);
+}
+
+static void test_write_error_reported(void **state)
+{
+	struct qh_report *r = fixture_report();
+	struct qh_error err = { "" };
+	FILE *f = fopen("/dev/full", "w");
+
+	(void)state;
+	if (!f)
+		skip();
+	assert_int_equal(qh_report_emit(r, "json", f, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "writing json output"));
+	fclose(f);
+	qh_report_free(r);
+}
+
+static void test_text(void **state)
+{
+	struct qh_report *r = fixture_report();
+	int rc;
+	char *out = emit_to_string(r, "text", false, &rc);
+	char *first_nl;
+
+	(void)state;
+	assert_int_equal(rc, 0);
+	/* one line per file: the first line is the good file, aligned */
+	first_nl = strchr(out, '\n');
+	assert_non_null(first_nl);
+	*first_nl = '\0';
+	assert_non_null(strstr(out, "/usr/bin/qemu-img"));
+	assert_int_equal(strstr(out, "pie ") - out, 40);
+	assert_non_null(strstr(out, " relro=full pie=yes canary=yes fortify=3/1"));
+	*first_nl = '\n';
+	/* hostile path: escaped, cannot break the line or color the tty */
+	assert_non_null(strstr(out, "/tmp/we ird\\x0a\\x1b[31m\\xff-\xc3\xa9.so"));
+	assert_null(strchr(out, '\033'));
+	assert_non_null(strstr(out, "relro=partial pie=n/a stack-clash=no "
+				    "rpath=lib(waived) my-new-check=odd\n"));
+	/* a finding with reason/fix gets detail lines */
+	assert_non_null(strstr(out, "    fail stack-clash [high]: no probes in "
+				    "\"big_frame\"\n"));
+	assert_non_null(strstr(out, "      fix: build with -fstack-clash-protection\n"));
+	assert_non_null(strstr(out, "      at big_frame (hw/net/e1000.c:42) 0x401000\n"));
+	/* error line, extra section outline, summary line */
+	assert_non_null(strstr(out, "error: not an ELF file (bad magic "
+				    "\"\\x7fEL\")\n"));
+	assert_non_null(strstr(out, "build:\n  profile: x86-minimal\n"
+				    "  devices: virtio-net-pci,e1000\n"
+				    "  findings:\n    - id: flag-missing\n"
+				    "      severity: medium\n"));
+	assert_non_null(strstr(out, "qhard checksec: 3 files, 1 pass (1 with "
+				    "warnings), 1 fail, 1 error\n"));
+	free(out);
+
+	/* color only on request, and only around failing items */
+	out = emit_to_string(r, "text", true, &rc);
+	assert_non_null(strstr(out, "\033[31mrelro=partial\033[0m"));
+	assert_non_null(strstr(out, " relro=full pie=yes"));
+	free(out);
+	qh_report_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formats_known),
+		cmocka_unit_test(test_escape_rule),
+		cmocka_unit_test(test_fingerprint_stable),
+		cmocka_unit_test(test_json_contract_shape),
+		cmocka_unit_test(test_json_empty_and_python),
+		cmocka_unit_test(test_json_streams),
+		cmocka_unit_test(test_write_error_reported),
+		cmocka_unit_test(test_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
