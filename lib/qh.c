@@ -90,6 +90,9 @@ int qh_buf_grow(struct qh_buf *b, size_t extra)
 	if (qh_array_reserve(&data, &b->cap, b->len + extra + 1, 1) < 0)
 		return -1;
 	b->data = data;
+	/* Keep the "NUL-terminated when data != NULL" promise even when the
+	 * caller grows first and then appends nothing (escaping ""). */
+	b->data[b->len] = '\0';
 	return 0;
 }
 
