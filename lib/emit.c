@@ -6,11 +6,11 @@
 #include <string.h>
 
 static const struct qh_emit_format *const formats[] = {
-	&qh_emit_text, &qh_emit_json,
+	&qh_emit_text, &qh_emit_json, &qh_emit_sarif,
 };
 
 static const char *const format_names[] = {
-	"text", "json", NULL,
+	"text", "json", "sarif", NULL,
 };
 
 const char *const *qh_emit_formats(void)
@@ -39,7 +39,7 @@ struct qh_emitter *qh_emitter_new(const char *format, FILE *out,
 	struct qh_emitter *e;
 
 	if (!fmt) {
-		qh_error_set(err, "unknown format '%s' (known: text, json)",
+		qh_error_set(err, "unknown format '%s' (known: text, json, sarif)",
 			     format ? format : "(null)");
 		return NULL;
 	}
