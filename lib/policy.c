@@ -9,11 +9,11 @@
 
 #include <errno.h>
 #include <fnmatch.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ini_lines.h"
 #include "rules.h"
 
 enum scope {
@@ -159,120 +159,77 @@ enum section_kind {
 
 struct parse_ctx {
 	struct qh_policy *p;
-	const char *filename;
-	char *dir;        /* directory of the policy file, for relative paths */
-	unsigned lineno;  /* line the reader handed to inih last */
-	bool at_line_start;
-	struct qh_error *err;
-	bool failed;      /* first error recorded in err */
-	bool oom;
-	/* reader state */
-	FILE *fp;
-	const char *text;
-	/* the section inih is in (cached parse of its name) */
+	char *dir; /* directory of the policy file, for relative paths */
+	/* the section being read (cached parse of its name) */
 	char *section;
 	enum section_kind kind;
 	char *pattern;
 };
 
-static void parse_error(struct parse_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static const struct {
+	const char *name;
+	enum section_kind kind;
+	bool has_arg;
+} section_kinds[] = {
+	{ "policy", SEC_POLICY, false },
+	{ "checks", SEC_CHECKS, false },
+	{ "thresholds", SEC_THRESHOLDS, false },
+	{ "type", SEC_TYPE, true },
+	{ "path", SEC_PATH, true },
+};
 
-/* Record the first error only: inih goes on after a handler error, and the
- * first problem is the one the user must fix first. */
-static void parse_error(struct parse_ctx *ctx, const char *fmt, ...)
+static int classify_section(const char *section, enum section_kind *kind,
+			    char **arg, struct qh_error *err)
 {
-	struct qh_buf b = QH_BUF_INIT;
-	va_list ap;
+	size_t klen;
 
-	if (ctx->failed)
-		return;
-	ctx->failed = true;
-	va_start(ap, fmt);
-	if (qh_buf_vprintf(&b, fmt, ap) < 0)
-		ctx->oom = true;
-	va_end(ap);
-	qh_error_set(ctx->err, "%s:%u: %s", ctx->filename, ctx->lineno,
-		     b.data ? b.data : "out of memory");
-	qh_buf_free(&b);
-}
+	if (qh_ini_section_split(section, &klen, arg, err) < 0)
+		return -1;
+	for (size_t i = 0; i < QH_ARRAY_LEN(section_kinds); i++) {
+		const char *name = section_kinds[i].name;
 
-/* Split `kind "arg"` into kind and arg. Returns the kind or SEC_NONE. */
-static enum section_kind classify_section(const char *section, char **arg,
-					  struct parse_ctx *ctx)
-{
-	static const struct {
-		const char *name;
-		enum section_kind kind;
-		bool has_arg;
-	} kinds[] = {
-		{ "policy", SEC_POLICY, false },
-		{ "checks", SEC_CHECKS, false },
-		{ "thresholds", SEC_THRESHOLDS, false },
-		{ "type", SEC_TYPE, true },
-		{ "path", SEC_PATH, true },
-	};
-	const char *sp = strchr(section, ' ');
-	size_t klen = sp ? (size_t)(sp - section) : strlen(section);
-
-	*arg = NULL;
-	for (size_t i = 0; i < QH_ARRAY_LEN(kinds); i++) {
-		const char *q, *end;
-
-		if (strlen(kinds[i].name) != klen ||
-		    strncmp(section, kinds[i].name, klen) != 0)
+		if (strlen(name) != klen || strncmp(section, name, klen) != 0)
 			continue;
-		if (!kinds[i].has_arg) {
-			if (sp) {
-				parse_error(ctx, "section [%s] takes no argument",
-					    kinds[i].name);
-				return SEC_NONE;
-			}
-			return kinds[i].kind;
-		}
-		q = sp ? sp + strspn(sp, " ") : NULL;
-		end = q ? strrchr(q, '"') : NULL;
-		if (!q || *q != '"' || end == q || end[1] != '\0' ||
-		    end == q + 1) {
-			parse_error(ctx, "section [%s] needs a quoted argument, "
-				    "e.g. [%s \"%s\"]", section, kinds[i].name,
-				    kinds[i].kind == SEC_TYPE ? "dso" : "*/libexec/*");
-			return SEC_NONE;
-		}
-		*arg = strndup(q + 1, (size_t)(end - q - 1));
-		if (!*arg) {
-			ctx->oom = true;
-			return SEC_NONE;
-		}
-		if (kinds[i].kind == SEC_TYPE && !qh_type_known(*arg)) {
-			parse_error(ctx, "unknown file type \"%s\" (one of exec, "
-				    "static, pie, static-pie, dso, object, core, "
-				    "other)", *arg);
-			free(*arg);
-			*arg = NULL;
-			return SEC_NONE;
-		}
-		return kinds[i].kind;
+		if (section_kinds[i].has_arg != (*arg != NULL))
+			return qh_error_set(err, section_kinds[i].has_arg ?
+					    "section [%s] needs a quoted argument, "
+					    "e.g. [%s \"...\"]" :
+					    "section [%s] takes no argument",
+					    section, name);
+		if (section_kinds[i].kind == SEC_TYPE && !qh_type_known(*arg))
+			return qh_error_set(err, "unknown file type \"%s\" (one "
+					    "of exec, static, pie, static-pie, "
+					    "dso, object, core, other)", *arg);
+		*kind = section_kinds[i].kind;
+		return 0;
 	}
-	parse_error(ctx, "unknown section [%s] (one of [policy], [checks], "
-		    "[thresholds], [type \"...\"], [path \"...\"])", section);
-	return SEC_NONE;
+	if (!*section)
+		return qh_error_set(err, "key outside any section");
+	return qh_error_set(err, "unknown section [%s] (one of [policy], "
+			    "[checks], [thresholds], [type \"...\"], "
+			    "[path \"...\"])", section);
 }
 
-static int enter_section(struct parse_ctx *ctx, const char *section)
+static int enter_section(struct parse_ctx *ctx, const char *section,
+			 struct qh_error *err)
 {
 	if (ctx->section && strcmp(ctx->section, section) == 0)
-		return ctx->kind == SEC_NONE ? -1 : 0;
+		return 0;
 	free(ctx->section);
 	free(ctx->pattern);
 	ctx->pattern = NULL;
+	ctx->kind = SEC_NONE;
 	ctx->section = strdup(section);
-	if (!ctx->section) {
-		ctx->oom = true;
-		return -1;
-	}
-	ctx->kind = classify_section(section, &ctx->pattern, ctx);
-	return ctx->kind == SEC_NONE ? -1 : 0;
+	if (!ctx->section)
+		return qh_error_set(err, "out of memory");
+	return classify_section(section, &ctx->kind, &ctx->pattern, err);
+}
+
+static int on_section(void *user, const char *section, unsigned line,
+		      struct qh_error *err)
+{
+	(void)line;
+	return enter_section(user, section, err);
 }
 
 static int add_rule(struct qh_policy *p, enum scope scope, const char *pattern,
@@ -323,18 +280,17 @@ static int set_threshold(struct qh_policy *p, const char *check_id,
 	return 0;
 }
 
-static int parse_level(struct parse_ctx *ctx, const char *value,
-		       enum qh_level *level)
+static int parse_level(const char *value, enum qh_level *level,
+		       struct qh_error *err)
 {
 	if (qh_level_parse(value, level) == 0)
 		return 0;
-	parse_error(ctx, "unknown level \"%s\" (one of required, warn, ignore)",
-		    value);
-	return -1;
+	return qh_error_set(err, "unknown level \"%s\" (one of required, warn, "
+			    "ignore)", value);
 }
 
-static int parse_percent(struct parse_ctx *ctx, const char *value,
-			 double *percent)
+static int parse_percent(const char *value, double *percent,
+			 struct qh_error *err)
 {
 	char *end;
 	double v;
@@ -343,168 +299,90 @@ static int parse_percent(struct parse_ctx *ctx, const char *value,
 	v = strtod(value, &end);
 	if (end != value && *end == '%')
 		end++;
-	if (errno || end == value || *end || !(v >= 0.0 && v <= 100.0)) {
-		parse_error(ctx, "threshold \"%s\" is not a percentage "
-			    "between 0 and 100", value);
-		return -1;
-	}
+	if (errno || end == value || *end || !(v >= 0.0 && v <= 100.0))
+		return qh_error_set(err, "threshold \"%s\" is not a percentage "
+				    "between 0 and 100", value);
 	*percent = v;
 	return 0;
 }
 
-static int handle_policy_key(struct parse_ctx *ctx, const char *key,
-			     const char *value)
+static int set_profile(struct parse_ctx *ctx, const char *value,
+		       struct qh_error *err)
 {
-	struct qh_policy *p = ctx->p;
+	struct qh_buf b = QH_BUF_INIT;
 
-	if (strcmp(key, "name") == 0)
-		return qh_check_set_str(&p->name, value) < 0 ? (ctx->oom = true, -1) : 0;
-	if (strcmp(key, "default") == 0)
-		return parse_level(ctx, value, &p->default_level);
-	if (strcmp(key, "profile") == 0) {
-		struct qh_buf b = QH_BUF_INIT;
-
-		if (!*value) {
-			parse_error(ctx, "profile needs a path");
-			return -1;
-		}
-		if (value[0] != '/' && ctx->dir)
-			qh_buf_printf(&b, "%s/%s", ctx->dir, value);
-		else
-			qh_buf_puts(&b, value);
-		if (!b.data) {
-			ctx->oom = true;
-			return -1;
-		}
-		free(p->profile_path);
-		p->profile_path = qh_buf_detach(&b);
-		return 0;
-	}
-	parse_error(ctx, "unknown key \"%s\" in [policy] (one of name, default, "
-		    "profile)", key);
-	return -1;
+	if (!*value)
+		return qh_error_set(err, "profile needs a path");
+	if (value[0] != '/' && ctx->dir)
+		qh_buf_printf(&b, "%s/%s", ctx->dir, value);
+	else
+		qh_buf_puts(&b, value);
+	if (!b.data)
+		return qh_error_set(err, "out of memory");
+	free(ctx->p->profile_path);
+	ctx->p->profile_path = qh_buf_detach(&b);
+	return 0;
 }
 
-static int handler(void *user, const char *section, const char *key,
-		   const char *value)
+static int policy_key(struct parse_ctx *ctx, const char *key,
+		      const char *value, struct qh_error *err)
+{
+	if (strcmp(key, "name") == 0) {
+		if (!*value)
+			return qh_error_set(err, "name is empty");
+		if (qh_check_set_str(&ctx->p->name, value) < 0)
+			return qh_error_set(err, "out of memory");
+		return 0;
+	}
+	if (strcmp(key, "default") == 0)
+		return parse_level(value, &ctx->p->default_level, err);
+	if (strcmp(key, "profile") == 0)
+		return set_profile(ctx, value, err);
+	return qh_error_set(err, "unknown key \"%s\" in [policy] (one of name, "
+			    "default, profile)", key);
+}
+
+static int on_key(void *user, const char *section, const char *key,
+		  const char *value, unsigned line, struct qh_error *err)
 {
 	struct parse_ctx *ctx = user;
-	enum qh_level level;
+	enum qh_level level = QH_LEVEL_WARN;
 	enum scope scope;
-	double percent;
+	double percent = 0;
 
-	if (ctx->failed || ctx->oom)
-		return 0;
-	if (enter_section(ctx, section) < 0)
-		return 0;
+	(void)line;
+	if (enter_section(ctx, section, err) < 0)
+		return -1;
 	switch (ctx->kind) {
 	case SEC_POLICY:
-		return handle_policy_key(ctx, key, value) == 0;
+		return policy_key(ctx, key, value, err);
 	case SEC_THRESHOLDS:
-		if (!qh_check_id_known(key)) {
-			parse_error(ctx, "unknown check id \"%s\"", key);
-			return 0;
-		}
-		if (parse_percent(ctx, value, &percent) < 0)
-			return 0;
-		if (set_threshold(ctx->p, key, percent) < 0) {
-			ctx->oom = true;
-			return 0;
-		}
-		return 1;
+		if (!qh_check_id_known(key))
+			return qh_error_set(err, "unknown check id \"%s\"", key);
+		if (parse_percent(value, &percent, err) < 0)
+			return -1;
+		if (set_threshold(ctx->p, key, percent) < 0)
+			return qh_error_set(err, "out of memory");
+		return 0;
 	case SEC_CHECKS:
 	case SEC_TYPE:
 	case SEC_PATH:
 		scope = ctx->kind == SEC_CHECKS ? SCOPE_GLOBAL :
 			ctx->kind == SEC_TYPE ? SCOPE_TYPE : SCOPE_PATH;
-		if (strcmp(key, "*") != 0 && !qh_check_id_known(key)) {
-			parse_error(ctx, "unknown check id \"%s\"", key);
-			return 0;
-		}
-		if (parse_level(ctx, value, &level) < 0)
-			return 0;
-		if (add_rule(ctx->p, scope, ctx->pattern, key, level) < 0) {
-			ctx->oom = true;
-			return 0;
-		}
-		return 1;
+		if (strcmp(key, "*") != 0 && !qh_check_id_known(key))
+			return qh_error_set(err, "unknown check id \"%s\"", key);
+		if (parse_level(value, &level, err) < 0)
+			return -1;
+		if (add_rule(ctx->p, scope, ctx->pattern, key, level) < 0)
+			return qh_error_set(err, "out of memory");
+		return 0;
 	case SEC_NONE:
 		break;
 	}
-	return 0;
+	return qh_error_set(err, "internal error: unclassified section");
 }
 
-/* libinih's limits (ini.c: MAX_SECTION 50, INI_MAX_LINE in ini.h): longer
- * section names are cut silently and longer lines split into two, so the
- * reader rejects them with a clear message instead. */
-#define INIH_MAX_SECTION 50
-
-/* inih only calls the handler for keys, so an empty misspelt section would
- * pass unseen; the reader looks at section lines itself to catch those, and
- * counts lines so every message can name file:line. */
-static void reader_saw_chunk(struct parse_ctx *ctx, char *chunk, int num,
-			     bool more_input)
-{
-	size_t len = strlen(chunk);
-	bool complete = len > 0 && chunk[len - 1] == '\n';
-	char *close;
-
-	bool starts_line = ctx->at_line_start;
-
-	ctx->at_line_start = complete;
-	if (!starts_line)
-		return; /* the rest of an over-long line: flagged already */
-	ctx->lineno++;
-	if (!complete && more_input) {
-		parse_error(ctx, "line longer than %d characters", num - 2);
-		return;
-	}
-	if (chunk[0] != '[' || ctx->failed)
-		return;
-	close = strchr(chunk, ']');
-	if (!close)
-		return; /* inih reports the syntax error */
-	if ((size_t)(close - chunk - 1) >= INIH_MAX_SECTION) {
-		parse_error(ctx, "section name longer than %d characters",
-			    INIH_MAX_SECTION - 1);
-		return;
-	}
-	*close = '\0';
-	enter_section(ctx, chunk + 1);
-	*close = ']';
-}
-
-static char *file_reader(char *str, int num, void *stream)
-{
-	struct parse_ctx *ctx = stream;
-	int c;
-
-	if (!fgets(str, num, ctx->fp))
-		return NULL;
-	c = getc(ctx->fp);
-	if (c != EOF)
-		ungetc(c, ctx->fp);
-	reader_saw_chunk(ctx, str, num, c != EOF);
-	return str;
-}
-
-static char *string_reader(char *str, int num, void *stream)
-{
-	struct parse_ctx *ctx = stream;
-	size_t n = 0;
-
-	if (!*ctx->text || num < 2)
-		return NULL;
-	while (ctx->text[n] && n + 1 < (size_t)num) {
-		if (ctx->text[n++] == '\n')
-			break;
-	}
-	memcpy(str, ctx->text, n);
-	str[n] = '\0';
-	ctx->text += n;
-	reader_saw_chunk(ctx, str, num, *ctx->text != '\0');
-	return str;
-}
+static const struct qh_ini_callbacks policy_callbacks = { on_section, on_key };
 
 static struct qh_policy *policy_new(const char *name)
 {
@@ -521,31 +399,6 @@ static struct qh_policy *policy_new(const char *name)
 	return p;
 }
 
-static struct qh_policy *parse(struct parse_ctx *ctx, ini_reader reader)
-{
-	int rc;
-
-	ctx->at_line_start = true;
-	rc = ini_parse_stream(reader, ctx, handler, ctx);
-	free(ctx->section);
-	free(ctx->pattern);
-	if (ctx->oom || rc == -2) {
-		qh_error_set(ctx->err, "%s: out of memory", ctx->filename);
-		goto fail;
-	}
-	if (ctx->failed)
-		goto fail;
-	if (rc > 0) {
-		qh_error_set(ctx->err, "%s:%d: syntax error (expected "
-			     "[section] or key = value)", ctx->filename, rc);
-		goto fail;
-	}
-	return ctx->p;
-fail:
-	qh_policy_free(ctx->p);
-	return NULL;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -553,48 +406,46 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-struct qh_policy *qh_policy_load(const char *path, struct qh_error *err)
+/* Parse text (or the file at path when text is NULL) into a new policy. */
+static struct qh_policy *policy_parse(const char *path, const char *text,
+				      struct qh_error *err)
 {
-	struct parse_ctx ctx = { .filename = path, .err = err };
-	struct qh_policy *p;
-	const char *slash = strrchr(path, '/');
+	struct parse_ctx ctx = { 0 };
+	const char *slash = text ? NULL : strrchr(path, '/');
+	int rc;
 
-	ctx.fp = fopen(path, "r");
-	if (!ctx.fp) {
-		qh_error_errno(err, errno, "cannot open policy %s", path);
-		return NULL;
-	}
-	ctx.dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : NULL;
 	ctx.p = policy_new(base_name(path));
+	if (slash)
+		ctx.dir = strndup(path, (size_t)(slash - path + (slash == path)));
 	if (!ctx.p || (slash && !ctx.dir)) {
-		fclose(ctx.fp);
-		free(ctx.dir);
 		qh_policy_free(ctx.p);
+		free(ctx.dir);
 		qh_error_set(err, "out of memory");
 		return NULL;
 	}
-	p = parse(&ctx, file_reader);
-	if (p && ferror(ctx.fp)) {
-		qh_error_set(err, "%s: read error", path);
-		qh_policy_free(p);
-		p = NULL;
-	}
-	fclose(ctx.fp);
+	if (text)
+		rc = qh_ini_parse_string(text, path, &policy_callbacks, &ctx, err);
+	else
+		rc = qh_ini_parse_file(path, &policy_callbacks, &ctx, err);
+	free(ctx.section);
+	free(ctx.pattern);
 	free(ctx.dir);
-	return p;
+	if (rc < 0) {
+		qh_policy_free(ctx.p);
+		return NULL;
+	}
+	return ctx.p;
+}
+
+struct qh_policy *qh_policy_load(const char *path, struct qh_error *err)
+{
+	return policy_parse(path, NULL, err);
 }
 
 struct qh_policy *qh_policy_parse_string(const char *text, const char *name,
 					 struct qh_error *err)
 {
-	struct parse_ctx ctx = { .filename = name, .text = text, .err = err };
-
-	ctx.p = policy_new(name);
-	if (!ctx.p) {
-		qh_error_set(err, "out of memory");
-		return NULL;
-	}
-	return parse(&ctx, string_reader);
+	return policy_parse(name, text, err);
 }
 
 struct qh_policy *qh_policy_default(struct qh_error *err)

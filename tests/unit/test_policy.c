@@ -176,7 +176,10 @@ static void test_errors_name_file_and_line(void **state)
 			  "unknown section [chekcs]");
 	expect_load_error("; c\n[type \"elf\"]\npie = ignore\n", 2,
 			  "unknown file type \"elf\"");
-	expect_load_error("[type dso]\npie = ignore\n", 1, "quoted argument");
+	expect_load_error("[type dso]\npie = ignore\n", 1, "\"quoted\"");
+	expect_load_error("[checks \"x\"]\n", 1, "takes no argument");
+	expect_load_error("[path]\nnx = warn\n", 1, "needs a quoted argument");
+	expect_load_error("nx = warn\n", 1, "outside any section");
 	expect_load_error("[checks]\nnx required\n", 2, "syntax error");
 	expect_load_error("[thresholds]\ncanary-coverage = 120\n", 2,
 			  "not a percentage");
