@@ -7,10 +7,11 @@
 
 static const struct qh_emit_format *const formats[] = {
 	&qh_emit_text, &qh_emit_json, &qh_emit_sarif,
+	&qh_emit_csv, &qh_emit_junit, &qh_emit_markdown,
 };
 
 static const char *const format_names[] = {
-	"text", "json", "sarif", NULL,
+	"text", "json", "sarif", "csv", "junit", "markdown", NULL,
 };
 
 const char *const *qh_emit_formats(void)
@@ -39,7 +40,8 @@ struct qh_emitter *qh_emitter_new(const char *format, FILE *out,
 	struct qh_emitter *e;
 
 	if (!fmt) {
-		qh_error_set(err, "unknown format '%s' (known: text, json, sarif)",
+		qh_error_set(err, "unknown format '%s' (known: text, json, "
+			     "sarif, csv, junit, markdown)",
 			     format ? format : "(null)");
 		return NULL;
 	}
