@@ -220,6 +220,9 @@ static json_t *check_json(const struct qh_check *c)
 	if (!o)
 		return NULL;
 	rc |= put(o, "status", json_string(qh_status_name(c->status)));
+	if (c->raw_status != c->status) /* policy changed the verdict */
+		rc |= put(o, "raw_status",
+			  json_string(qh_status_name(c->raw_status)));
 	rc |= put(o, "value", qh_json_sanitize(c->value));
 	rc |= put(o, "evidence", qh_json_str(c->evidence));
 	if (c->reason)

@@ -49,8 +49,9 @@ json_t *qh_json_sanitize(const json_t *v);
 
 /* The contract's JSON for one result (see CONTRACT.md); NULL on ENOMEM.
  * Keys in a fixed order: path, type, machine, class, endian, checks, error;
- * a check: status, value, evidence, then reason, fix, severity, waived_by,
- * locations only when set. */
+ * a check: status, then raw_status only when policy changed the verdict
+ * (what the check itself found), value, evidence, then reason, fix,
+ * severity, waived_by, locations only when set. */
 json_t *qh_json_result(const struct qh_result *res);
 json_t *qh_json_summary(const struct qh_summary *s);
 
