@@ -14,5 +14,11 @@ struct qh_elf;
  * the analysis as a whole failed (the caller records it in res->error). */
 int qh_deep_run(struct qh_elf *elf, struct qh_result *res,
 		const struct qh_analyze_options *opts, struct qh_error *err);
+/* Same on an image the caller mapped (path: for line info and debug-file
+ * lookup; may be NULL). */
+int qh_deep_run_buffer(const void *data, size_t size, const char *path,
+		       struct qh_result *res,
+		       const struct qh_analyze_options *opts,
+		       struct qh_error *err);
 
 #endif

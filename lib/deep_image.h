@@ -1,0 +1,102 @@
+/* deep_image.h - the narrow view of an ELF image the deep checks need:
+ * executable sections (bytes + vaddr), the function list, the GOT slots
+ * that relocations bind to imported names, and the GNU property bits.
+ *
+ * Built once per file from the bytes the caller already mapped (libelf
+ * does the parsing; every range handed out here is checked against the
+ * image size). Owned by deep.c; the checks only read it.
+ */
+#ifndef QHARD_DEEP_IMAGE_H
+#define QHARD_DEEP_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qh.h"
+
+struct deep_section {
+	char *name;
+	uint64_t addr;
+	uint64_t size;
+	const uint8_t *data; /* inside the image; size bytes */
+};
+
+struct deep_func {
+	char *name;    /* symbol name, or "fn_<hex>" when only an FDE named it */
+	uint64_t addr;
+	uint64_t size;
+	bool global;   /* STB_GLOBAL/WEAK, or exported in .dynsym */
+};
+
+/* A GOT slot some relocation fills with the address of `name`. */
+struct deep_slot {
+	uint64_t addr;
+	char *name;
+};
+
+/* A PLT stub (found by disassembly) that jumps through a GOT slot. */
+struct deep_stub {
+	uint64_t addr;
+	const char *name; /* points into a deep_slot */
+};
+
+enum deep_arch {
+	DEEP_ARCH_NONE = 0,
+	DEEP_ARCH_X86_64,
+	DEEP_ARCH_I386,
+	DEEP_ARCH_AARCH64,
+	DEEP_ARCH_PPC64,
+	DEEP_ARCH_S390X,
+};
+
+#define DEEP_PROP_X86_IBT 0x1u
+#define DEEP_PROP_X86_SHSTK 0x2u
+#define DEEP_PROP_AARCH64_BTI 0x4u
+#define DEEP_PROP_AARCH64_PAC 0x8u
+
+struct deep_image {
+	const uint8_t *base;
+	size_t size;
+	enum deep_arch arch;
+	int machine;     /* EM_* */
+	int elf_class;   /* 32 / 64 */
+	bool big_endian;
+	unsigned props;  /* DEEP_PROP_* claimed by .note.gnu.property */
+	bool has_symtab; /* functions came from .symtab (else dynsym / FDEs) */
+	bool funcs_from_fde;
+	uint64_t got_plt_addr; /* .got.plt (i386 PIC PLT base), 0 if none */
+
+	struct deep_section *text; /* executable PROGBITS sections */
+	size_t ntext;
+	struct deep_func *funcs;   /* sorted by addr, no duplicates */
+	size_t nfuncs;
+	struct deep_slot *slots;   /* sorted by addr */
+	size_t nslots;
+	size_t slots_cap;
+	struct deep_stub *stubs;   /* sorted by addr */
+	size_t nstubs;
+	uint64_t stack_chk_guard;  /* address of __stack_chk_guard if defined */
+};
+
+/* Parse `data` (size bytes, not copied: must outlive the image). */
+struct deep_image *deep_image_open(const void *data, size_t size,
+				   struct qh_error *err);
+void deep_image_free(struct deep_image *img);
+
+/* The executable section holding [addr, addr+len), or NULL. */
+const struct deep_section *deep_image_text_at(const struct deep_image *img,
+					      uint64_t addr, uint64_t len);
+/* Name bound to a GOT slot / PLT stub at exactly addr, or NULL. */
+const char *deep_image_slot_name(const struct deep_image *img, uint64_t addr);
+const char *deep_image_stub_name(const struct deep_image *img, uint64_t addr);
+/* Function containing addr, or NULL. */
+const struct deep_func *deep_image_func_at(const struct deep_image *img,
+					   uint64_t addr);
+
+/* Function list builders (deep_funcs.c), called by deep_image_open. */
+struct Elf;
+int deep_funcs_collect(struct deep_image *img, struct Elf *elf,
+		       struct qh_error *err);
+
+#endif

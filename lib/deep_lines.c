@@ -1,0 +1,169 @@
+/* deep_lines.c - file:line lookups through libbfd (see deep_lines.h).
+ * libbfd keeps global state (bfd_init, error handler), so every call into
+ * it holds one process-wide lock: checksec may analyse files in parallel.
+ */
+#include "deep_lines.h"
+
+#include <bfd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t bfd_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool bfd_ready;
+
+struct deep_lines {
+	bfd *main;   /* the analysed file (needed to follow its links) */
+	bfd *dwarf;  /* the file holding the DWARF: main or the debug file */
+	char *source;
+	char *file;  /* last answer (bfd's strings may not outlive a call) */
+};
+
+/* bfd prints warnings on its own; a library must not. */
+static void quiet_handler(const char *fmt, va_list ap)
+{
+	(void)fmt;
+	(void)ap;
+}
+
+static bool has_debug_line(bfd *b)
+{
+	return bfd_get_section_by_name(b, ".debug_line") != NULL &&
+	       bfd_get_section_by_name(b, ".debug_info") != NULL;
+}
+
+static bfd *open_object(const char *path)
+{
+	bfd *b = bfd_openr(path, NULL);
+
+	if (!b)
+		return NULL;
+	if (!bfd_check_format(b, bfd_object)) {
+		bfd_close(b);
+		return NULL;
+	}
+	return b;
+}
+
+struct deep_lines *deep_lines_open(const char *path, const char *debug_root,
+				   char *why, size_t whylen)
+{
+	struct deep_lines *l = NULL;
+	const char *root = debug_root ? debug_root : "/usr/lib/debug";
+	char *debug = NULL;
+	bfd *m;
+
+	snprintf(why, whylen, "no DWARF line info in the file");
+	if (!path || !*path)
+		return NULL;
+	pthread_mutex_lock(&bfd_lock);
+	if (!bfd_ready) {
+		bfd_init();
+		bfd_set_error_handler(quiet_handler);
+		bfd_ready = true;
+	}
+	m = open_object(path);
+	if (!m)
+		goto out;
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		bfd_close(m);
+		goto out;
+	}
+	l->main = m;
+	if (has_debug_line(m)) {
+		l->dwarf = m;
+		l->source = qh_strdup(path);
+		goto out;
+	}
+	debug = bfd_follow_build_id_debuglink(m, root);
+	if (!debug)
+		debug = bfd_follow_gnu_debuglink(m, root);
+	if (debug) {
+		bfd *d = open_object(debug);
+
+		if (d && has_debug_line(d)) {
+			l->dwarf = d;
+			l->source = debug;
+			debug = NULL;
+			goto out;
+		}
+		if (d)
+			bfd_close(d);
+	}
+	snprintf(why, whylen,
+		 "no DWARF line info in the file, and no debug file by build-id or .gnu_debuglink under %s",
+		 root);
+	bfd_close(m);
+	free(l);
+	l = NULL;
+out:
+	free(debug);
+	pthread_mutex_unlock(&bfd_lock);
+	return l;
+}
+
+const char *deep_lines_source(const struct deep_lines *l)
+{
+	return l ? l->source : NULL;
+}
+
+struct find_sec {
+	uint64_t addr;
+	asection *sec;
+};
+
+static void match_section(bfd *b, asection *s, void *arg)
+{
+	struct find_sec *f = arg;
+
+	(void)b;
+	if (f->sec || !(bfd_section_flags(s) & SEC_CODE))
+		return;
+	if (f->addr >= bfd_section_vma(s) &&
+	    f->addr - bfd_section_vma(s) < bfd_section_size(s))
+		f->sec = s;
+}
+
+int deep_lines_find(struct deep_lines *l, uint64_t addr, const char **file,
+		    unsigned *line)
+{
+	struct find_sec f = { addr, NULL };
+	const char *bfile = NULL, *bfunc = NULL;
+	unsigned bline = 0;
+	int rc = -1;
+
+	if (!l)
+		return -1;
+	pthread_mutex_lock(&bfd_lock);
+	bfd_map_over_sections(l->dwarf, match_section, &f);
+	if (f.sec && bfd_find_nearest_line(l->dwarf, f.sec, NULL,
+					   addr - bfd_section_vma(f.sec),
+					   &bfile, &bfunc, &bline) &&
+	    bfile && bline) {
+		free(l->file);
+		l->file = qh_strdup(bfile);
+		if (l->file) {
+			*file = l->file;
+			*line = bline;
+			rc = 0;
+		}
+	}
+	pthread_mutex_unlock(&bfd_lock);
+	return rc;
+}
+
+void deep_lines_close(struct deep_lines *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_lock(&bfd_lock);
+	if (l->dwarf && l->dwarf != l->main)
+		bfd_close(l->dwarf);
+	bfd_close(l->main);
+	pthread_mutex_unlock(&bfd_lock);
+	free(l->source);
+	free(l->file);
+	free(l);
+}

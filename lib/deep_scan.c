@@ -1,0 +1,681 @@
+/* deep_scan.c - one pass of capstone over every function, recording the
+ * per-function facts of deep_scan.h. The patterns per architecture:
+ *
+ *  x86-64/i386  canary: a %fs:0x28 / %gs:0x14 operand. Landing pad: the
+ *               raw endbr64/endbr32 bytes at entry. Frame: sub $imm,%rsp
+ *               (or add of a negative imm); variable: sub %reg,%rsp.
+ *               Probe: or $0,(%rsp+d) (GCC), mov $0,(%rsp) right after a
+ *               sub (clang). Stack address: lea d(%rsp) or d(%rbp) once
+ *               %rbp is the frame pointer.
+ *  AArch64      canary: a load from the GOT slot (or the address) of
+ *               __stack_chk_guard, found by following adrp/add/ldr.
+ *               Landing pad: bti c / bti jc / paciasp / pacibsp at entry
+ *               (raw hint words: capstone 4 predates BTI). PAC: paciasp or
+ *               pacibsp anywhere; non-leaf: stp/str of x30. Frame: sub sp
+ *               and pre-indexed stp; probe: str xzr,[sp,...].
+ *  ppc64/s390x  canary only: ld rX,-0x7010(r13) (ppc64), ear from an
+ *               access register plus a 0x28 displacement (s390x).
+ * Calls (call/jmp/bl/b to a PLT stub, or through a GOT slot) that reach an
+ * imported name are recorded for the FORTIFY and canary checks.
+ */
+#include "deep_scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ENDBR64 0xfa1e0ff3u /* f3 0f 1e fa, little-endian word */
+#define ENDBR32 0xfb1e0ff3u
+#define A64_BTI_C 0xd503245fu
+#define A64_BTI_JC 0xd50324dfu
+#define A64_PACIASP 0xd503233fu
+#define A64_PACIBSP 0xd503237fu
+
+struct scan_ctx {
+	struct deep_image *img;
+	struct deep_scan *scan;
+	struct deep_facts *f;
+	size_t func;
+	bool fp_set;        /* x86: mov %rsp,%rbp seen; arm64: mov x29,sp */
+	bool last_sub_sp;   /* previous insn was sub $imm,%rsp (clang probes) */
+	bool ear_seen;      /* s390x: thread pointer read */
+	bool called;        /* a call was seen (argument spills come before) */
+	int64_t param_slot[8]; /* stack slots argument registers were spilled to */
+	unsigned nparam_slots;
+	unsigned args_written; /* x86-64 argument registers written so far */
+	uint64_t sp_depth;  /* bytes pushed or subtracted so far (never lowered:
+			       code after an early epilogue is still in the body) */
+	uint64_t regval[31];  /* arm64 adrp/add tracking */
+	uint32_t regvalid;
+	int err;
+};
+
+static bool is_chk_fail(const char *name)
+{
+	return name && (strcmp(name, "__stack_chk_fail") == 0 ||
+			strcmp(name, "__stack_chk_fail_local") == 0);
+}
+
+static int add_call(struct scan_ctx *c, uint64_t site, const char *callee)
+{
+	struct deep_scan *s = c->scan;
+	void *arr = s->calls;
+
+	if (is_chk_fail(callee))
+		c->f->chk_fail_call = true;
+	if (qh_array_reserve(&arr, &s->calls_cap, s->ncalls + 1, sizeof(*s->calls))) {
+		c->err = -1;
+		return -1;
+	}
+	s->calls = arr;
+	s->calls[s->ncalls++] = (struct deep_call){ site, c->func, callee };
+	return 0;
+}
+
+/* Name reached by a direct branch to `target`: a PLT stub, or a local
+ * function (i386 PIC code calls __stack_chk_fail_local directly). */
+static void direct_target(struct scan_ctx *c, uint64_t site, uint64_t target)
+{
+	const char *name = deep_image_stub_name(c->img, target);
+
+	if (name) {
+		add_call(c, site, name);
+		return;
+	}
+	const struct deep_func *fn = deep_image_func_at(c->img, target);
+	if (fn && fn->addr == target && is_chk_fail(fn->name))
+		c->f->chk_fail_call = true;
+}
+
+/* ---- x86 ---------------------------------------------------------------- */
+
+/* x86-64 SysV argument register family (0-9) of a register, or -1. */
+static int x86_arg_family(x86_reg r)
+{
+	switch (r) {
+	case X86_REG_RDI: case X86_REG_EDI: case X86_REG_DI: case X86_REG_DIL:
+		return 0;
+	case X86_REG_RSI: case X86_REG_ESI: case X86_REG_SI: case X86_REG_SIL:
+		return 1;
+	case X86_REG_RDX: case X86_REG_EDX: case X86_REG_DX: case X86_REG_DL:
+		return 2;
+	case X86_REG_RCX: case X86_REG_ECX: case X86_REG_CX: case X86_REG_CL:
+		return 3;
+	case X86_REG_R8: case X86_REG_R8D: case X86_REG_R8W: case X86_REG_R8B:
+		return 4;
+	case X86_REG_R9: case X86_REG_R9D: case X86_REG_R9W: case X86_REG_R9B:
+		return 5;
+	case X86_REG_XMM0: return 6;
+	case X86_REG_XMM1: return 7;
+	case X86_REG_XMM2: return 8;
+	case X86_REG_XMM3: return 9;
+	default:
+		return -1;
+	}
+}
+
+static void note_param_slot(struct scan_ctx *c, int64_t disp)
+{
+	if (c->nparam_slots < QH_ARRAY_LEN(c->param_slot))
+		c->param_slot[c->nparam_slots++] = disp;
+}
+
+/* Taking the address of a spilled argument (f(&param)) or of the caller's
+ * frame is not a local array: -fstack-protector-strong ignores both. */
+static bool is_local_slot(const struct scan_ctx *c, int64_t disp, bool sp_based)
+{
+	for (unsigned i = 0; i < c->nparam_slots; i++)
+		if (c->param_slot[i] == disp)
+			return false;
+	if (sp_based && disp >= 0 && (uint64_t)disp >= c->sp_depth)
+		return false; /* at or above the return address: caller's frame */
+	return true;
+}
+
+static uint64_t x86_mem_addr(const struct scan_ctx *c, const cs_insn *in,
+			     const x86_op_mem *m, bool *ok)
+{
+	*ok = true;
+	if (m->index != X86_REG_INVALID || m->segment != X86_REG_INVALID)
+		return *ok = false, 0;
+	if (m->base == X86_REG_RIP)
+		return in->address + in->size + (uint64_t)m->disp;
+	if (m->base == X86_REG_INVALID)
+		return (uint64_t)m->disp & (c->img->elf_class == 32 ? 0xffffffffu : ~0ULL);
+	if (m->base == X86_REG_EBX && c->img->got_plt_addr)
+		return (c->img->got_plt_addr + (uint64_t)m->disp) & 0xffffffffu;
+	return *ok = false, 0;
+}
+
+static bool x86_is_sp(x86_reg r)
+{
+	return r == X86_REG_RSP || r == X86_REG_ESP;
+}
+
+static bool x86_is_fp(x86_reg r)
+{
+	return r == X86_REG_RBP || r == X86_REG_EBP;
+}
+
+static int scan_x86_insn(const cs_insn *in, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	const cs_x86 *x = &in->detail->x86;
+	struct deep_facts *f = c->f;
+	x86_reg guard_seg = c->img->arch == DEEP_ARCH_X86_64 ? X86_REG_FS : X86_REG_GS;
+	int64_t guard_disp = c->img->arch == DEEP_ARCH_X86_64 ? 0x28 : 0x14;
+	bool was_sub = c->last_sub_sp;
+
+	c->last_sub_sp = false;
+	f->decoded = true;
+	for (int i = 0; i < x->op_count; i++) {
+		const cs_x86_op *op = &x->operands[i];
+
+		if (op->type == X86_OP_MEM && op->mem.segment == guard_seg &&
+		    op->mem.base == X86_REG_INVALID && op->mem.disp == guard_disp)
+			f->guard_load = true;
+	}
+	/* A store of a still-untouched argument register is a parameter
+	 * spill; once the register was written it holds a computed value. */
+	if ((in->id == X86_INS_MOV || in->id == X86_INS_MOVSS ||
+	     in->id == X86_INS_MOVSD || in->id == X86_INS_MOVQ) &&
+	    !c->called && x->op_count == 2 && x->operands[0].type == X86_OP_MEM &&
+	    x86_is_sp(x->operands[0].mem.base) &&
+	    x->operands[1].type == X86_OP_REG) {
+		int fam = x86_arg_family(x->operands[1].reg);
+
+		if (fam >= 0 && !(c->args_written & (1u << fam)))
+			note_param_slot(c, x->operands[0].mem.disp);
+	}
+	for (int i = 0; i < x->op_count; i++) {
+		const cs_x86_op *op = &x->operands[i];
+		int fam;
+
+		if (op->type == X86_OP_REG && (op->access & CS_AC_WRITE) &&
+		    (fam = x86_arg_family(op->reg)) >= 0)
+			c->args_written |= 1u << fam;
+	}
+	switch (in->id) {
+	case X86_INS_PUSH:
+		c->sp_depth += c->img->arch == DEEP_ARCH_X86_64 ? 8 : 4;
+		break;
+	case X86_INS_CALL:
+	case X86_INS_JMP:
+		if (in->id == X86_INS_CALL)
+			c->called = true;
+		if (x->op_count != 1)
+			break;
+		if (x->operands[0].type == X86_OP_IMM) {
+			direct_target(c, in->address, (uint64_t)x->operands[0].imm);
+		} else if (x->operands[0].type == X86_OP_MEM) {
+			bool ok;
+			uint64_t a = x86_mem_addr(c, in, &x->operands[0].mem, &ok);
+			const char *name = ok ? deep_image_slot_name(c->img, a) : NULL;
+
+			if (name)
+				add_call(c, in->address, name);
+		}
+		break;
+	case X86_INS_SUB:
+	case X86_INS_ADD:
+		if (x->op_count != 2 || x->operands[0].type != X86_OP_REG ||
+		    !x86_is_sp(x->operands[0].reg))
+			break;
+		if (x->operands[1].type == X86_OP_IMM) {
+			int64_t v = x->operands[1].imm;
+
+			if (in->id == X86_INS_ADD)
+				v = -v;
+			if (v > 0) {
+				c->sp_depth += (uint64_t)v;
+				if ((uint64_t)v > f->frame)
+					f->frame = (uint64_t)v;
+				c->last_sub_sp = true;
+			}
+		} else if (in->id == X86_INS_SUB &&
+			   x->operands[1].type == X86_OP_REG) {
+			f->var_frame = true;
+		}
+		break;
+	case X86_INS_OR:
+	case X86_INS_XOR:
+	case X86_INS_MOV:
+		if (in->id == X86_INS_MOV && x->op_count == 2 &&
+		    x->operands[0].type == X86_OP_REG &&
+		    x86_is_sp(x->operands[0].reg) &&
+		    x->operands[1].type == X86_OP_REG &&
+		    !x86_is_fp(x->operands[1].reg)) {
+			f->var_frame = true; /* mov %rbx,%rsp after sub %rax,%rbx */
+			break;
+		}
+		if (x->op_count == 2 && x->operands[0].type == X86_OP_MEM &&
+		    x86_is_sp(x->operands[0].mem.base) &&
+		    x->operands[1].type == X86_OP_IMM && x->operands[1].imm == 0 &&
+		    x->prefix[0] != X86_PREFIX_LOCK && /* lock or = fence */
+		    (in->id != X86_INS_MOV ||
+		     (was_sub && x->operands[0].mem.disp == 0 &&
+		      x->operands[0].mem.index == X86_REG_INVALID)))
+			f->probe = true;
+		else if (in->id == X86_INS_MOV && x->op_count == 2 &&
+			 x->operands[0].type == X86_OP_REG &&
+			 x->operands[1].type == X86_OP_REG &&
+			 x86_is_sp(x->operands[1].reg)) {
+			if (x86_is_fp(x->operands[0].reg))
+				c->fp_set = true;
+			else if (is_local_slot(c, 0, true))
+				f->stack_addr = true; /* mov %rsp,%rdi: &buf[0] at 0(%rsp) */
+		}
+		break;
+	case X86_INS_LEA:
+		if (x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
+		    !x86_is_sp(x->operands[0].reg) && !x86_is_fp(x->operands[0].reg) &&
+		    x->operands[1].type == X86_OP_MEM &&
+		    (x86_is_sp(x->operands[1].mem.base) ||
+		     (c->fp_set && x86_is_fp(x->operands[1].mem.base))) &&
+		    is_local_slot(c, x->operands[1].mem.disp,
+				  x86_is_sp(x->operands[1].mem.base)))
+			f->stack_addr = true;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* ---- AArch64 ------------------------------------------------------------ */
+
+static int a64_slot(arm64_reg r)
+{
+	if (r >= ARM64_REG_X0 && r <= ARM64_REG_X28)
+		return (int)(r - ARM64_REG_X0);
+	if (r == ARM64_REG_X29)
+		return 29;
+	if (r == ARM64_REG_X30)
+		return 30;
+	return -1;
+}
+
+static bool a64_is_guard_addr(const struct scan_ctx *c, uint64_t a)
+{
+	const char *name = deep_image_slot_name(c->img, a);
+
+	if (name && strcmp(name, "__stack_chk_guard") == 0)
+		return true;
+	return c->img->stack_chk_guard && a == c->img->stack_chk_guard;
+}
+
+static int scan_a64_insn(const cs_insn *in, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	const cs_arm64 *a = &in->detail->arm64;
+	struct deep_facts *f = c->f;
+	int d = a->op_count > 0 && a->operands[0].type == ARM64_OP_REG ?
+		a64_slot(a->operands[0].reg) : -1;
+	bool tracked = false;
+
+	f->decoded = true;
+	switch (in->id) {
+	case ARM64_INS_ADRP:
+		if (d >= 0 && a->op_count == 2 && a->operands[1].type == ARM64_OP_IMM) {
+			c->regval[d] = (uint64_t)a->operands[1].imm;
+			c->regvalid |= 1u << d;
+			tracked = true;
+			if (a64_is_guard_addr(c, c->regval[d]))
+				f->guard_load = true;
+		}
+		break;
+	case ARM64_INS_ADD:
+	case ARM64_INS_SUB:
+		if (a->op_count == 3 && a->operands[0].type == ARM64_OP_REG &&
+		    a->operands[1].type == ARM64_OP_REG) {
+			arm64_reg dst = a->operands[0].reg, src = a->operands[1].reg;
+			const cs_arm64_op *o2 = &a->operands[2];
+			int s = a64_slot(src);
+
+			if (dst == ARM64_REG_SP && src == ARM64_REG_SP &&
+			    in->id == ARM64_INS_SUB) {
+				if (o2->type == ARM64_OP_IMM) {
+					uint64_t v = (uint64_t)o2->imm;
+
+					if (o2->shift.type == ARM64_SFT_LSL)
+						v <<= o2->shift.value;
+					f->frame += v;
+				} else {
+					f->var_frame = true;
+				}
+			} else if (in->id == ARM64_INS_ADD && d >= 0 &&
+				   d != 29 && o2->type == ARM64_OP_IMM &&
+				   (src == ARM64_REG_SP ||
+				    (c->fp_set && src == ARM64_REG_X29))) {
+				f->stack_addr = true;
+			} else if (in->id == ARM64_INS_ADD && d >= 0 && s >= 0 &&
+				   (c->regvalid & (1u << s)) &&
+				   o2->type == ARM64_OP_IMM) {
+				c->regval[d] = c->regval[s] + (uint64_t)o2->imm;
+				c->regvalid |= 1u << d;
+				tracked = true;
+				if (a64_is_guard_addr(c, c->regval[d]))
+					f->guard_load = true;
+			}
+		}
+		break;
+	case ARM64_INS_MOV:
+		if (a->op_count == 2 && a->operands[0].type == ARM64_OP_REG &&
+		    a->operands[1].type == ARM64_OP_REG) {
+			if (a->operands[0].reg == ARM64_REG_X29 &&
+			    a->operands[1].reg == ARM64_REG_SP)
+				c->fp_set = true;
+			else if (a->operands[0].reg == ARM64_REG_SP)
+				f->var_frame = true;
+		}
+		break;
+	case ARM64_INS_LDR:
+		if (a->op_count >= 2 && a->operands[1].type == ARM64_OP_MEM) {
+			int b = a64_slot(a->operands[1].mem.base);
+
+			if (b >= 0 && (c->regvalid & (1u << b)) &&
+			    a->operands[1].mem.index == ARM64_REG_INVALID &&
+			    a64_is_guard_addr(c, c->regval[b] +
+					      (uint64_t)(int64_t)a->operands[1].mem.disp))
+				f->guard_load = true;
+		}
+		break;
+	case ARM64_INS_STP:
+	case ARM64_INS_STR:
+		for (int i = 0; i < a->op_count; i++) {
+			const cs_arm64_op *o = &a->operands[i];
+
+			if (o->type == ARM64_OP_REG && o->reg == ARM64_REG_X30)
+				f->saves_lr = true;
+			if (o->type == ARM64_OP_MEM && o->mem.base == ARM64_REG_SP) {
+				if (in->id == ARM64_INS_STR && i == 1 &&
+				    a->operands[0].type == ARM64_OP_REG &&
+				    a->operands[0].reg == ARM64_REG_XZR)
+					f->probe = true;
+				if (a->writeback && o->mem.disp < 0)
+					f->frame += (uint64_t)(-(int64_t)o->mem.disp);
+			}
+		}
+		d = -1; /* stores write memory, not their first register */
+		break;
+	case ARM64_INS_BL:
+	case ARM64_INS_B:
+		if (a->op_count == 1 && a->operands[0].type == ARM64_OP_IMM &&
+		    a->cc == ARM64_CC_INVALID)
+			direct_target(c, in->address, (uint64_t)a->operands[0].imm);
+		break;
+	default:
+		break;
+	}
+	if (d >= 0 && !tracked)
+		c->regvalid &= ~(1u << d);
+	return 0;
+}
+
+/* ---- ppc64 / s390x: canary only ----------------------------------------- */
+
+static int scan_ppc_insn(const cs_insn *in, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	const cs_ppc *p = &in->detail->ppc;
+
+	c->f->decoded = true;
+	for (int i = 0; i < p->op_count; i++) {
+		const cs_ppc_op *o = &p->operands[i];
+
+		if (o->type == PPC_OP_MEM && o->mem.base == PPC_REG_R13 &&
+		    o->mem.disp == -0x7010)
+			c->f->guard_load = true;
+		if (o->type == PPC_OP_MEM && o->mem.base == PPC_REG_R1 &&
+		    in->id == PPC_INS_STDU && o->mem.disp < 0) {
+			uint64_t v = (uint64_t)(-(int64_t)o->mem.disp);
+
+			if (v > c->f->frame)
+				c->f->frame = v;
+		}
+	}
+	if (in->id == PPC_INS_ADDI && p->op_count == 3 &&
+	    p->operands[1].type == PPC_OP_REG && p->operands[1].reg == PPC_REG_R1 &&
+	    p->operands[0].type == PPC_OP_REG && p->operands[0].reg != PPC_REG_R1)
+		c->f->stack_addr = true;
+	return 0;
+}
+
+static int scan_s390_insn(const cs_insn *in, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	const cs_sysz *z = &in->detail->sysz;
+
+	c->f->decoded = true;
+	if (in->id == SYSZ_INS_EAR)
+		c->ear_seen = true;
+	for (int i = 0; i < z->op_count; i++) {
+		const cs_sysz_op *o = &z->operands[i];
+
+		if (o->type == SYSZ_OP_MEM && c->ear_seen && o->mem.disp == 0x28 &&
+		    o->mem.base != SYSZ_REG_15)
+			c->f->guard_load = true;
+		if (o->type == SYSZ_OP_MEM && o->mem.base == SYSZ_REG_15 &&
+		    in->id == SYSZ_INS_LA && i == 1)
+			c->f->stack_addr = true;
+	}
+	if ((in->id == SYSZ_INS_AGHI || in->id == SYSZ_INS_AGFI) &&
+	    z->op_count == 2 && z->operands[0].type == SYSZ_OP_REG &&
+	    z->operands[0].reg == SYSZ_REG_15 && z->operands[1].type == SYSZ_OP_IMM &&
+	    z->operands[1].imm < 0) {
+		uint64_t v = (uint64_t)(-z->operands[1].imm);
+
+		if (v > c->f->frame)
+			c->f->frame = v;
+	}
+	return 0;
+}
+
+/* ---- PLT stubs ---------------------------------------------------------- */
+
+struct stub_ctx {
+	struct deep_image *img;
+	size_t cap;
+	uint64_t start;     /* first instruction of the current stub */
+	bool in_stub;
+	uint64_t x16;       /* arm64: adrp x16 page */
+	bool x16_valid;
+	int err;
+};
+
+static bool is_nop(const cs_insn *in)
+{
+	return in->id == X86_INS_NOP || strcmp(in->mnemonic, "nop") == 0;
+}
+
+static void stub_add(struct stub_ctx *s, uint64_t slot)
+{
+	const char *name = deep_image_slot_name(s->img, slot);
+	struct deep_image *img = s->img;
+	void *arr = img->stubs;
+
+	if (!name)
+		return;
+	if (qh_array_reserve(&arr, &s->cap, img->nstubs + 1, sizeof(*img->stubs))) {
+		s->err = -1;
+		return;
+	}
+	img->stubs = arr;
+	img->stubs[img->nstubs++] = (struct deep_stub){ s->start, name };
+}
+
+static int stub_insn(const cs_insn *in, void *ctx)
+{
+	struct stub_ctx *s = ctx;
+	bool end = false;
+
+	if (!s->in_stub) {
+		if (is_nop(in))
+			return 0;
+		s->in_stub = true;
+		s->start = in->address;
+		s->x16_valid = false;
+	}
+	if (s->img->arch == DEEP_ARCH_X86_64 || s->img->arch == DEEP_ARCH_I386) {
+		const cs_x86 *x = &in->detail->x86;
+
+		if (in->id == X86_INS_JMP) {
+			end = true;
+			if (x->op_count == 1 && x->operands[0].type == X86_OP_MEM) {
+				struct scan_ctx tmp = { .img = s->img };
+				bool ok;
+				uint64_t a = x86_mem_addr(&tmp, in, &x->operands[0].mem, &ok);
+
+				if (ok)
+					stub_add(s, a);
+			}
+		}
+	} else if (s->img->arch == DEEP_ARCH_AARCH64) {
+		const cs_arm64 *a = &in->detail->arm64;
+
+		if (in->id == ARM64_INS_ADRP && a->op_count == 2 &&
+		    a->operands[0].reg == ARM64_REG_X16) {
+			s->x16 = (uint64_t)a->operands[1].imm;
+			s->x16_valid = true;
+		} else if (in->id == ARM64_INS_LDR && a->op_count == 2 &&
+			   a->operands[1].type == ARM64_OP_MEM &&
+			   a->operands[1].mem.base == ARM64_REG_X16 && s->x16_valid) {
+			stub_add(s, s->x16 + (uint64_t)(int64_t)a->operands[1].mem.disp);
+		} else if (in->id == ARM64_INS_BR) {
+			end = true;
+		}
+	} else {
+		end = true;
+	}
+	if (end)
+		s->in_stub = false;
+	return 0;
+}
+
+static int cmp_stub(const void *x, const void *y)
+{
+	const struct deep_stub *a = x, *b = y;
+
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+static int find_stubs(struct deep_image *img, struct deep_disasm *dis)
+{
+	struct stub_ctx s = { .img = img };
+
+	if (img->arch != DEEP_ARCH_X86_64 && img->arch != DEEP_ARCH_I386 &&
+	    img->arch != DEEP_ARCH_AARCH64)
+		return 0;
+	for (size_t i = 0; i < img->ntext; i++) {
+		const struct deep_section *sec = &img->text[i];
+
+		if (strncmp(sec->name, ".plt", 4) != 0)
+			continue;
+		s.in_stub = false;
+		deep_disasm_range(dis, sec->data, sec->size, sec->addr, stub_insn, &s);
+		if (s.err)
+			return -1;
+	}
+	if (img->nstubs)
+		qsort(img->stubs, img->nstubs, sizeof(*img->stubs), cmp_stub);
+	return 0;
+}
+
+/* ---- driver ------------------------------------------------------------- */
+
+static void entry_landing(const struct deep_image *img, const uint8_t *p,
+			  uint64_t size, struct deep_facts *f)
+{
+	uint32_t w;
+
+	if (size < 4)
+		return;
+	memcpy(&w, p, 4);
+	if (img->big_endian)
+		w = __builtin_bswap32(w);
+	if (img->arch == DEEP_ARCH_X86_64)
+		f->entry_landing = w == ENDBR64;
+	else if (img->arch == DEEP_ARCH_I386)
+		f->entry_landing = w == ENDBR32;
+	else if (img->arch == DEEP_ARCH_AARCH64)
+		f->entry_landing = w == A64_BTI_C || w == A64_BTI_JC ||
+				   w == A64_PACIASP || w == A64_PACIBSP;
+}
+
+static void a64_pac_scan(const struct deep_image *img, const uint8_t *p,
+			 uint64_t size, struct deep_facts *f)
+{
+	for (uint64_t o = 0; o + 4 <= size; o += 4) {
+		uint32_t w;
+
+		memcpy(&w, p + o, 4);
+		if (img->big_endian)
+			w = __builtin_bswap32(w);
+		if (w == A64_PACIASP || w == A64_PACIBSP) {
+			f->pac_sign = true;
+			return;
+		}
+	}
+}
+
+int deep_scan_run(struct deep_image *img, struct deep_scan *scan,
+		  struct qh_error *err)
+{
+	struct deep_disasm dis;
+	deep_insn_fn fn;
+
+	memset(scan, 0, sizeof(*scan));
+	if (deep_disasm_open(&dis, img, err) < 0)
+		return -1;
+	switch (img->arch) {
+	case DEEP_ARCH_X86_64:
+	case DEEP_ARCH_I386:
+		fn = scan_x86_insn;
+		break;
+	case DEEP_ARCH_AARCH64:
+		fn = scan_a64_insn;
+		break;
+	case DEEP_ARCH_PPC64:
+		fn = scan_ppc_insn;
+		break;
+	default:
+		fn = scan_s390_insn;
+		break;
+	}
+	if (find_stubs(img, &dis) < 0)
+		goto oom;
+	scan->facts = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(*scan->facts));
+	if (!scan->facts)
+		goto oom;
+	for (size_t i = 0; i < img->nfuncs; i++) {
+		const struct deep_func *f = &img->funcs[i];
+		const struct deep_section *sec = deep_image_text_at(img, f->addr, f->size);
+		struct scan_ctx c = {
+			.img = img, .scan = scan, .f = &scan->facts[i], .func = i,
+		};
+		const uint8_t *code;
+
+		if (!sec)
+			continue; /* normalise() keeps ranges inside sections */
+		code = sec->data + (f->addr - sec->addr);
+		entry_landing(img, code, f->size, c.f);
+		if (img->arch == DEEP_ARCH_AARCH64)
+			a64_pac_scan(img, code, f->size, c.f);
+		deep_disasm_range(&dis, code, f->size, f->addr, fn, &c);
+		if (c.err)
+			goto oom;
+	}
+	scan->skipped_bytes = dis.skipped;
+	deep_disasm_close(&dis);
+	return 0;
+oom:
+	deep_disasm_close(&dis);
+	deep_scan_free(scan);
+	return qh_error_set(err, "out of memory");
+}
+
+void deep_scan_free(struct deep_scan *scan)
+{
+	free(scan->facts);
+	free(scan->calls);
+	memset(scan, 0, sizeof(*scan));
+}
