@@ -18,7 +18,7 @@ FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -O1
 
 FUZZ_NEEDS_elf = lib/analyze.c lib/elf.c
-FUZZ_NEEDS_elf_deep = lib/analyze.c lib/elf.c
+FUZZ_NEEDS_deep = lib/deep.c lib/deep_image.c
 FUZZ_NEEDS_policy = lib/policy.c
 FUZZ_NEEDS_waivers = lib/waivers.c
 FUZZ_NEEDS_baseline = lib/baseline.c
