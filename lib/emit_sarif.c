@@ -31,6 +31,9 @@
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define DUMP_FLAGS (JSON_COMPACT)
+/* per result, for logical and related locations: GitHub takes at most
+ * 1000 locations per result; a few dozen already tell the story */
+#define MAX_LOCATIONS 100
 
 struct sarif_state {
 	size_t nknown;         /* rules from rules.h, indices 0..nknown-1 */
@@ -127,36 +130,41 @@ static json_t *known_rule_json(const struct qh_rule *r)
 			 r->severity ? r->severity : "5.0");
 }
 
-/* ruleIndex for a check id; registers unknown ids with generic text. */
+/* ruleIndex for a check id; registers unknown ids with generic text. They
+ * are keyed by the escaped id: rules must be unique as written. */
 static json_int_t rule_index(struct qh_emitter *e, const struct qh_check *c)
 {
 	struct sarif_state *st = e->state;
 	const struct qh_rule *r;
-	json_t *idx;
 	struct qh_buf title = QH_BUF_INIT, help = QH_BUF_INIT;
-	json_t *rule;
+	char *key;
+	json_t *idx, *rule = NULL;
 	json_int_t n;
 
 	for (size_t i = 0; i < st->nknown; i++)
 		if ((r = qh_rule_at(i)) && strcmp(r->id, c->id) == 0)
 			return (json_int_t)i;
-	idx = json_object_get(st->unknown_index, c->id);
-	if (idx)
+	key = qh_escape_dup(c->id, QH_ESC_CONTROL);
+	if (!key)
+		return -1;
+	idx = json_object_get(st->unknown_index, key);
+	if (idx) {
+		free(key);
 		return json_integer_value(idx);
+	}
 	n = (json_int_t)(st->nknown + json_array_size(st->unknown_rules));
-	if (qh_buf_printf(&title, "qhard check '%s'", c->id) < 0 ||
+	if (qh_buf_printf(&title, "qhard check '%s'", key) == 0 &&
 	    qh_buf_printf(&help, "Check '%s' reported by qhard %s; see the "
-			  "result's message for its evidence.", c->id,
-			  e->command) < 0)
-		n = -1;
-	rule = n < 0 ? NULL : rule_json(c->id, title.data, help.data, c->fix,
-				       severity_score(c->severity));
+			  "result's message for its evidence.", key,
+			  e->command) == 0)
+		rule = rule_json(key, title.data, help.data, c->fix,
+				 severity_score(c->severity));
 	qh_buf_free(&title);
 	qh_buf_free(&help);
 	if (!rule || json_array_append_new(st->unknown_rules, rule) < 0 ||
-	    json_object_set_new_nocheck(st->unknown_index, c->id,
-					json_integer(n)) < 0)
-		return -1;
+	    json_object_set_new(st->unknown_index, key, json_integer(n)) < 0)
+		n = -1;
+	free(key);
 	return n;
 }
 
@@ -213,17 +221,39 @@ static json_t *primary_location(const struct qh_result *res,
 	json_t *loc = json_pack("{s:{s:o}}", "physicalLocation",
 				"artifactLocation", artifact_location(res->path));
 	json_t *logical;
+	const struct qh_location *first = c->nlocations ? &c->locations[0] : NULL;
 
-	if (!loc || !c->nlocations || !c->locations[0].function)
+	/* a finding inside the subject itself (audit: a config file's line)
+	 * gets a region, so viewers annotate that line */
+	if (loc && first && first->file && first->line &&
+	    strcmp(first->file, res->path) == 0)
+		json_object_set_new(json_object_get(loc, "physicalLocation"),
+				    "region", json_pack("{s:I}", "startLine",
+							(json_int_t)first->line));
+	if (!loc || !first || !first->function)
 		return loc;
 	logical = json_array();
 	json_object_set_new(loc, "logicalLocations", logical);
-	for (size_t i = 0; logical && i < c->nlocations; i++)
-		if (c->locations[i].function)
-			json_array_append_new(logical, json_pack(
-				"{s:o,s:s}", "name",
-				qh_json_str(c->locations[i].function),
-				"kind", "function"));
+	/* the schema wants unique items: each function once (compared as
+	 * written, after escaping; bounded work for huge location lists) */
+	for (size_t i = 0; logical && i < c->nlocations && i < 16 * MAX_LOCATIONS &&
+			   json_array_size(logical) < MAX_LOCATIONS; i++) {
+		json_t *item, *old;
+		size_t j;
+		bool seen = false;
+
+		if (!c->locations[i].function)
+			continue;
+		item = json_pack("{s:o,s:s}", "name",
+				 qh_json_str(c->locations[i].function),
+				 "kind", "function");
+		json_array_foreach(logical, j, old)
+			seen = seen || json_equal(old, item);
+		if (seen || !item)
+			json_decref(item);
+		else
+			json_array_append_new(logical, item);
+	}
 	return loc;
 }
 
@@ -233,7 +263,7 @@ static json_t *related_locations(const struct qh_check *c)
 	json_t *arr = json_array();
 	int id = 0;
 
-	for (size_t i = 0; arr && i < c->nlocations; i++) {
+	for (size_t i = 0; arr && i < c->nlocations && i < MAX_LOCATIONS; i++) {
 		const struct qh_location *l = &c->locations[i];
 		json_t *phys, *rel;
 		struct qh_buf msg = QH_BUF_INIT;
@@ -244,8 +274,8 @@ static json_t *related_locations(const struct qh_check *c)
 				 artifact_location(l->file));
 		if (phys && l->line)
 			json_object_set_new(phys, "region",
-					    json_pack("{s:i}", "startLine",
-						      (int)l->line));
+					    json_pack("{s:I}", "startLine",
+						      (json_int_t)l->line));
 		if (l->function)
 			qh_buf_printf(&msg, "in %s", l->function);
 		else
@@ -284,12 +314,17 @@ static json_t *finding(struct qh_emitter *e, const struct qh_result *res,
 	struct qh_buf msg = QH_BUF_INIT;
 	json_int_t idx = rule_index(e, c);
 	json_t *o = NULL, *rel;
+	char *rule_id = NULL;
 	json_t *props;
 
 	if (idx < 0 || message_text(&msg, res, c, shown) < 0)
 		goto out;
-	o = json_pack("{s:o,s:I,s:s,s:s,s:o,s:[o],s:o}",
-		      "ruleId", qh_json_str(c->id),
+	/* ids as the rule wrote them: escaped, control characters too */
+	rule_id = qh_escape_dup(c->id, QH_ESC_CONTROL);
+	if (!rule_id)
+		goto out;
+	o = json_pack("{s:s,s:I,s:s,s:s,s:o,s:[o],s:o}",
+		      "ruleId", rule_id,
 		      "ruleIndex", idx,
 		      "kind", "fail",
 		      "level", shown == QH_FAIL ? "error" : "warning",
@@ -313,6 +348,7 @@ static json_t *finding(struct qh_emitter *e, const struct qh_result *res,
 		json_object_set_new(props, "severity", qh_json_str(c->severity));
 	json_object_set_new(o, "properties", props);
 out:
+	free(rule_id);
 	qh_buf_free(&msg);
 	return o;
 }

@@ -185,12 +185,88 @@ static void test_sarif_results(void **state)
 	qh_report_free(r);
 }
 
+/* An audit-style finding inside the subject (a config file line) gets a
+ * region on the primary location; long location lists are capped. */
+static void test_sarif_config_line_and_caps(void **state)
+{
+	struct qh_report *r = qh_report_new("audit", NULL);
+	struct qh_result *res = qh_result_new("etc/libvirt/qemu.conf", NULL);
+	struct qh_check *c;
+	json_t *doc, *loc, *found;
+	char *out;
+
+	(void)state;
+	c = qh_result_add_check(res, "libvirt-seccomp", QH_FAIL,
+				json_string("0"), "seccomp_sandbox = 0");
+	qh_check_set_str(&c->severity, "high");
+	qh_check_add_location(c, NULL, "etc/libvirt/qemu.conf", 4000000000u, 0);
+	/* two ids that read the same once escaped share one rule */
+	qh_result_add_check(res, "odd\xff", QH_WARN, NULL, NULL);
+	qh_result_add_check(res, "odd\\xff", QH_WARN, NULL, NULL);
+	qh_result_add_check(res, "nl\n", QH_WARN, NULL, NULL);
+	qh_result_add_check(res, "nl\\x0a", QH_WARN, NULL, NULL);
+	c = qh_result_add_check(res, "many", QH_WARN, NULL, "many places");
+	for (int i = 0; i < 150; i++)
+		qh_check_add_location(c, i % 2 ? "f" : "g", "src.c",
+				      (unsigned)i + 1, 0);
+	qh_report_add(r, res, NULL);
+	doc = emit_sarif(r, &out);
+	assert_int_equal(pipe_to(CHECK_SARIF " | grep -qx 'ok 6 [0-9]* 0 0'", out), 0);
+	loc = json_object_get(json_array_get(json_object_get(find_result(
+		doc, "libvirt-seccomp"), "locations"), 0), "physicalLocation");
+	assert_true(json_integer_value(json_object_get(json_object_get(
+		loc, "region"), "startLine")) == 4000000000LL);
+	found = find_result(doc, "many");
+	assert_int_equal(json_array_size(json_object_get(found,
+						"relatedLocations")), 100);
+	/* functions listed once each (the schema wants unique items) */
+	assert_int_equal(json_array_size(json_object_get(json_array_get(
+		json_object_get(found, "locations"), 0), "logicalLocations")), 2);
+	assert_null(json_object_get(json_object_get(json_array_get(
+		json_object_get(found, "locations"), 0), "physicalLocation"),
+		"region"));
+	json_decref(doc);
+	free(out);
+	qh_report_free(r);
+}
+
+/* Every rule the area tables define, used once: the rules metadata itself
+ * (unique ids, help text, numeric security-severity) must give a SARIF log
+ * GitHub accepts. */
+static void test_sarif_every_known_rule(void **state)
+{
+	struct qh_report *r = qh_report_new("checksec", NULL);
+	struct qh_result *res = qh_result_new("bin/all-rules", NULL);
+	const struct qh_rule *rule;
+	char *out, grep[128];
+	json_t *doc;
+	size_t n = 0;
+
+	(void)state;
+	for (; (rule = qh_rule_at(n)); n++)
+		qh_result_add_check(res, rule->id, QH_FAIL, json_string("no"),
+				    "fixture");
+	qh_report_add(r, res, NULL);
+	doc = emit_sarif(r, &out);
+	snprintf(grep, sizeof(grep), CHECK_SARIF " | grep -qx 'ok %zu %zu 0 0'",
+		 n, n);
+	if (pipe_to(grep, out) != 0) {
+		pipe_to(CHECK_SARIF " >&2", out);
+		fail_msg("rules tables give an invalid SARIF log (see above)");
+	}
+	json_decref(doc);
+	free(out);
+	qh_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sarif_validates),
 		cmocka_unit_test(test_sarif_rules),
 		cmocka_unit_test(test_sarif_results),
+		cmocka_unit_test(test_sarif_config_line_and_caps),
+		cmocka_unit_test(test_sarif_every_known_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
