@@ -228,7 +228,9 @@ static void normalise(struct deep_image *img, struct funcs_acc *a)
 {
 	size_t out = 0;
 
-	qsort(a->v, a->n, sizeof(*a->v), cmp_func);
+	/* qsort(NULL, 0, ...) is undefined (a stripped file has no functions). */
+	if (a->n > 1)
+		qsort(a->v, a->n, sizeof(*a->v), cmp_func);
 	for (size_t i = 0; i < a->n; i++) {
 		struct deep_func *f = &a->v[i];
 
