@@ -28,9 +28,11 @@ int qh_deep_run_buffer(const void *data, size_t size, const char *path,
 		return -1;
 	ctx.img = img;
 	if (img->arch == DEEP_ARCH_NONE) {
+		int machine = img->machine; /* read before the image is freed */
+
 		deep_image_free(img);
 		return qh_error_set(err, "deep checks: no disassembler for ELF machine %d",
-				    img->machine);
+				    machine);
 	}
 	if (deep_scan_run(img, &scan, err) < 0) {
 		deep_image_free(img);
