@@ -29,7 +29,7 @@ for name in "$@"; do
 	cpu=$(awk '/^TIME/ { c = $3 + $4 } END { print c }' "$log.time")
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	if [ "$rc" -eq 0 ]; then result=clean; else
-		result="FOUND: $(grep -o 'ERROR: [A-Za-z]*: [a-z-]*\|ERROR: libFuzzer: [a-z-]*' "$log" | head -1)"; fi
+		result="FOUND: $(grep -o 'SUMMARY: [A-Za-z]*: [a-z-]*\|ERROR: libFuzzer: [a-z-]*' "$log" | head -1)"; fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%H:%M)" "$name" "$wall" \
 		"$cpu" "${execs:-?}" "$result" >>"$tsv"
 	echo "fuzz_$name: ${wall}s wall, ${cpu}s cpu, ${execs:-?} execs, $result"
