@@ -1,29 +1,259 @@
-/* profile.c - qhard profile (placeholder until its issue lands). */
+/* profile.c - qhard profile: a device allow-list profile (or OpenStack
+ * image properties) + a QEMU source tree -> a minimized, hardened configure
+ * invocation, its devices file, and --explain. The work is in lib/
+ * (qemu_plan.h); this file parses options and prints. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
+#include "glance.h"
 #include "options.h"
+#include "profile.h"
+#include "qemu_plan.h"
+#include "qemu_tree.h"
 
-static const struct qh_option options[] = { { 0 } };
-static const struct qh_command_spec spec = {
-	"profile", "qhard profile [options]", "not implemented yet", options, NULL,
+enum {
+	OPT_PROFILE = 1, OPT_GLANCE, OPT_QEMU_SRC, OPT_OUT, OPT_FORMAT, OPT_EXPLAIN,
+	OPT_TARGET, OPT_CC, OPT_CXX, OPT_CFLAGS, OPT_LDFLAGS, OPT_SAVE, OPT_NO_PROBE,
 };
 
-static int on_option(int id, const char *arg, void *ctx)
+static const struct qh_option options[] = {
+	{ 'p', "profile", "FILE", "device allow-list profile (INI, see qhard-profile(5))", OPT_PROFILE },
+	{ 0, "from-glance", "PROPS", "build the profile from OpenStack image properties: hw_disk_bus=ide,hw_vif_model=e1000,...", OPT_GLANCE },
+	{ 's', "qemu-src", "DIR", "QEMU source tree to read (Kconfig, meson.build, configure); default $QHARD_QEMU_SRC", OPT_QEMU_SRC },
+	{ 'o', "out", "DIR", "where the devices files <target>.mak go (never the QEMU tree); default ./qhard-out", OPT_OUT },
+	{ 'f', "format", "FMT", "output: text (summary vs the default build), shell (the configure line), json", OPT_FORMAT },
+	{ 'e', "explain", "WHAT", "why a CONFIG_ symbol, device or machine is in the closure, or why not", OPT_EXPLAIN },
+	{ 't', "target", "TARGET", "target for --explain (default: the profile's first)", OPT_TARGET },
+	{ 0, "cc", "CC", "C compiler to probe hardening flags with (default $CC or cc)", OPT_CC },
+	{ 0, "cxx", "CXX", "C++ compiler to probe with (default $CXX or c++)", OPT_CXX },
+	{ 0, "extra-cflags", "FLAGS", "more compiler flags; each is probed and refused ones are reported", OPT_CFLAGS },
+	{ 0, "extra-ldflags", "FLAGS", "more linker flags; each is probed and refused ones are reported", OPT_LDFLAGS },
+	{ 0, "save", "FILE", "with --from-glance: write the profile INI to FILE", OPT_SAVE },
+	{ 0, "no-probe", NULL, "do not run the compiler: trust the flag table (cross builds)", OPT_NO_PROBE },
+	{ 0 },
+};
+
+static const struct qh_command_spec spec = {
+	"profile",
+	"qhard profile (--profile FILE | --from-glance PROPS) [--qemu-src DIR] [options]",
+	"turn a device allow-list profile into a minimized, hardened QEMU configure invocation",
+	options,
+	"Reads the QEMU tree itself (VERSION, Kconfig, meson.build, TypeInfo\n"
+	"definitions, configure options): no per-release device tables.\n"
+	"Exit: 0 ok, 2 bad profile or options (an allow list that cannot be\n"
+	"satisfied prints the chain), 3 the QEMU tree cannot be read.",
+};
+
+struct opts {
+	const char *profile, *glance, *src, *out, *format, *explain, *target;
+	const char *save;
+	struct qh_plan_options plan;
+};
+
+static int on_option(int id, const char *arg, void *vctx)
 {
-	(void)id;
-	(void)arg;
-	(void)ctx;
+	struct opts *o = vctx;
+
+	switch (id) {
+	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_GLANCE: o->glance = arg; break;
+	case OPT_QEMU_SRC: o->src = arg; break;
+	case OPT_OUT: o->out = arg; break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "shell") && strcmp(arg, "json"))
+			return qh_usage_error(&spec, "--format must be text, shell or json, not '%s'", arg);
+		o->format = arg;
+		break;
+	case OPT_EXPLAIN: o->explain = arg; break;
+	case OPT_TARGET: o->target = arg; break;
+	case OPT_CC: o->plan.cc = arg; break;
+	case OPT_CXX: o->plan.cxx = arg; break;
+	case OPT_CFLAGS: o->plan.extra_cflags = arg; break;
+	case OPT_LDFLAGS: o->plan.extra_ldflags = arg; break;
+	case OPT_SAVE: o->save = arg; break;
+	case OPT_NO_PROBE: o->plan.no_probe = true; break;
+	default: break;
+	}
 	return 0;
+}
+
+static void print_some(const struct qh_strlist *l, size_t max)
+{
+	for (size_t i = 0; i < l->n && i < max; i++)
+		printf("%s%s", i ? " " : "", l->items[i]);
+	if (l->n > max)
+		printf(" ... (%zu more)", l->n - max);
+}
+
+static size_t count_kept(const struct qh_strlist *mine, const struct qh_strlist *def)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < mine->n; i++)
+		if (qh_strlist_has(def, mine->items[i]))
+			n++;
+	return n;
+}
+
+static void print_text(const struct qh_plan *p)
+{
+	char *line = qh_plan_shell_line(p);
+
+	printf("profile %s: %s\n", p->profile_name, p->description);
+	printf("QEMU %s at %s\n", p->version, p->qemu_src);
+	for (size_t i = 0; i < p->ntargets; i++) {
+		const struct qh_plan_target *t = &p->targets[i];
+		size_t ndef_types = t->qom_types.n + t->removed_qom_types.n;
+
+		printf("\ntarget %s (devices file %s)\n", t->name, t->devices_file);
+		printf("  machines:         ");
+		print_some(&t->machines, 20);
+		printf("\n  devices allowed:  ");
+		print_some(&t->devices, 40);
+		printf("\n  Kconfig symbols:  %zu (default build: %zu; %zu of them kept)\n",
+		       t->symbols.n, t->default_symbols.n,
+		       count_kept(&t->symbols, &t->default_symbols));
+		printf("  QOM types built:  %zu (default build: %zu; %zu removed, e.g. ",
+		       t->qom_types.n, ndef_types, t->removed_qom_types.n);
+		print_some(&t->removed_qom_types, 8);
+		printf(")\n  hw/ source files: %zu compiled (default build: %zu)\n",
+		       t->sources.n, t->default_sources.n);
+		printf("  symbols: ");
+		print_some(&t->symbols, 400);
+		printf("\n");
+	}
+	printf("\naccelerators: ");
+	print_some(&p->accelerators, 10);
+	printf("\ncflags:  ");
+	print_some(&p->cflags, 50);
+	printf("\nldflags: ");
+	print_some(&p->ldflags, 50);
+	printf("\n\nconfigure (run it from an empty build directory):\n  %s\n",
+	       line ? line : "");
+	if (p->warnings.n) {
+		printf("\nnotes:\n");
+		for (size_t i = 0; i < p->warnings.n; i++)
+			printf("  %s\n", p->warnings.items[i]);
+	}
+	free(line);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return fclose(f);
 }
 
 int cmd_profile(int argc, char **argv)
 {
-	int n = 0;
-	int rc = qh_parse_options(argc, argv, &spec, on_option, NULL, &n);
+	struct opts o = { 0 };
+	struct qh_error err = { { 0 } };
+	struct qh_profile *pr = NULL;
+	struct qh_qemu_tree *tree;
+	struct qh_plan *plan;
+	int n = 0, rc;
 
+	o.format = "text";
+	o.out = "qhard-out";
+	rc = qh_parse_options(argc, argv, &spec, on_option, &o, &n);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "qhard profile: not implemented yet\n");
-	return 2;
+	if (n > 0)
+		return qh_usage_error(&spec, "unexpected argument '%s'", argv[1]);
+	if (!!o.profile == !!o.glance)
+		return qh_usage_error(&spec, "give exactly one of --profile FILE or --from-glance PROPS");
+	if (!o.src)
+		o.src = getenv("QHARD_QEMU_SRC");
+	if (o.glance) {
+		char *ini;
+
+		pr = qh_glance_profile(o.glance, &err);
+		if (!pr)
+			return qh_usage_error(&spec, "%s", err.msg);
+		if (!o.src || o.save) {
+			ini = qh_profile_to_ini(pr);
+			if (!ini) {
+				qh_profile_free(pr);
+				fprintf(stderr, "qhard profile: out of memory\n");
+				return 3;
+			}
+			if (o.save ? write_file(o.save, ini) < 0 : fputs(ini, stdout) < 0) {
+				fprintf(stderr, "qhard profile: cannot write %s\n",
+					o.save ? o.save : "stdout");
+				free(ini);
+				qh_profile_free(pr);
+				return 3;
+			}
+			free(ini);
+			if (!o.src) {
+				qh_profile_free(pr);
+				return 0;
+			}
+		}
+	} else {
+		pr = qh_profile_load(o.profile, &err);
+		if (!pr)
+			return qh_usage_error(&spec, "%s", err.msg);
+	}
+	if (!o.src) {
+		qh_profile_free(pr);
+		return qh_usage_error(&spec, "--qemu-src DIR is needed (or $QHARD_QEMU_SRC)");
+	}
+	/* an unreadable tree is "input could not be analysed" (3), not usage */
+	tree = qh_qemu_tree_open(o.src, &err);
+	if (!tree) {
+		qh_profile_free(pr);
+		fprintf(stderr, "qhard profile: %s\n", err.msg);
+		return 3;
+	}
+	qh_qemu_tree_free(tree);
+	plan = qh_plan_create_from(pr, o.src, o.out, &o.plan, &err);
+	if (!plan) {
+		fprintf(stderr, "qhard profile: %s\n", err.msg);
+		return 2;
+	}
+	if (o.explain) {
+		char *text = qh_plan_explain(plan, o.target, o.explain, &err);
+
+		if (!text) {
+			fprintf(stderr, "qhard profile: %s\n", err.msg);
+			qh_plan_free(plan);
+			return 2;
+		}
+		fputs(text, stdout);
+		free(text);
+	} else if (strcmp(o.format, "shell") == 0) {
+		char *line = qh_plan_shell_line(plan);
+
+		for (size_t i = 0; i < plan->warnings.n; i++)
+			fprintf(stderr, "qhard profile: note: %s\n", plan->warnings.items[i]);
+		printf("%s\n", line ? line : "");
+		free(line);
+	} else if (strcmp(o.format, "json") == 0) {
+		json_t *root = json_pack("{s:i, s:{s:s, s:s}}", "schema", QHARD_SCHEMA, "tool",
+					 "name", "qhard", "version", QHARD_VERSION);
+		json_t *pj = qh_plan_to_json(plan);
+
+		if (!root || !pj || json_object_set_new(root, "plan", pj) < 0 ||
+		    json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+			fprintf(stderr, "qhard profile: cannot write JSON\n");
+			json_decref(root);
+			qh_plan_free(plan);
+			return 3;
+		}
+		putchar('\n');
+		json_decref(root);
+	} else {
+		print_text(plan);
+	}
+	qh_plan_free(plan);
+	return 0;
 }

@@ -95,6 +95,13 @@ struct qh_plan *qh_plan_create(const char *profile_path, const char *qemu_src,
 			       const char *out_dir,
 			       const struct qh_plan_options *opts,
 			       struct qh_error *err);
+/* Same from a profile already in memory (--from-glance); the plan takes
+ * ownership of `profile` (freed on failure too). */
+struct qh_profile;
+struct qh_plan *qh_plan_create_from(struct qh_profile *profile,
+				    const char *qemu_src, const char *out_dir,
+				    const struct qh_plan_options *opts,
+				    struct qh_error *err);
 void qh_plan_free(struct qh_plan *p);
 
 /* The configure line, shell-quoted, one string (no trailing newline). */

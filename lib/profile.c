@@ -1,0 +1,401 @@
+/* profile.c - load and write device allow-list profiles (libinih). */
+#include "profile.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flags.h" /* qh_harden_level_parse */
+
+struct qh_profile *qh_profile_new(const char *name, struct qh_error *err)
+{
+	struct qh_profile *p = calloc(1, sizeof(*p));
+
+	if (!p || !(p->path = qh_strdup(name))) {
+		free(p);
+		qh_error_set(err, "out of memory");
+		return NULL;
+	}
+	return p;
+}
+
+void qh_profile_free(struct qh_profile *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nmachines; i++) {
+		free(p->machines[i].name);
+		free(p->machines[i].origin);
+	}
+	for (size_t i = 0; i < p->nallow; i++) {
+		free(p->allow[i].name);
+		free(p->allow[i].origin);
+	}
+	free(p->machines);
+	free(p->allow);
+	free(p->path);
+	free(p->name);
+	free(p->description);
+	qh_strlist_free(&p->targets);
+	qh_strlist_free(&p->enable);
+	qh_strlist_free(&p->disable);
+	qh_strlist_free(&p->accelerators);
+	free(p->level);
+	free(p->cflags);
+	free(p->ldflags);
+	free(p);
+}
+
+static int add_item(struct qh_profile *p, struct qh_profile_item **v, size_t *n,
+		    size_t *cap, const char *name, unsigned line)
+{
+	struct qh_profile_item *it;
+	struct qh_buf o = QH_BUF_INIT;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i].name, name) == 0)
+			return 0;
+	if (qh_array_reserve((void **)v, cap, *n + 1, sizeof(**v)) < 0)
+		return -1;
+	it = &(*v)[*n];
+	if (line)
+		qh_buf_printf(&o, "%s:%u %s", p->path, line, name);
+	else
+		qh_buf_printf(&o, "%s %s", p->path, name);
+	it->name = qh_strdup(name);
+	it->line = line;
+	it->origin = o.data ? qh_buf_detach(&o) : NULL;
+	if (!it->name || !it->origin) {
+		free(it->name);
+		free(it->origin);
+		return -1;
+	}
+	(*n)++;
+	return 0;
+}
+
+int qh_profile_add_machine(struct qh_profile *p, const char *name, unsigned line)
+{
+	return add_item(p, &p->machines, &p->nmachines, &p->machines_cap, name, line);
+}
+
+int qh_profile_add_allow(struct qh_profile *p, const char *name, unsigned line)
+{
+	return add_item(p, &p->allow, &p->nallow, &p->allow_cap, name, line);
+}
+
+/* ---- INI loading ------------------------------------------------------ */
+
+struct loader {
+	struct qh_profile *p;
+	const char *text;   /* for the string reader */
+	size_t pos;
+	FILE *f;
+	unsigned line;      /* line most recently handed to inih */
+	char msg[512];      /* first error */
+};
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	char *r;
+
+	if (ld->f) {
+		r = fgets(str, num, ld->f);
+	} else {
+		size_t i = 0;
+
+		if (!ld->text[ld->pos])
+			return NULL;
+		while (ld->text[ld->pos] && i + 1 < (size_t)num) {
+			char c = ld->text[ld->pos++];
+
+			str[i++] = c;
+			if (c == '\n')
+				break;
+		}
+		str[i] = '\0';
+		r = str;
+	}
+	if (r)
+		ld->line++;
+	return r;
+}
+
+static bool valid_word(const char *w)
+{
+	for (; *w; w++)
+		if (!(('a' <= *w && *w <= 'z') || ('A' <= *w && *w <= 'Z') ||
+		      ('0' <= *w && *w <= '9') || *w == '-' || *w == '_' || *w == '.' ||
+		      *w == ',' || *w == ':'))
+			return false;
+	return true;
+}
+
+/* Split a list value; each word goes through fn. Returns 0 or -1. */
+static int each_word(struct loader *ld, const char *key, const char *value,
+		     int (*fn)(struct loader *, const char *, void *), void *ctx)
+{
+	char *copy = qh_strdup(value), *save = NULL, *w;
+	int rc = 0;
+
+	if (!copy)
+		return -1;
+	for (w = strtok_r(copy, " \t,", &save); w && rc == 0;
+	     w = strtok_r(NULL, " \t,", &save)) {
+		if (!valid_word(w)) {
+			snprintf(ld->msg, sizeof(ld->msg), "%s:%u: bad word '%s' in %s",
+				 ld->p->path, ld->line, w, key);
+			rc = -1;
+		} else {
+			rc = fn(ld, w, ctx);
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static int to_list(struct loader *ld, const char *w, void *ctx)
+{
+	(void)ld;
+	return qh_strlist_has(ctx, w) ? 0 : qh_strlist_add(ctx, w);
+}
+
+static int to_allow(struct loader *ld, const char *w, void *ctx)
+{
+	(void)ctx;
+	return qh_profile_add_allow(ld->p, w, ld->line);
+}
+
+static int to_machine(struct loader *ld, const char *w, void *ctx)
+{
+	(void)ctx;
+	return qh_profile_add_machine(ld->p, w, ld->line);
+}
+
+static int set_str(char **dst, const char *v)
+{
+	char *d = qh_strdup(v);
+
+	if (!d)
+		return -1;
+	free(*dst);
+	*dst = d;
+	return 0;
+}
+
+static int append_str(char **dst, const char *v)
+{
+	struct qh_buf b = QH_BUF_INIT;
+
+	if (*dst && **dst)
+		qh_buf_printf(&b, "%s %s", *dst, v);
+	else
+		qh_buf_puts(&b, v);
+	if (!b.data)
+		return -1;
+	free(*dst);
+	*dst = qh_buf_detach(&b);
+	return 0;
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct loader *ld = user;
+	struct qh_profile *p = ld->p;
+	int rc = 1; /* -1 error, 0 unknown key, 1 ok */
+
+	if (ld->msg[0])
+		return 0;
+	if (strcmp(section, "profile") == 0) {
+		if (strcmp(name, "name") == 0)
+			rc = set_str(&p->name, value) < 0 ? -1 : 1;
+		else if (strcmp(name, "description") == 0)
+			rc = append_str(&p->description, value) < 0 ? -1 : 1;
+		else if (strcmp(name, "targets") == 0)
+			rc = each_word(ld, name, value, to_list, &p->targets) < 0 ? -1 : 1;
+		else
+			rc = 0;
+	} else if (strcmp(section, "devices") == 0) {
+		if (strcmp(name, "machines") == 0)
+			rc = each_word(ld, name, value, to_machine, NULL) < 0 ? -1 : 1;
+		else if (strcmp(name, "allow") == 0)
+			rc = each_word(ld, name, value, to_allow, NULL) < 0 ? -1 : 1;
+		else
+			rc = 0;
+	} else if (strcmp(section, "features") == 0) {
+		if (strcmp(name, "enable") == 0)
+			rc = each_word(ld, name, value, to_list, &p->enable) < 0 ? -1 : 1;
+		else if (strcmp(name, "disable") == 0)
+			rc = each_word(ld, name, value, to_list, &p->disable) < 0 ? -1 : 1;
+		else if (strcmp(name, "accelerators") == 0)
+			rc = each_word(ld, name, value, to_list, &p->accelerators) < 0 ? -1 : 1;
+		else
+			rc = 0;
+	} else if (strcmp(section, "hardening") == 0) {
+		if (strcmp(name, "level") == 0) {
+			enum qh_harden_level l;
+
+			if (qh_harden_level_parse(value, &l) < 0) {
+				snprintf(ld->msg, sizeof(ld->msg),
+					 "%s:%u: level must be none, standard or strict, not '%s'",
+					 p->path, ld->line, value);
+				return 0;
+			}
+			rc = set_str(&p->level, value) < 0 ? -1 : 1;
+		} else if (strcmp(name, "cflags") == 0) {
+			rc = append_str(&p->cflags, value) < 0 ? -1 : 1;
+		} else if (strcmp(name, "ldflags") == 0) {
+			rc = append_str(&p->ldflags, value) < 0 ? -1 : 1;
+		} else {
+			rc = 0;
+		}
+	} else {
+		snprintf(ld->msg, sizeof(ld->msg), "%s:%u: unknown section [%s]",
+			 p->path, ld->line, section);
+		return 0;
+	}
+	if (rc == 0 && !ld->msg[0])
+		snprintf(ld->msg, sizeof(ld->msg), "%s:%u: unknown key '%s' in [%s]",
+			 p->path, ld->line, name, section);
+	else if (rc < 0 && !ld->msg[0])
+		snprintf(ld->msg, sizeof(ld->msg), "%s:%u: out of memory", p->path,
+			 ld->line);
+	return rc > 0;
+}
+
+static struct qh_profile *finish(struct loader *ld, int rc, struct qh_error *err)
+{
+	struct qh_profile *p = ld->p;
+
+	if (ld->msg[0]) {
+		qh_error_set(err, "%s", ld->msg);
+		goto fail;
+	}
+	if (rc > 0) {
+		qh_error_set(err, "%s:%d: syntax error", p->path, rc);
+		goto fail;
+	}
+	if (rc < 0) {
+		qh_error_set(err, "%s: cannot read", p->path);
+		goto fail;
+	}
+	if (!p->name) {
+		const char *base = strrchr(p->path, '/');
+		char *dot;
+
+		if (set_str(&p->name, base ? base + 1 : p->path) < 0)
+			goto oom;
+		dot = strrchr(p->name, '.');
+		if (dot && dot != p->name)
+			*dot = '\0';
+	}
+	if (!p->targets.n) {
+		qh_error_set(err, "%s: [profile] targets is missing (e.g. targets = x86_64-softmmu)",
+			     p->path);
+		goto fail;
+	}
+	for (size_t i = 0; i < p->targets.n; i++) {
+		size_t n = strlen(p->targets.items[i]);
+
+		if (n < 9 || strcmp(p->targets.items[i] + n - 8, "-softmmu") != 0) {
+			qh_error_set(err, "%s: target '%s' is not a system emulator (NAME-softmmu)",
+				     p->path, p->targets.items[i]);
+			goto fail;
+		}
+	}
+	if (!p->nallow && !p->nmachines) {
+		qh_error_set(err, "%s: [devices] allows nothing (machines/allow are empty)",
+			     p->path);
+		goto fail;
+	}
+	if (!p->level && set_str(&p->level, "strict") < 0)
+		goto oom;
+	return p;
+oom:
+	qh_error_set(err, "out of memory");
+fail:
+	qh_profile_free(p);
+	return NULL;
+}
+
+struct qh_profile *qh_profile_load(const char *path, struct qh_error *err)
+{
+	struct loader ld = { 0 };
+	int rc;
+
+	ld.p = qh_profile_new(path, err);
+	if (!ld.p)
+		return NULL;
+	ld.f = fopen(path, "r");
+	if (!ld.f) {
+		qh_error_errno(err, errno, "%s", path);
+		qh_profile_free(ld.p);
+		return NULL;
+	}
+	rc = ini_parse_stream(reader, &ld, handler, &ld);
+	fclose(ld.f);
+	return finish(&ld, rc, err);
+}
+
+struct qh_profile *qh_profile_parse(const char *name, const char *text,
+				    struct qh_error *err)
+{
+	struct loader ld = { 0 };
+
+	ld.p = qh_profile_new(name, err);
+	if (!ld.p)
+		return NULL;
+	ld.text = text;
+	return finish(&ld, ini_parse_stream(reader, &ld, handler, &ld), err);
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static void put_list(struct qh_buf *b, const char *key, const struct qh_strlist *l)
+{
+	if (!l->n)
+		return;
+	qh_buf_printf(b, "%s =", key);
+	for (size_t i = 0; i < l->n; i++)
+		qh_buf_printf(b, " %s", l->items[i]);
+	qh_buf_putc(b, '\n');
+}
+
+char *qh_profile_to_ini(const struct qh_profile *p)
+{
+	struct qh_buf b = QH_BUF_INIT;
+
+	qh_buf_printf(&b, "[profile]\nname = %s\n", p->name ? p->name : "unnamed");
+	if (p->description)
+		qh_buf_printf(&b, "description = %s\n", p->description);
+	put_list(&b, "targets", &p->targets);
+	qh_buf_puts(&b, "\n[devices]\n");
+	if (p->nmachines) {
+		qh_buf_puts(&b, "machines =");
+		for (size_t i = 0; i < p->nmachines; i++)
+			qh_buf_printf(&b, " %s", p->machines[i].name);
+		qh_buf_putc(&b, '\n');
+	}
+	if (p->nallow) {
+		qh_buf_puts(&b, "allow =");
+		for (size_t i = 0; i < p->nallow; i++)
+			qh_buf_printf(&b, " %s", p->allow[i].name);
+		qh_buf_putc(&b, '\n');
+	}
+	if (p->enable.n || p->disable.n || p->accelerators.n) {
+		qh_buf_puts(&b, "\n[features]\n");
+		put_list(&b, "enable", &p->enable);
+		put_list(&b, "disable", &p->disable);
+		put_list(&b, "accelerators", &p->accelerators);
+	}
+	qh_buf_printf(&b, "\n[hardening]\nlevel = %s\n", p->level ? p->level : "strict");
+	if (p->cflags)
+		qh_buf_printf(&b, "cflags = %s\n", p->cflags);
+	if (p->ldflags)
+		qh_buf_printf(&b, "ldflags = %s\n", p->ldflags);
+	return b.data ? qh_buf_detach(&b) : NULL;
+}

@@ -1,0 +1,655 @@
+/* qom_index.c - QOM type / machine names -> defining source file. */
+#include "qom_index.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "qemu_tree.h" /* qh_read_text_file */
+
+#define QOM_MAX_FILE (8u << 20)
+#define QOM_MAX_RESOLVE 16
+#define QOM_MAX_WALK 12
+
+struct kv {
+	char *key, *val;
+};
+
+struct map {
+	struct kv *v;
+	size_t n, cap;
+	int *hash;
+	size_t hcap;
+};
+
+struct qh_qom_index {
+	struct map macros;   /* global object-like #defines (headers) */
+	struct map local;    /* the file being scanned */
+	struct map types;    /* type name -> file */
+	struct map machines; /* machine name -> file */
+	struct qh_strlist diags;
+};
+
+static unsigned long hstr(const char *s)
+{
+	unsigned long h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static const char *map_get(const struct map *m, const char *k)
+{
+	size_t j;
+
+	if (!m->hcap)
+		return NULL;
+	j = hstr(k) & (m->hcap - 1);
+	while (m->hash[j] >= 0) {
+		if (strcmp(m->v[m->hash[j]].key, k) == 0)
+			return m->v[m->hash[j]].val;
+		j = (j + 1) & (m->hcap - 1);
+	}
+	return NULL;
+}
+
+static int map_rehash(struct map *m)
+{
+	size_t cap = m->hcap ? m->hcap * 2 : 256;
+	int *h = malloc(cap * sizeof(int));
+
+	if (!h)
+		return -1;
+	for (size_t i = 0; i < cap; i++)
+		h[i] = -1;
+	for (size_t i = 0; i < m->n; i++) {
+		size_t j = hstr(m->v[i].key) & (cap - 1);
+
+		while (h[j] >= 0)
+			j = (j + 1) & (cap - 1);
+		h[j] = (int)i;
+	}
+	free(m->hash);
+	m->hash = h;
+	m->hcap = cap;
+	return 0;
+}
+
+/* First definition wins (keeps the index deterministic); with dups, every
+ * distinct (key, value) pair is kept and map_get returns the first. */
+static int map_put2(struct map *m, const char *k, const char *v, bool dups)
+{
+	size_t j;
+
+	if (!dups && map_get(m, k))
+		return 0;
+	if (dups)
+		for (size_t i = 0; i < m->n; i++)
+			if (strcmp(m->v[i].key, k) == 0 && strcmp(m->v[i].val, v) == 0)
+				return 0;
+	if ((m->n + 1) * 2 > m->hcap && map_rehash(m) < 0)
+		return -1;
+	if (qh_array_reserve((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)) < 0)
+		return -1;
+	m->v[m->n].key = qh_strdup(k);
+	m->v[m->n].val = qh_strdup(v);
+	if (!m->v[m->n].key || !m->v[m->n].val) {
+		free(m->v[m->n].key);
+		free(m->v[m->n].val);
+		return -1;
+	}
+	j = hstr(k) & (m->hcap - 1);
+	while (m->hash[j] >= 0)
+		j = (j + 1) & (m->hcap - 1);
+	m->hash[j] = (int)m->n++;
+	return 0;
+}
+
+static int map_put(struct map *m, const char *k, const char *v)
+{
+	return map_put2(m, k, v, false);
+}
+
+static void map_free(struct map *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].key);
+		free(m->v[i].val);
+	}
+	free(m->v);
+	free(m->hash);
+	memset(m, 0, sizeof(*m));
+}
+
+struct qh_qom_index *qh_qom_index_new(struct qh_error *err)
+{
+	struct qh_qom_index *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		qh_error_set(err, "out of memory");
+	return q;
+}
+
+void qh_qom_index_free(struct qh_qom_index *q)
+{
+	if (!q)
+		return;
+	map_free(&q->macros);
+	map_free(&q->local);
+	map_free(&q->types);
+	map_free(&q->machines);
+	qh_strlist_free(&q->diags);
+	free(q);
+}
+
+int qh_qom_define(struct qh_qom_index *q, const char *name, const char *body)
+{
+	return map_put(&q->macros, name, body);
+}
+
+/* ---- expression resolution -------------------------------------------- */
+
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+static int resolve_into(const struct qh_qom_index *q, const char *expr,
+			struct qh_buf *out, int depth)
+{
+	const char *p = expr;
+	bool any = false;
+
+	if (depth > QOM_MAX_RESOLVE)
+		return -1;
+	while (*p) {
+		if (isspace((unsigned char)*p) || *p == '(' || *p == ')') {
+			p++;
+		} else if (*p == '"') {
+			p++;
+			while (*p && *p != '"') {
+				if (*p == '\\' && p[1])
+					p++;
+				qh_buf_putc(out, *p++);
+			}
+			if (*p != '"')
+				return -1;
+			p++;
+			any = true;
+		} else if (isalpha((unsigned char)*p) || *p == '_') {
+			char name[128];
+			size_t n = 0;
+			const char *body;
+
+			while (word_char(*p) && n + 1 < sizeof(name))
+				name[n++] = *p++;
+			name[n] = '\0';
+			if (strcmp(name, "MACHINE_TYPE_NAME") == 0) {
+				/* (machinename TYPE_MACHINE_SUFFIX) */
+				const char *open = strchr(p, '('), *close;
+				char inner[256];
+				size_t len;
+
+				if (!open || !(close = strchr(open, ')')))
+					return -1;
+				len = (size_t)(close - open - 1);
+				if (len >= sizeof(inner))
+					return -1;
+				memcpy(inner, open + 1, len);
+				inner[len] = '\0';
+				if (resolve_into(q, inner, out, depth + 1) < 0)
+					return -1;
+				qh_buf_puts(out, "-machine");
+				p = close + 1;
+				any = true;
+				continue;
+			}
+			body = map_get(&q->local, name);
+			if (!body)
+				body = map_get(&q->macros, name);
+			if (!body || resolve_into(q, body, out, depth + 1) < 0)
+				return -1;
+			any = true;
+		} else {
+			return -1; /* arithmetic, member access...: not a name */
+		}
+	}
+	return any ? 0 : -1;
+}
+
+char *qh_qom_resolve(const struct qh_qom_index *q, const char *expr)
+{
+	struct qh_buf b = QH_BUF_INIT;
+
+	if (resolve_into(q, expr, &b, 0) < 0 || !b.data || !b.len) {
+		qh_buf_free(&b);
+		return NULL;
+	}
+	return qh_buf_detach(&b);
+}
+
+/* ---- scanning --------------------------------------------------------- */
+
+/* Copy with comments blanked (newlines kept for line numbers). */
+static char *strip_comments(const char *s)
+{
+	size_t n = strlen(s);
+	char *o = malloc(n + 1);
+	size_t i = 0;
+
+	if (!o)
+		return NULL;
+	while (i < n) {
+		if (s[i] == '/' && s[i + 1] == '*') {
+			o[i] = o[i + 1] = ' ';
+			i += 2;
+			while (i < n && !(s[i] == '*' && s[i + 1] == '/')) {
+				o[i] = s[i] == '\n' ? '\n' : ' ';
+				i++;
+			}
+			if (i < n) {
+				o[i] = o[i + 1] = ' ';
+				i += 2;
+			}
+		} else if (s[i] == '/' && s[i + 1] == '/') {
+			while (i < n && s[i] != '\n')
+				o[i++] = ' ';
+		} else if (s[i] == '"' || s[i] == '\'') {
+			char q = s[i];
+
+			o[i] = s[i];
+			i++;
+			while (i < n && s[i] != q && s[i] != '\n') {
+				if (s[i] == '\\' && i + 1 < n) {
+					o[i] = s[i];
+					i++;
+				}
+				o[i] = s[i];
+				i++;
+			}
+			if (i < n) {
+				o[i] = s[i];
+				i++;
+			}
+		} else {
+			o[i] = s[i];
+			i++;
+		}
+	}
+	o[n] = '\0';
+	return o;
+}
+
+/* #define NAME body (object-like only), into map m */
+static int scan_defines(struct map *m, const char *text)
+{
+	const char *p = text;
+
+	while ((p = strstr(p, "#define")) != NULL) {
+		const char *s = p + 7, *e;
+		char name[128], body[512];
+		size_t n = 0, bl;
+
+		p += 7;
+		if (*s != ' ' && *s != '\t')
+			continue;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (word_char(*s) && n + 1 < sizeof(name))
+			name[n++] = *s++;
+		name[n] = '\0';
+		if (!n || *s == '(')
+			continue; /* function-like */
+		while (*s == ' ' || *s == '\t')
+			s++;
+		e = strchr(s, '\n');
+		if (!e)
+			e = s + strlen(s);
+		bl = (size_t)(e - s);
+		if (bl == 0 || bl >= sizeof(body) || e[-1] == '\\')
+			continue;
+		memcpy(body, s, bl);
+		body[bl] = '\0';
+		while (bl && isspace((unsigned char)body[bl - 1]))
+			body[--bl] = '\0';
+		/* only bodies that can name a type: strings and identifiers */
+		if (body[0] != '"' && !isalpha((unsigned char)body[0]) && body[0] != '_' &&
+		    body[0] != '(')
+			continue;
+		if (map_put(m, name, body) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static unsigned line_of(const char *text, const char *p)
+{
+	unsigned l = 1;
+
+	for (const char *c = text; c < p; c++)
+		if (*c == '\n')
+			l++;
+	return l;
+}
+
+static bool excluded_info(const char *type, size_t n)
+{
+	static const char *const skip[] = { "VMStateInfo", "PropertyInfo",
+					    "InterfaceInfo", "MemoryRegionInfo" };
+
+	for (size_t i = 0; i < QH_ARRAY_LEN(skip); i++)
+		if (strlen(skip[i]) == n && memcmp(type, skip[i], n) == 0)
+			return true;
+	return false;
+}
+
+static int record_type(struct qh_qom_index *q, const char *relpath,
+		       const char *name)
+{
+	size_t n = strlen(name);
+
+	if (map_put2(&q->types, name, relpath, true) < 0)
+		return -1;
+	if (n > 8 && strcmp(name + n - 8, "-machine") == 0) {
+		char m[256];
+
+		if (n - 8 < sizeof(m)) {
+			memcpy(m, name, n - 8);
+			m[n - 8] = '\0';
+			if (map_put2(&q->machines, m, relpath, true) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Fields of one initializer block [b, e) */
+static int scan_block(struct qh_qom_index *q, const char *relpath,
+		      const char *text, const char *b, const char *e)
+{
+	static const char *const fields[] = { "name", "generic_name", "base_name",
+					      "transitional_name",
+					      "non_transitional_name" };
+
+	for (const char *p = b; p < e; p++) {
+		if (*p != '.' || (p > b && word_char(p[-1])))
+			continue;
+		for (size_t f = 0; f < QH_ARRAY_LEN(fields); f++) {
+			size_t fl = strlen(fields[f]);
+			const char *v, *ve;
+			char expr[512], *name;
+			int depth = 0;
+
+			if ((size_t)(e - p) <= fl + 1 || strncmp(p + 1, fields[f], fl) != 0 ||
+			    word_char(p[1 + fl]))
+				continue;
+			v = p + 1 + fl;
+			while (v < e && isspace((unsigned char)*v))
+				v++;
+			if (v >= e || *v != '=')
+				break;
+			v++;
+			for (ve = v; ve < e; ve++) {
+				if (*ve == '(')
+					depth++;
+				else if (*ve == ')')
+					depth--;
+				else if (*ve == '"') {
+					ve++;
+					while (ve < e && *ve != '"')
+						ve += *ve == '\\' ? 2 : 1;
+				} else if ((*ve == ',' || *ve == '}') && depth <= 0)
+					break;
+			}
+			if ((size_t)(ve - v) >= sizeof(expr))
+				break;
+			memcpy(expr, v, (size_t)(ve - v));
+			expr[ve - v] = '\0';
+			name = qh_qom_resolve(q, expr);
+			if (!name) {
+				char *s = expr;
+
+				while (isspace((unsigned char)*s))
+					s++;
+				if (*s && strcmp(s, "NULL") != 0 && qh_strlist_addf(&q->diags,
+							  "%s:%u: cannot resolve QOM type name '%s'",
+							  relpath, line_of(text, p), s) < 0)
+					return -1;
+				break;
+			}
+			if (record_type(q, relpath, name) < 0) {
+				free(name);
+				return -1;
+			}
+			free(name);
+			break;
+		}
+	}
+	return 0;
+}
+
+int qh_qom_scan_text(struct qh_qom_index *q, const char *relpath,
+		     const char *raw)
+{
+	char *text = strip_comments(raw);
+	const char *p;
+	int rc = -1;
+
+	if (!text)
+		return -1;
+	map_free(&q->local);
+	if (scan_defines(&q->local, text) < 0)
+		goto out;
+	/* "...Info NAME[] = {" / "...Info NAME = {" */
+	for (p = text; (p = strstr(p, "Info")) != NULL; p += 4) {
+		const char *t = p, *s = p + 4, *end;
+		int depth = 0;
+
+		while (t > text && word_char(t[-1]))
+			t--;
+		if (word_char(*s) || excluded_info(t, (size_t)(s - t)))
+			continue;
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '*')
+			s++;
+		if (!isalpha((unsigned char)*s) && *s != '_')
+			continue;
+		while (word_char(*s))
+			s++;
+		while (*s == ' ' || *s == '\t' || *s == '[' || *s == ']' ||
+		       isalnum((unsigned char)*s) || *s == '_')
+			s++;
+		if (*s != '=')
+			continue;
+		s++;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s != '{')
+			continue;
+		for (end = s; *end; end++) {
+			if (*end == '{')
+				depth++;
+			else if (*end == '}' && --depth == 0)
+				break;
+			else if (*end == '"') {
+				end++;
+				while (*end && *end != '"')
+					end += (*end == '\\' && end[1]) ? 2 : 1;
+				if (!*end)
+					break;
+			}
+		}
+		if (scan_block(q, relpath, text, s, end) < 0)
+			goto out;
+		if (!*end)
+			break;
+	}
+	/* machine aliases: mc->alias = "q35"; */
+	for (p = text; (p = strstr(p, "->alias")) != NULL; p += 7) {
+		const char *s = p + 7, *e;
+		char m[128];
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s != '=')
+			continue;
+		s++;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s != '"' || !(e = strchr(s + 1, '"')) || (size_t)(e - s - 1) >= sizeof(m))
+			continue;
+		memcpy(m, s + 1, (size_t)(e - s - 1));
+		m[e - s - 1] = '\0';
+		if (map_put2(&q->machines, m, relpath, true) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	map_free(&q->local);
+	free(text);
+	return rc;
+}
+
+static int walk_headers(struct qh_qom_index *q, const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (depth > QOM_MAX_WALK || !(d = opendir(dir)))
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		struct qh_buf p = QH_BUF_INIT;
+		struct stat st;
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.')
+			continue;
+		qh_buf_printf(&p, "%s/%s", dir, de->d_name);
+		if (!p.data || lstat(p.data, &st) < 0) {
+			qh_buf_free(&p);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			rc = walk_headers(q, p.data, depth + 1);
+		} else if (S_ISREG(st.st_mode) && n > 2 &&
+			   strcmp(de->d_name + n - 2, ".h") == 0) {
+			char *raw = qh_read_text_file(p.data, QOM_MAX_FILE, NULL, NULL);
+			char *text = raw ? strip_comments(raw) : NULL;
+
+			if (text)
+				rc = scan_defines(&q->macros, text);
+			free(text);
+			free(raw);
+		}
+		qh_buf_free(&p);
+	}
+	closedir(d);
+	return rc;
+}
+
+struct qh_qom_index *qh_qom_index_build(const char *root,
+					const struct qh_strlist *files,
+					struct qh_error *err)
+{
+	struct qh_qom_index *q = qh_qom_index_new(err);
+	static const char *const hdirs[] = { "include", "hw" };
+
+	if (!q)
+		return NULL;
+	for (size_t i = 0; i < QH_ARRAY_LEN(hdirs); i++) {
+		struct qh_buf p = QH_BUF_INIT;
+
+		qh_buf_printf(&p, "%s/%s", root, hdirs[i]);
+		if (!p.data || walk_headers(q, p.data, 0) < 0) {
+			qh_buf_free(&p);
+			qh_error_set(err, "out of memory");
+			qh_qom_index_free(q);
+			return NULL;
+		}
+		qh_buf_free(&p);
+	}
+	for (size_t i = 0; i < files->n; i++) {
+		struct qh_buf p = QH_BUF_INIT;
+		size_t n = strlen(files->items[i]);
+		char *text;
+
+		if (n < 2 || strcmp(files->items[i] + n - 2, ".c") != 0)
+			continue;
+		qh_buf_printf(&p, "%s/%s", root, files->items[i]);
+		text = p.data ? qh_read_text_file(p.data, QOM_MAX_FILE, NULL, NULL) : NULL;
+		qh_buf_free(&p);
+		if (!text) {
+			qh_strlist_addf(&q->diags, "%s: cannot read", files->items[i]);
+			continue;
+		}
+		if (qh_qom_scan_text(q, files->items[i], text) < 0) {
+			free(text);
+			qh_error_set(err, "out of memory");
+			qh_qom_index_free(q);
+			return NULL;
+		}
+		free(text);
+	}
+	return q;
+}
+
+const char *qh_qom_type_file(const struct qh_qom_index *q, const char *type)
+{
+	return map_get(&q->types, type);
+}
+
+const char *qh_qom_machine_file(const struct qh_qom_index *q, const char *machine)
+{
+	return map_get(&q->machines, machine);
+}
+
+int qh_qom_types_in_files(const struct qh_qom_index *q,
+			  const struct qh_strlist *files, struct qh_strlist *out)
+{
+	for (size_t i = 0; i < q->types.n; i++)
+		if (qh_strlist_has(files, q->types.v[i].val) &&
+		    qh_strlist_add(out, q->types.v[i].key) < 0)
+			return -1;
+	qh_strlist_sort(out);
+	return 0;
+}
+
+static int all_files(const struct map *m, const char *key, struct qh_strlist *out)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].key, key) == 0 && qh_strlist_add(out, m->v[i].val) < 0)
+			return -1;
+	return 0;
+}
+
+int qh_qom_type_files(const struct qh_qom_index *q, const char *type,
+		      struct qh_strlist *out)
+{
+	return all_files(&q->types, type, out);
+}
+
+int qh_qom_machine_files(const struct qh_qom_index *q, const char *machine,
+			 struct qh_strlist *out)
+{
+	return all_files(&q->machines, machine, out);
+}
+
+size_t qh_qom_ntypes(const struct qh_qom_index *q)
+{
+	return q->types.n;
+}
+
+size_t qh_qom_ndiags(const struct qh_qom_index *q)
+{
+	return q->diags.n;
+}
+
+const char *qh_qom_diag(const struct qh_qom_index *q, size_t i)
+{
+	return i < q->diags.n ? q->diags.items[i] : NULL;
+}
