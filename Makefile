@@ -125,8 +125,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # Whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Known third-party leaks are suppressed in tests/lsan.supp (reasons there).
 asan: deps
-	@$(MAKE) --no-print-directory B=build-asan CC=clang \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	$(MAKE) --no-print-directory B=build-asan CC=clang \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -O1" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" all test
 

@@ -7,6 +7,9 @@
 set -u
 : "${FUZZ_B:=build-fuzz}" "${FUZZ_SECONDS:=600}"
 here=$(dirname "$0")
+# Third-party leaks only (reasons in the file).
+LSAN_OPTIONS="suppressions=$(cd "$here/.." && pwd)/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS
 tsv=$FUZZ_B/cputime.tsv
 [ -f "$tsv" ] || printf 'date\tharness\twall_s\tcpu_s\texecs\tresult\n' >"$tsv"
 for name in "$@"; do
