@@ -355,14 +355,55 @@ struct qh_profile *qh_profile_parse(const char *name, const char *text,
 
 /* ---- writing ---------------------------------------------------------- */
 
+/* libinih (Debian builds it with a 200-byte line limit) rejects longer
+ * lines, and every key here may repeat with its values appended, so long
+ * values are written as several "key = ..." lines. Breaks go only at a lone
+ * space, which the reader turns back into that one space. */
+#define INI_WRAP 100
+
+static void put_wrapped(struct qh_buf *b, const char *key, const char *text)
+{
+	size_t len = strlen(text), start = 0;
+
+	while (start < len) {
+		size_t end = len;
+
+		if (len - start > INI_WRAP) {
+			for (size_t i = start + INI_WRAP; i > start; i--)
+				if (text[i] == ' ' && text[i - 1] != ' ' &&
+				    text[i + 1] != ' ' && text[i + 1] != '\0') {
+					end = i;
+					break;
+				}
+		}
+		qh_buf_printf(b, "%s = %.*s\n", key, (int)(end - start),
+			      text + start);
+		start = end < len ? end + 1 : len;
+	}
+}
+
+/* Lists are written space separated, wrapped like any long value. */
 static void put_list(struct qh_buf *b, const char *key, const struct qh_strlist *l)
 {
-	if (!l->n)
-		return;
-	qh_buf_printf(b, "%s =", key);
+	struct qh_buf line = QH_BUF_INIT;
+
 	for (size_t i = 0; i < l->n; i++)
-		qh_buf_printf(b, " %s", l->items[i]);
-	qh_buf_putc(b, '\n');
+		qh_buf_printf(&line, "%s%s", i ? " " : "", l->items[i]);
+	if (line.data)
+		put_wrapped(b, key, line.data);
+	qh_buf_free(&line);
+}
+
+static void put_items(struct qh_buf *b, const char *key,
+		      const struct qh_profile_item *items, size_t n)
+{
+	struct qh_buf line = QH_BUF_INIT;
+
+	for (size_t i = 0; i < n; i++)
+		qh_buf_printf(&line, "%s%s", i ? " " : "", items[i].name);
+	if (line.data)
+		put_wrapped(b, key, line.data);
+	qh_buf_free(&line);
 }
 
 char *qh_profile_to_ini(const struct qh_profile *p)
@@ -371,21 +412,11 @@ char *qh_profile_to_ini(const struct qh_profile *p)
 
 	qh_buf_printf(&b, "[profile]\nname = %s\n", p->name ? p->name : "unnamed");
 	if (p->description)
-		qh_buf_printf(&b, "description = %s\n", p->description);
+		put_wrapped(&b, "description", p->description);
 	put_list(&b, "targets", &p->targets);
 	qh_buf_puts(&b, "\n[devices]\n");
-	if (p->nmachines) {
-		qh_buf_puts(&b, "machines =");
-		for (size_t i = 0; i < p->nmachines; i++)
-			qh_buf_printf(&b, " %s", p->machines[i].name);
-		qh_buf_putc(&b, '\n');
-	}
-	if (p->nallow) {
-		qh_buf_puts(&b, "allow =");
-		for (size_t i = 0; i < p->nallow; i++)
-			qh_buf_printf(&b, " %s", p->allow[i].name);
-		qh_buf_putc(&b, '\n');
-	}
+	put_items(&b, "machines", p->machines, p->nmachines);
+	put_items(&b, "allow", p->allow, p->nallow);
 	if (p->enable.n || p->disable.n || p->accelerators.n) {
 		qh_buf_puts(&b, "\n[features]\n");
 		put_list(&b, "enable", &p->enable);
@@ -394,8 +425,8 @@ char *qh_profile_to_ini(const struct qh_profile *p)
 	}
 	qh_buf_printf(&b, "\n[hardening]\nlevel = %s\n", p->level ? p->level : "strict");
 	if (p->cflags)
-		qh_buf_printf(&b, "cflags = %s\n", p->cflags);
+		put_wrapped(&b, "cflags", p->cflags);
 	if (p->ldflags)
-		qh_buf_printf(&b, "ldflags = %s\n", p->ldflags);
+		put_wrapped(&b, "ldflags", p->ldflags);
 	return b.data ? qh_buf_detach(&b) : NULL;
 }
