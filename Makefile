@@ -48,7 +48,7 @@ PKG_LIBS := $(shell pkg-config --libs $(LIBS_PKG) 2>/dev/null)
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' \
 	$(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) \
-	-Ilib -Itool $(PKG_CFLAGS)
+	-iquote lib -iquote tool $(PKG_CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) $(LIBS_EXTRA)
 
@@ -81,7 +81,7 @@ $(B)/qhard: $(TOOL_OBJS) $(B)/libqhard.a
 # library and the tool helpers (tests may call tool/ code, never main()).
 $(B)/tests/%: tests/unit/%.c $(B)/libqhard.a $(filter-out $(B)/tool/qhard.o,$(TOOL_OBJS))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -iquote tests/unit -o $@ $< \
 		$(filter-out $(B)/tool/qhard.o,$(TOOL_OBJS)) $(B)/libqhard.a \
 		$(ALL_LIBS) -lcmocka
 

@@ -1,0 +1,679 @@
+/* checks.c - the header-level hardening checks (see checks.h).
+ *
+ * Each check reads only what proves its answer and says so in `evidence`.
+ * Names are matched exactly, never by substring: "pflash_cfi01" is a flash
+ * device, not Clang CFI.
+ */
+#include "checks.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fortify.h"
+
+#define ADD(res, id, st, val, ...) \
+	(qh_result_add_check((res), (id), (st), (val), __VA_ARGS__) ? 0 : -1)
+
+static int oom(struct qh_error *err)
+{
+	return qh_error_set(err, "out of memory");
+}
+
+static json_t *yes_no(bool v)
+{
+	return json_string(v ? "yes" : "no");
+}
+
+/* ---- classification --------------------------------------------------- */
+
+enum qh_file_type qh_file_type_of(const struct qh_elf *e)
+{
+	uint64_t flags1 = 0;
+	bool interp = qh_elf_phdr_find(e, PT_INTERP) != NULL;
+
+	switch (qh_elf_type(e)) {
+	case ET_REL:
+		return QH_TYPE_OBJECT;
+	case ET_CORE:
+		return QH_TYPE_CORE;
+	case ET_EXEC:
+		return interp ? QH_TYPE_EXEC : QH_TYPE_STATIC;
+	case ET_DYN:
+		qh_elf_dyn_find(e, DT_FLAGS_1, &flags1);
+		if (flags1 & DF_1_PIE)
+			return interp ? QH_TYPE_PIE : QH_TYPE_STATIC_PIE;
+		/* Older linkers did not set DF_1_PIE. A library has a
+		 * DT_SONAME (libc.so.6 also has PT_INTERP: it runs). */
+		if (qh_elf_soname(e))
+			return QH_TYPE_DSO;
+		if (interp)
+			return QH_TYPE_PIE;
+		if (qh_elf_entry(e) != 0 && !qh_elf_dyn_find(e, DT_NEEDED, NULL))
+			return QH_TYPE_STATIC_PIE;
+		return QH_TYPE_DSO;
+	default:
+		return QH_TYPE_OTHER;
+	}
+}
+
+const char *qh_file_type_name(enum qh_file_type t)
+{
+	switch (t) {
+	case QH_TYPE_EXEC: return "exec";
+	case QH_TYPE_STATIC: return "static";
+	case QH_TYPE_PIE: return "pie";
+	case QH_TYPE_STATIC_PIE: return "static-pie";
+	case QH_TYPE_DSO: return "dso";
+	case QH_TYPE_OBJECT: return "object";
+	case QH_TYPE_CORE: return "core";
+	case QH_TYPE_OTHER: break;
+	}
+	return "other";
+}
+
+static void find_bind_now(struct qh_check_ctx *c)
+{
+	uint64_t v;
+
+	if (qh_elf_dyn_find(c->elf, DT_BIND_NOW, NULL)) {
+		c->bind_now = true;
+		c->bind_now_by = "DT_BIND_NOW";
+	} else if (qh_elf_dyn_find(c->elf, DT_FLAGS, &v) && (v & DF_BIND_NOW)) {
+		c->bind_now = true;
+		c->bind_now_by = "DT_FLAGS BIND_NOW";
+	} else if (qh_elf_dyn_find(c->elf, DT_FLAGS_1, &v) && (v & DF_1_NOW)) {
+		c->bind_now = true;
+		c->bind_now_by = "DT_FLAGS_1 NOW";
+	}
+}
+
+/* ---- relro, pie, nx, textrel, rwx ------------------------------------ */
+
+static int check_relro(const struct qh_check_ctx *c, struct qh_result *res,
+		       struct qh_error *err)
+{
+	bool relro = qh_elf_phdr_find(c->elf, PT_GNU_RELRO) != NULL;
+	int rc;
+
+	if (!relro)
+		rc = ADD(res, "relro", QH_FAIL, json_string("none"),
+			 "no PT_GNU_RELRO");
+	else if (c->bind_now)
+		rc = ADD(res, "relro", QH_PASS, json_string("full"),
+			 "PT_GNU_RELRO + %s", c->bind_now_by);
+	else if (c->linked_statically)
+		/* Nothing is bound lazily without a dynamic loader. */
+		rc = ADD(res, "relro", QH_PASS, json_string("full"),
+			 "PT_GNU_RELRO, statically linked (no lazy binding)");
+	else
+		rc = ADD(res, "relro", QH_FAIL, json_string("partial"),
+			 "PT_GNU_RELRO but lazy binding (no BIND_NOW/NOW)");
+	return rc < 0 ? oom(err) : 0;
+}
+
+static int check_pie(const struct qh_check_ctx *c, struct qh_result *res,
+		     struct qh_error *err)
+{
+	bool pie = c->type == QH_TYPE_PIE || c->type == QH_TYPE_STATIC_PIE;
+
+	if (ADD(res, "pie", pie ? QH_PASS : QH_FAIL, yes_no(pie),
+		pie ? "ET_DYN executable" : "ET_EXEC (fixed address)") < 0)
+		return oom(err);
+	return 0;
+}
+
+static int check_nx(const struct qh_check_ctx *c, struct qh_result *res,
+		    struct qh_error *err)
+{
+	const GElf_Phdr *p;
+	const struct qh_elf_section *s;
+	int rc;
+
+	if (c->type == QH_TYPE_OBJECT) {
+		/* The linker derives PT_GNU_STACK from this marker section;
+		 * without it, ld assumes the object needs an executable stack. */
+		s = qh_elf_section_by_name(c->elf, ".note.GNU-stack");
+		if (!s)
+			rc = ADD(res, "nx", QH_FAIL, yes_no(false),
+				 "no .note.GNU-stack section");
+		else if (s->hdr.sh_flags & SHF_EXECINSTR)
+			rc = ADD(res, "nx", QH_FAIL, yes_no(false),
+				 ".note.GNU-stack is executable");
+		else
+			rc = ADD(res, "nx", QH_PASS, yes_no(true),
+				 ".note.GNU-stack not executable");
+		return rc < 0 ? oom(err) : 0;
+	}
+	p = qh_elf_phdr_find(c->elf, PT_GNU_STACK);
+	if (!p)
+		rc = ADD(res, "nx", QH_FAIL, yes_no(false),
+			 "no PT_GNU_STACK (stack defaults to executable)");
+	else if (p->p_flags & PF_X)
+		rc = ADD(res, "nx", QH_FAIL, yes_no(false),
+			 "PT_GNU_STACK is executable");
+	else
+		rc = ADD(res, "nx", QH_PASS, yes_no(true),
+			 "PT_GNU_STACK not executable");
+	return rc < 0 ? oom(err) : 0;
+}
+
+static int check_textrel(const struct qh_check_ctx *c, struct qh_result *res,
+			 struct qh_error *err)
+{
+	uint64_t flags = 0;
+	const char *by = NULL;
+
+	if (qh_elf_dyn_find(c->elf, DT_TEXTREL, NULL))
+		by = "DT_TEXTREL";
+	else if (qh_elf_dyn_find(c->elf, DT_FLAGS, &flags) &&
+		 (flags & DF_TEXTREL))
+		by = "DT_FLAGS TEXTREL";
+	if (ADD(res, "textrel", by ? QH_FAIL : QH_PASS, yes_no(by != NULL),
+		"%s", by ? by : (qh_elf_has_dynamic(c->elf) ?
+				 "no DT_TEXTREL" : "no dynamic section")) < 0)
+		return oom(err);
+	return 0;
+}
+
+static int check_rwx(const struct qh_check_ctx *c, struct qh_result *res,
+		     struct qh_error *err)
+{
+	for (size_t i = 0; i < qh_elf_phnum(c->elf); i++) {
+		const GElf_Phdr *p = qh_elf_phdr(c->elf, i);
+
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_W) &&
+		    (p->p_flags & PF_X)) {
+			if (ADD(res, "rwx-segment", QH_FAIL, yes_no(true),
+				"PT_LOAD %zu at %#llx is RWX", i,
+				(unsigned long long)p->p_vaddr) < 0)
+				return oom(err);
+			return 0;
+		}
+	}
+	if (ADD(res, "rwx-segment", QH_PASS, yes_no(false),
+		"no writable+executable PT_LOAD") < 0)
+		return oom(err);
+	return 0;
+}
+
+/* ---- canary ----------------------------------------------------------- */
+
+static const char *const canary_syms[] = {
+	"__stack_chk_fail", "__stack_chk_guard", "__stack_chk_fail_local",
+};
+
+/* Does the code of `fn` contain a direct call to `target`? Decodes only the
+ * one call form per machine (x86 call rel32, AArch64 BL); a match inside
+ * another instruction is possible but needs 4 exact bytes. */
+static bool calls_target(const struct qh_elf *e,
+			 const struct qh_elf_symbol *fn, uint64_t target)
+{
+	const unsigned char *code;
+
+	if (!fn || fn->size == 0 || fn->size > (1u << 24))
+		return false;
+	code = qh_elf_bytes_at_vaddr(e, fn->value, fn->size, NULL);
+	if (!code)
+		return false;
+	switch (qh_elf_machine(e)) {
+	case EM_X86_64:
+	case EM_386:
+		for (uint64_t i = 0; i + 5 <= fn->size; i++) {
+			int32_t rel;
+
+			if (code[i] != 0xe8)
+				continue;
+			rel = (int32_t)((uint32_t)code[i + 1] |
+					(uint32_t)code[i + 2] << 8 |
+					(uint32_t)code[i + 3] << 16 |
+					(uint32_t)code[i + 4] << 24);
+			if (fn->value + i + 5 + (uint64_t)(int64_t)rel == target)
+				return true;
+		}
+		return false;
+	case EM_AARCH64:
+		for (uint64_t i = 0; i + 4 <= fn->size; i += 4) {
+			uint32_t insn = qh_elf_read32(e, code + i);
+			int64_t off;
+
+			if ((insn & 0xfc000000u) != 0x94000000u)
+				continue;
+			/* imm26 * 4, sign-extended */
+			off = (int64_t)(int32_t)((insn & 0x03ffffffu) << 6) >> 4;
+			if (fn->value + i + (uint64_t)off == target)
+				return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+static int check_canary_static(const struct qh_check_ctx *c,
+			       struct qh_result *res, struct qh_error *err)
+{
+	const struct qh_elf_symbol *fail = NULL, *mainfn;
+	int rc;
+
+	for (size_t i = 0; i < QH_ARRAY_LEN(canary_syms) && !fail; i++)
+		fail = qh_elf_defines(c->elf, canary_syms[i]);
+	if (qh_elf_nsyms(c->elf, QH_SYMTAB_SYMTAB) == 0)
+		rc = ADD(res, "canary", QH_WARN, yes_no(false),
+			 "stripped static binary: cannot tell the program's "
+			 "guard code from libc's");
+	else if (!fail)
+		rc = ADD(res, "canary", QH_FAIL, yes_no(false),
+			 "static binary without __stack_chk_fail");
+	else if ((mainfn = qh_elf_sym_find(c->elf, QH_SYMTAB_SYMTAB, "main")) &&
+		 calls_target(c->elf, mainfn, fail->value))
+		rc = ADD(res, "canary", QH_PASS, yes_no(true),
+			 "static: main() calls %s", fail->name);
+	else
+		rc = ADD(res, "canary", QH_WARN, yes_no(false),
+			 "static: %s is libc's own; no call from main() found",
+			 fail->name);
+	return rc < 0 ? oom(err) : 0;
+}
+
+static int check_canary(const struct qh_check_ctx *c, struct qh_result *res,
+			struct qh_error *err)
+{
+	enum qh_elf_symtab where = QH_SYMTAB_DYNSYM;
+
+	if (c->linked_statically && c->type != QH_TYPE_OBJECT)
+		return check_canary_static(c, res, err);
+	if (c->type == QH_TYPE_OBJECT)
+		where = QH_SYMTAB_SYMTAB;
+	for (size_t i = 0; i < QH_ARRAY_LEN(canary_syms); i++) {
+		const struct qh_elf_symbol *s =
+			qh_elf_sym_find(c->elf, where, canary_syms[i]);
+
+		/* A DSO/PIE may define __stack_chk_fail_local (i386, from
+		 * libc_nonshared.a): that also proves guard code. */
+		if (!s)
+			continue;
+		if (ADD(res, "canary", QH_PASS, yes_no(true), "%s %s",
+			s->defined ? "defines" : "imports", s->name) < 0)
+			return oom(err);
+		return 0;
+	}
+	if (ADD(res, "canary", QH_FAIL, yes_no(false),
+		"no __stack_chk_fail/__stack_chk_guard reference") < 0)
+		return oom(err);
+	return 0;
+}
+
+/* ---- fortify ---------------------------------------------------------- */
+
+static int json_add_unique(json_t *arr, const char *name)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (strcmp(json_string_value(v), name) == 0)
+			return 0;
+	return json_array_append_new(arr, json_string(name));
+}
+
+static int check_fortify(const struct qh_check_ctx *c, struct qh_result *res,
+			 struct qh_error *err)
+{
+	json_t *fortified = json_array(), *unfortified = json_array(), *val;
+	enum qh_elf_symtab where = c->type == QH_TYPE_OBJECT ?
+					   QH_SYMTAB_SYMTAB : QH_SYMTAB_DYNSYM;
+	bool want_defined = false;
+	size_t nf, nu;
+	int rc;
+
+	if (!fortified || !unfortified)
+		goto nomem;
+	if (c->linked_statically && c->type != QH_TYPE_OBJECT) {
+		/* libc is inside: a __*_chk body is linked only when something
+		 * called it, and a plain memcpy is always there anyway. */
+		where = QH_SYMTAB_SYMTAB;
+		want_defined = true;
+	}
+	for (size_t i = 0; i < qh_elf_nsyms(c->elf, where); i++) {
+		const struct qh_elf_symbol *s = qh_elf_sym(c->elf, where, i);
+		const struct qh_fortify_fn *f;
+
+		if (s->defined != want_defined || !s->name[0])
+			continue;
+		if ((f = qh_fortify_by_checked(s->name))) {
+			if (json_add_unique(fortified, f->plain) < 0)
+				goto nomem;
+		} else if (!want_defined && (f = qh_fortify_by_plain(s->name))) {
+			if (json_add_unique(unfortified, s->name) < 0)
+				goto nomem;
+		}
+	}
+	nf = json_array_size(fortified);
+	nu = json_array_size(unfortified);
+	val = json_pack("{s:o,s:o}", "fortified", fortified, "unfortified",
+			unfortified);
+	fortified = unfortified = NULL;
+	if (!val)
+		goto nomem;
+	if (want_defined && nf == 0)
+		rc = ADD(res, "fortify", QH_WARN, val,
+			 qh_elf_nsyms(c->elf, QH_SYMTAB_SYMTAB) ?
+				 "static binary: no __*_chk function linked" :
+				 "stripped static binary: cannot tell");
+	else if (nf && nu)
+		rc = ADD(res, "fortify", QH_WARN, val,
+			 "%zu fortified, %zu unfortified fortifiable", nf, nu);
+	else if (nu)
+		rc = ADD(res, "fortify", QH_FAIL, val,
+			 "%zu fortifiable calls, none fortified", nu);
+	else if (nf)
+		rc = ADD(res, "fortify", QH_PASS, val, "%zu fortified", nf);
+	else
+		rc = ADD(res, "fortify", QH_PASS, val,
+			 "no fortifiable function used");
+	return rc < 0 ? oom(err) : 0;
+nomem:
+	json_decref(fortified);
+	json_decref(unfortified);
+	return oom(err);
+}
+
+/* ---- rpath / runpath -------------------------------------------------- */
+
+/* Why an entry is unsafe, or NULL. Empty and relative entries resolve
+ * against the process's current directory. */
+static const char *path_entry_problem(const char *p, size_t len)
+{
+	struct stat st;
+	char buf[4096];
+
+	if (len == 0)
+		return "empty entry (current directory)";
+	if (p[0] != '/' && strncmp(p, "$ORIGIN", 7) != 0 &&
+	    strncmp(p, "${ORIGIN}", 9) != 0)
+		return "relative entry";
+	if (p[0] == '/' && len < sizeof(buf)) {
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+			return "world-writable directory";
+	}
+	return NULL;
+}
+
+static int check_path_tag(const struct qh_check_ctx *c, struct qh_result *res,
+			  const char *id, int64_t tag, const char *tagname,
+			  struct qh_error *err)
+{
+	json_t *list = json_array();
+	const char *bad = NULL, *why = NULL;
+	size_t ntags = 0;
+	int rc;
+
+	if (!list)
+		return oom(err);
+	for (size_t i = 0; i < qh_elf_ndyn(c->elf); i++) {
+		const GElf_Dyn *d = qh_elf_dyn(c->elf, i);
+		const char *s, *end;
+
+		if (d->d_tag != tag)
+			continue;
+		s = qh_elf_dynstr(c->elf, d->d_un.d_val);
+		if (!s)
+			continue;
+		ntags++;
+		for (;;) {
+			size_t len;
+
+			end = strchr(s, ':');
+			len = end ? (size_t)(end - s) : strlen(s);
+			if (json_array_append_new(list,
+						  json_stringn(s, len)) < 0) {
+				json_decref(list);
+				return oom(err);
+			}
+			if (!why && (why = path_entry_problem(s, len)))
+				bad = json_string_value(
+					json_array_get(list,
+						       json_array_size(list) - 1));
+			if (!end)
+				break;
+			s = end + 1;
+		}
+	}
+	if (why)
+		rc = ADD(res, id, QH_FAIL, list, "%s \"%s\": %s", tagname, bad,
+			 why);
+	else if (ntags)
+		rc = ADD(res, id, QH_PASS, list, "%s: absolute or $ORIGIN only",
+			 tagname);
+	else
+		rc = ADD(res, id, QH_PASS, list, "no %s", tagname);
+	return rc < 0 ? oom(err) : 0;
+}
+
+static int check_rpath(const struct qh_check_ctx *c, struct qh_result *res,
+		       struct qh_error *err)
+{
+	return check_path_tag(c, res, "rpath", DT_RPATH, "DT_RPATH", err);
+}
+
+static int check_runpath(const struct qh_check_ctx *c, struct qh_result *res,
+			 struct qh_error *err)
+{
+	return check_path_tag(c, res, "runpath", DT_RUNPATH, "DT_RUNPATH", err);
+}
+
+/* ---- CET / BTI / PAC (GNU property note) ------------------------------ */
+
+static int check_feature(const struct qh_check_ctx *c, struct qh_result *res,
+			 const char *id, bool machine_ok, const char *machines,
+			 bool has_word, uint32_t word, uint32_t bit,
+			 const char *what, struct qh_error *err)
+{
+	bool on = has_word && (word & bit);
+	int rc;
+
+	if (!machine_ok)
+		rc = ADD(res, id, QH_SKIP, NULL, "%s only (this is %s)",
+			 machines, qh_elf_machine_name(c->elf));
+	else if (on)
+		rc = ADD(res, id, QH_PASS, yes_no(true),
+			 ".note.gnu.property %s", what);
+	else if (!c->props.found)
+		rc = ADD(res, id, QH_FAIL, yes_no(false),
+			 "no .note.gnu.property");
+	else
+		rc = ADD(res, id, QH_FAIL, yes_no(false),
+			 ".note.gnu.property without %s", what);
+	return rc < 0 ? oom(err) : 0;
+}
+
+static bool is_x86(const struct qh_elf *e)
+{
+	return qh_elf_machine(e) == EM_X86_64 || qh_elf_machine(e) == EM_386;
+}
+
+static int check_ibt(const struct qh_check_ctx *c, struct qh_result *res,
+		     struct qh_error *err)
+{
+	return check_feature(c, res, "cet-ibt", is_x86(c->elf), "x86",
+			     c->props.has_x86_feature_1,
+			     c->props.x86_feature_1, QH_X86_FEATURE_1_IBT,
+			     "X86_FEATURE_1_IBT", err);
+}
+
+static int check_shstk(const struct qh_check_ctx *c, struct qh_result *res,
+		       struct qh_error *err)
+{
+	return check_feature(c, res, "cet-shstk", is_x86(c->elf), "x86",
+			     c->props.has_x86_feature_1,
+			     c->props.x86_feature_1, QH_X86_FEATURE_1_SHSTK,
+			     "X86_FEATURE_1_SHSTK", err);
+}
+
+static int check_bti(const struct qh_check_ctx *c, struct qh_result *res,
+		     struct qh_error *err)
+{
+	return check_feature(c, res, "bti", qh_elf_machine(c->elf) == EM_AARCH64,
+			     "AArch64", c->props.has_aarch64_feature_1,
+			     c->props.aarch64_feature_1,
+			     QH_AARCH64_FEATURE_1_BTI, "AARCH64_FEATURE_1_BTI",
+			     err);
+}
+
+static int check_pac(const struct qh_check_ctx *c, struct qh_result *res,
+		     struct qh_error *err)
+{
+	return check_feature(c, res, "pac", qh_elf_machine(c->elf) == EM_AARCH64,
+			     "AArch64", c->props.has_aarch64_feature_1,
+			     c->props.aarch64_feature_1,
+			     QH_AARCH64_FEATURE_1_PAC, "AARCH64_FEATURE_1_PAC",
+			     err);
+}
+
+/* ---- sanitizers, stripped --------------------------------------------- */
+
+static const struct {
+	const char *name;    /* value in the list */
+	const char *symbol;  /* exact runtime entry point */
+	bool debug_only;     /* unsafe to ship (ASan & co. widen attack surface) */
+} sanitizer_syms[] = {
+	{ "asan", "__asan_init", true },
+	{ "asan", "__asan_report_load8", true },
+	{ "hwasan", "__hwasan_init", true },
+	{ "ubsan", "__ubsan_handle_type_mismatch_v1", false },
+	{ "ubsan", "__ubsan_handle_add_overflow", false },
+	{ "ubsan", "__ubsan_handle_out_of_bounds", false },
+	{ "ubsan", "__ubsan_handle_builtin_unreachable", false },
+	{ "tsan", "__tsan_init", true },
+	{ "msan", "__msan_init", true },
+	{ "safestack", "__safestack_init", false },
+	{ "safestack", "__safestack_unsafe_stack_ptr", false },
+	{ "cfi", "__cfi_slowpath", false },
+	{ "cfi", "__cfi_slowpath_diag", false },
+	{ "cfi", "__cfi_check", false },
+	{ "cfi", "__ubsan_handle_cfi_check_fail", false },
+};
+
+static int check_sanitizers(const struct qh_check_ctx *c,
+			    struct qh_result *res, struct qh_error *err)
+{
+	json_t *list = json_array();
+	const char *first = NULL, *debug = NULL;
+	int rc;
+
+	if (!list)
+		return oom(err);
+	for (size_t i = 0; i < QH_ARRAY_LEN(sanitizer_syms); i++) {
+		if (!qh_elf_sym_find(c->elf, QH_SYMTAB_ANY,
+				     sanitizer_syms[i].symbol))
+			continue;
+		if (json_add_unique(list, sanitizer_syms[i].name) < 0) {
+			json_decref(list);
+			return oom(err);
+		}
+		if (!first)
+			first = sanitizer_syms[i].symbol;
+		if (!debug && sanitizer_syms[i].debug_only)
+			debug = sanitizer_syms[i].symbol;
+	}
+	if (debug)
+		rc = ADD(res, "sanitizers", QH_WARN, list,
+			 "%s: a debugging runtime in a release binary", debug);
+	else if (first)
+		rc = ADD(res, "sanitizers", QH_PASS, list, "%s", first);
+	else
+		rc = ADD(res, "sanitizers", QH_PASS, list,
+			 "no sanitizer runtime symbol");
+	return rc < 0 ? oom(err) : 0;
+}
+
+static int check_stripped(const struct qh_check_ctx *c, struct qh_result *res,
+			  struct qh_error *err)
+{
+	bool symtab = qh_elf_section_by_type(c->elf, SHT_SYMTAB) != NULL;
+	bool debug = qh_elf_section_by_name(c->elf, ".debug_info") != NULL;
+	int rc;
+
+	if (!symtab && !debug)
+		rc = ADD(res, "stripped", QH_PASS, yes_no(true),
+			 "no .symtab, no .debug_info");
+	else
+		rc = ADD(res, "stripped", QH_WARN, yes_no(false), "has %s",
+			 symtab ? ".symtab" : ".debug_info");
+	return rc < 0 ? oom(err) : 0;
+}
+
+/* ---- the table -------------------------------------------------------- */
+
+static const struct qh_check_def table[] = {
+	{ "relro", QH_TYPES_LINKED, check_relro },
+	{ "pie", QH_TYPES_EXECUTABLE, check_pie },
+	{ "nx", QH_TYPES_CODE, check_nx },
+	{ "canary", QH_TYPES_CODE, check_canary },
+	{ "fortify", QH_TYPES_CODE, check_fortify },
+	{ "rpath", QH_TYPES_LINKED, check_rpath },
+	{ "runpath", QH_TYPES_LINKED, check_runpath },
+	{ "textrel", QH_TYPES_LINKED, check_textrel },
+	{ "rwx-segment", QH_TYPES_LINKED, check_rwx },
+	{ "cet-ibt", QH_TYPES_CODE, check_ibt },
+	{ "cet-shstk", QH_TYPES_CODE, check_shstk },
+	{ "bti", QH_TYPES_CODE, check_bti },
+	{ "pac", QH_TYPES_CODE, check_pac },
+	{ "sanitizers", QH_TYPES_CODE, check_sanitizers },
+	{ "stripped", QH_TYPES_CODE, check_stripped },
+};
+
+const struct qh_check_def *qh_check_table(size_t *n)
+{
+	*n = QH_ARRAY_LEN(table);
+	return table;
+}
+
+const struct qh_check_def *qh_check_find(const char *id)
+{
+	for (size_t i = 0; i < QH_ARRAY_LEN(table); i++)
+		if (strcmp(table[i].id, id) == 0)
+			return &table[i];
+	return NULL;
+}
+
+int qh_checks_run(const struct qh_elf *e, struct qh_result *res,
+		  struct qh_error *err)
+{
+	struct qh_check_ctx c = { .elf = e };
+
+	c.type = qh_file_type_of(e);
+	free(res->type);
+	free(res->machine);
+	free(res->endian);
+	res->type = qh_strdup(qh_file_type_name(c.type));
+	res->machine = qh_strdup(qh_elf_machine_name(e));
+	res->endian = qh_strdup(qh_elf_big_endian(e) ? "big" : "little");
+	res->elf_class = qh_elf_class(e);
+	if (!res->type || !res->machine || !res->endian)
+		return oom(err);
+	/* libc inside the file: no dynamic loader binds anything lazily,
+	 * and libc's own symbols are present whether the program uses them. */
+	c.linked_statically = (c.type == QH_TYPE_STATIC ||
+			       c.type == QH_TYPE_STATIC_PIE) &&
+			      !qh_elf_dyn_find(e, DT_NEEDED, NULL);
+	find_bind_now(&c);
+	if (qh_elf_gnu_properties(e, &c.props, err) < 0)
+		return -1;
+	for (size_t i = 0; i < QH_ARRAY_LEN(table); i++) {
+		if (!(table[i].applies_to & c.type)) {
+			if (ADD(res, table[i].id, QH_SKIP, NULL,
+				"not applicable to %s",
+				qh_file_type_name(c.type)) < 0)
+				return oom(err);
+			continue;
+		}
+		if (table[i].run(&c, res, err) < 0)
+			return -1;
+	}
+	return 0;
+}

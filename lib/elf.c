@@ -1,0 +1,1038 @@
+/* elf.c - read-only, bounds-checked ELF view on top of libelf/gelf.
+ *
+ * Everything a check may read is validated here, once, at open time: the
+ * header tables, the section names, the dynamic segment and its strings,
+ * the symbol tables. A file that fails any of it is reported as malformed
+ * (with what and where), never half-analysed. Every range taken from the
+ * file goes through range_ok() before it is dereferenced.
+ */
+#include "elf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef NT_GNU_PROPERTY_TYPE_0
+#define NT_GNU_PROPERTY_TYPE_0 5
+#endif
+#define QH_GNU_PROPERTY_X86_FEATURE_1_AND 0xc0000002u
+#define QH_GNU_PROPERTY_AARCH64_FEATURE_1_AND 0xc0000000u
+
+struct symtab {
+	struct qh_elf_symbol *syms;
+	size_t n;
+	uint32_t *hash; /* open addressing: symbol index + 1, 0 = empty */
+	size_t hmask;
+};
+
+/* Names that had a version suffix are copied here (the image is never
+ * modified); a simple chain of blocks freed at close. */
+struct name_block {
+	struct name_block *next;
+	char data[];
+};
+
+struct qh_elf {
+	char *name;
+	unsigned char *image;
+	size_t size;
+	bool mapped; /* image is an mmap (else malloc) */
+	Elf *elf;
+	GElf_Ehdr ehdr;
+	GElf_Phdr *phdrs;
+	size_t phnum;
+	struct qh_elf_section *secs;
+	size_t shnum;
+	GElf_Dyn *dyn;
+	size_t ndyn;
+	bool has_dynamic;
+	const char *dynstr;
+	size_t dynstr_size;
+	const char *interp;
+	struct symtab tabs[2]; /* [0] dynsym, [1] symtab */
+	struct name_block *names;
+	char machine_buf[16];
+};
+
+static pthread_once_t libelf_once = PTHREAD_ONCE_INIT;
+static bool libelf_ok;
+
+static void libelf_init(void)
+{
+	libelf_ok = elf_version(EV_CURRENT) != EV_NONE;
+}
+
+/* True when [off, off+len) lies inside a buffer of `size` bytes. */
+static bool range_ok(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+bool qh_elf_has_magic(const void *data, size_t size)
+{
+	return size >= SELFMAG && memcmp(data, ELFMAG, SELFMAG) == 0;
+}
+
+static int elf_fail(struct qh_error *err, const char *what)
+{
+	return qh_error_set(err, "%s: %s", what, elf_errmsg(-1));
+}
+
+/* ---- loading: headers ------------------------------------------------- */
+
+static int load_phdrs(struct qh_elf *e, struct qh_error *err)
+{
+	size_t n, entsize;
+
+	if (elf_getphdrnum(e->elf, &n) != 0)
+		return elf_fail(err, "cannot read program header count");
+	if (n == 0)
+		return 0;
+	entsize = gelf_fsize(e->elf, ELF_T_PHDR, 1, EV_CURRENT);
+	if (e->ehdr.e_phentsize != entsize)
+		return qh_error_set(err, "bad e_phentsize %u (expected %zu)",
+				    e->ehdr.e_phentsize, entsize);
+	if (n > e->size / entsize ||
+	    !range_ok(e->ehdr.e_phoff, (uint64_t)n * entsize, e->size))
+		return qh_error_set(err, "program header table (offset %#llx, "
+				    "%zu entries) lies outside the file "
+				    "(%zu bytes)",
+				    (unsigned long long)e->ehdr.e_phoff, n,
+				    e->size);
+	e->phdrs = calloc(n, sizeof(*e->phdrs));
+	if (!e->phdrs)
+		return qh_error_set(err, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr *p = &e->phdrs[i];
+
+		if (!gelf_getphdr(e->elf, (int)i, p))
+			return qh_error_set(err, "program header %zu: %s", i,
+					    elf_errmsg(-1));
+		/* Core files are often truncated on purpose; everything
+		 * else must hold the bytes its segments claim. */
+		if (e->ehdr.e_type != ET_CORE && p->p_type != PT_NULL &&
+		    !range_ok(p->p_offset, p->p_filesz, e->size))
+			return qh_error_set(err, "segment %zu (offset %#llx, "
+					    "size %#llx) lies outside the file "
+					    "(%zu bytes)", i,
+					    (unsigned long long)p->p_offset,
+					    (unsigned long long)p->p_filesz,
+					    e->size);
+	}
+	e->phnum = n;
+	return 0;
+}
+
+static int load_sections(struct qh_elf *e, struct qh_error *err)
+{
+	size_t n, strndx = SHN_UNDEF, entsize;
+	const char *shstr = NULL;
+	size_t shstr_size = 0;
+
+	if (elf_getshdrnum(e->elf, &n) != 0)
+		return elf_fail(err, "cannot read section header count");
+	if (n == 0)
+		return 0;
+	entsize = gelf_fsize(e->elf, ELF_T_SHDR, 1, EV_CURRENT);
+	if (e->ehdr.e_shentsize != entsize)
+		return qh_error_set(err, "bad e_shentsize %u (expected %zu)",
+				    e->ehdr.e_shentsize, entsize);
+	if (n > e->size / entsize ||
+	    !range_ok(e->ehdr.e_shoff, (uint64_t)n * entsize, e->size))
+		return qh_error_set(err, "section header table (offset %#llx, "
+				    "%zu entries) lies outside the file "
+				    "(%zu bytes)",
+				    (unsigned long long)e->ehdr.e_shoff, n,
+				    e->size);
+	if (elf_getshdrstrndx(e->elf, &strndx) != 0)
+		return elf_fail(err, "cannot read section name table index");
+	if (strndx != SHN_UNDEF && strndx >= n)
+		return qh_error_set(err, "section name table index %zu out of "
+				    "range (%zu sections)", strndx, n);
+	e->secs = calloc(n, sizeof(*e->secs));
+	if (!e->secs)
+		return qh_error_set(err, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		Elf_Scn *scn = elf_getscn(e->elf, i);
+		GElf_Shdr *sh = &e->secs[i].hdr;
+
+		if (!scn || !gelf_getshdr(scn, sh))
+			return qh_error_set(err, "section header %zu: %s", i,
+					    elf_errmsg(-1));
+		e->secs[i].index = i;
+		if (i > 0 && sh->sh_type != SHT_NOBITS &&
+		    sh->sh_type != SHT_NULL &&
+		    !range_ok(sh->sh_offset, sh->sh_size, e->size))
+			return qh_error_set(err, "section %zu (offset %#llx, "
+					    "size %#llx) lies outside the file "
+					    "(%zu bytes)", i,
+					    (unsigned long long)sh->sh_offset,
+					    (unsigned long long)sh->sh_size,
+					    e->size);
+	}
+	e->shnum = n;
+	if (strndx != SHN_UNDEF) {
+		const GElf_Shdr *sh = &e->secs[strndx].hdr;
+
+		if (sh->sh_type != SHT_STRTAB)
+			return qh_error_set(err, "section name table (section "
+					    "%zu) is not a string table",
+					    strndx);
+		shstr = (const char *)e->image + sh->sh_offset;
+		shstr_size = sh->sh_size;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t off = e->secs[i].hdr.sh_name;
+
+		if (!shstr) {
+			e->secs[i].name = "";
+			continue;
+		}
+		if (off >= shstr_size ||
+		    !memchr(shstr + off, '\0', shstr_size - off))
+			return qh_error_set(err, "section %zu: name offset %u "
+					    "outside the section name table "
+					    "(%zu bytes)", i, off, shstr_size);
+		e->secs[i].name = shstr + off;
+	}
+	return 0;
+}
+
+/* ---- loading: dynamic segment ---------------------------------------- */
+
+static bool dynstr_ok(const struct qh_elf *e, uint64_t off)
+{
+	return e->dynstr && off < e->dynstr_size &&
+	       memchr(e->dynstr + off, '\0', e->dynstr_size - off);
+}
+
+static int load_interp(struct qh_elf *e, struct qh_error *err)
+{
+	const GElf_Phdr *p = qh_elf_phdr_find(e, PT_INTERP);
+	const char *s;
+
+	if (!p)
+		return 0;
+	s = (const char *)e->image + p->p_offset;
+	if (p->p_filesz == 0 || !memchr(s, '\0', p->p_filesz))
+		return qh_error_set(err, "PT_INTERP is not a terminated "
+				    "string");
+	e->interp = s;
+	return 0;
+}
+
+static int load_dynamic(struct qh_elf *e, struct qh_error *err)
+{
+	const GElf_Phdr *p = qh_elf_phdr_find(e, PT_DYNAMIC);
+	size_t entsize, max;
+	uint64_t strtab = 0, strsz = 0, off;
+	bool have_strtab = false;
+	Elf_Data *d;
+
+	if (!p || e->ehdr.e_type == ET_CORE)
+		return 0;
+	e->has_dynamic = true;
+	entsize = gelf_fsize(e->elf, ELF_T_DYN, 1, EV_CURRENT);
+	max = p->p_filesz / entsize;
+	if (max == 0)
+		return 0;
+	d = elf_getdata_rawchunk(e->elf, (int64_t)p->p_offset,
+				 max * entsize, ELF_T_DYN);
+	if (!d)
+		return elf_fail(err, "cannot read PT_DYNAMIC");
+	e->dyn = calloc(max, sizeof(*e->dyn));
+	if (!e->dyn)
+		return qh_error_set(err, "out of memory");
+	for (size_t i = 0; i < max; i++) {
+		GElf_Dyn *dyn = &e->dyn[e->ndyn];
+
+		if (!gelf_getdyn(d, (int)i, dyn))
+			return qh_error_set(err, "dynamic entry %zu: %s", i,
+					    elf_errmsg(-1));
+		if (dyn->d_tag == DT_NULL)
+			break;
+		if (dyn->d_tag == DT_STRTAB) {
+			strtab = dyn->d_un.d_ptr;
+			have_strtab = true;
+		} else if (dyn->d_tag == DT_STRSZ) {
+			strsz = dyn->d_un.d_val;
+		}
+		e->ndyn++;
+	}
+	if (have_strtab) {
+		if (qh_elf_vaddr_to_offset(e, strtab, strsz, &off, err) < 0)
+			return qh_error_prefix(err, "DT_STRTAB: ");
+		e->dynstr = (const char *)e->image + off;
+		e->dynstr_size = strsz;
+	}
+	for (size_t i = 0; i < e->ndyn; i++) {
+		int64_t tag = e->dyn[i].d_tag;
+
+		if (tag != DT_NEEDED && tag != DT_RPATH && tag != DT_RUNPATH &&
+		    tag != DT_SONAME)
+			continue;
+		if (!dynstr_ok(e, e->dyn[i].d_un.d_val))
+			return qh_error_set(err, "dynamic entry %zu (tag %lld): "
+					    "string offset %#llx outside "
+					    "DT_STRTAB (%zu bytes)", i,
+					    (long long)tag,
+					    (unsigned long long)e->dyn[i].d_un.d_val,
+					    e->dynstr_size);
+	}
+	return 0;
+}
+
+/* ---- loading: symbols ------------------------------------------------- */
+
+static const char *strip_version(struct qh_elf *e, const char *name,
+				 struct qh_error *err)
+{
+	const char *at = strchr(name, '@');
+	struct name_block *b;
+	size_t len;
+
+	/* "@" alone at the start is a real (odd) name; keep it. */
+	if (!at || at == name)
+		return name;
+	len = (size_t)(at - name);
+	b = malloc(sizeof(*b) + len + 1);
+	if (!b) {
+		qh_error_set(err, "out of memory");
+		return NULL;
+	}
+	memcpy(b->data, name, len);
+	b->data[len] = '\0';
+	b->next = e->names;
+	e->names = b;
+	return b->data;
+}
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static int build_hash(struct symtab *t, struct qh_error *err)
+{
+	size_t cap = 16;
+
+	while (cap < t->n * 2)
+		cap *= 2;
+	t->hash = calloc(cap, sizeof(*t->hash));
+	if (!t->hash)
+		return qh_error_set(err, "out of memory");
+	t->hmask = cap - 1;
+	for (size_t i = 1; i < t->n; i++) {
+		size_t h;
+
+		if (!t->syms[i].name[0])
+			continue;
+		h = name_hash(t->syms[i].name) & t->hmask;
+		while (t->hash[h])
+			h = (h + 1) & t->hmask;
+		t->hash[h] = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
+		       struct qh_error *err)
+{
+	const struct qh_elf_section *s = qh_elf_section_by_type(e, type);
+	const char *what = type == SHT_DYNSYM ? ".dynsym" : ".symtab";
+	const GElf_Shdr *strsh;
+	const char *str;
+	size_t entsize, n;
+	Elf_Data *d;
+
+	if (!s)
+		return 0;
+	entsize = gelf_fsize(e->elf, ELF_T_SYM, 1, EV_CURRENT);
+	if (s->hdr.sh_link == 0 || s->hdr.sh_link >= e->shnum)
+		return qh_error_set(err, "%s: string table link %u out of "
+				    "range", what, s->hdr.sh_link);
+	strsh = &e->secs[s->hdr.sh_link].hdr;
+	if (strsh->sh_type != SHT_STRTAB)
+		return qh_error_set(err, "%s: linked section %u is not a "
+				    "string table", what, s->hdr.sh_link);
+	str = (const char *)e->image + strsh->sh_offset;
+	n = s->hdr.sh_size / entsize;
+	if (n == 0)
+		return 0;
+	if (n > UINT32_MAX - 1)
+		return qh_error_set(err, "%s: too many symbols", what);
+	d = elf_getdata(elf_getscn(e->elf, s->index), NULL);
+	if (!d || d->d_size < n * entsize)
+		return qh_error_set(err, "%s: cannot read symbols: %s", what,
+				    elf_errmsg(-1));
+	t->syms = calloc(n, sizeof(*t->syms));
+	if (!t->syms)
+		return qh_error_set(err, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct qh_elf_symbol *sym = &t->syms[i];
+		GElf_Sym gs;
+
+		if (!gelf_getsym(d, (int)i, &gs))
+			return qh_error_set(err, "%s: symbol %zu: %s", what, i,
+					    elf_errmsg(-1));
+		if (gs.st_name >= strsh->sh_size ||
+		    !memchr(str + gs.st_name, '\0',
+			    strsh->sh_size - gs.st_name))
+			return qh_error_set(err, "%s: symbol %zu: name offset "
+					    "%u outside its string table "
+					    "(%llu bytes)", what, i, gs.st_name,
+					    (unsigned long long)strsh->sh_size);
+		sym->name = strip_version(e, str + gs.st_name, err);
+		if (!sym->name)
+			return -1;
+		sym->value = gs.st_value;
+		sym->size = gs.st_size;
+		sym->shndx = gs.st_shndx;
+		sym->bind = GELF_ST_BIND(gs.st_info);
+		sym->type = GELF_ST_TYPE(gs.st_info);
+		sym->visibility = GELF_ST_VISIBILITY(gs.st_other);
+		sym->defined = gs.st_shndx != SHN_UNDEF;
+		sym->dynamic = type == SHT_DYNSYM;
+	}
+	t->n = n;
+	return build_hash(t, err);
+}
+
+/* ---- open / close ----------------------------------------------------- */
+
+static const char *machine_name(struct qh_elf *e)
+{
+	static const struct {
+		unsigned em;
+		const char *name32, *name64;
+	} names[] = {
+		{ EM_X86_64, "x32", "x86_64" },
+		{ EM_386, "i386", "i386" },
+		{ EM_AARCH64, "aarch64_ilp32", "aarch64" },
+		{ EM_ARM, "arm", "arm" },
+		{ EM_S390, "s390", "s390x" },
+		{ EM_PPC64, "ppc64", "ppc64" },
+		{ EM_PPC, "ppc", "ppc" },
+		{ EM_RISCV, "riscv32", "riscv64" },
+		{ EM_MIPS, "mips", "mips64" },
+		{ 258 /* EM_LOONGARCH */, "loongarch32", "loongarch64" },
+		{ EM_SPARCV9, "sparc64", "sparc64" },
+		{ EM_SPARC, "sparc", "sparc" },
+		{ EM_IA_64, "ia64", "ia64" },
+		{ EM_ALPHA, "alpha", "alpha" },
+		{ EM_68K, "m68k", "m68k" },
+		{ EM_SH, "sh4", "sh4" },
+		{ EM_PARISC, "hppa", "hppa" },
+		{ EM_MICROBLAZE, "microblaze", "microblaze" },
+		{ EM_XTENSA, "xtensa", "xtensa" },
+	};
+	bool is64 = e->ehdr.e_ident[EI_CLASS] == ELFCLASS64;
+
+	for (size_t i = 0; i < QH_ARRAY_LEN(names); i++)
+		if (names[i].em == e->ehdr.e_machine)
+			return is64 ? names[i].name64 : names[i].name32;
+	snprintf(e->machine_buf, sizeof(e->machine_buf), "em-%u",
+		 e->ehdr.e_machine);
+	return e->machine_buf;
+}
+
+static int load_all(struct qh_elf *e, struct qh_error *err)
+{
+	if (!qh_elf_has_magic(e->image, e->size))
+		return qh_error_set(err, "not an ELF file");
+	if (e->size < EI_NIDENT ||
+	    (e->image[EI_CLASS] != ELFCLASS32 &&
+	     e->image[EI_CLASS] != ELFCLASS64))
+		return qh_error_set(err, "bad ELF class");
+	if (e->image[EI_DATA] != ELFDATA2LSB && e->image[EI_DATA] != ELFDATA2MSB)
+		return qh_error_set(err, "bad ELF byte order");
+	pthread_once(&libelf_once, libelf_init);
+	if (!libelf_ok)
+		return qh_error_set(err, "libelf: version mismatch");
+	e->elf = elf_memory((char *)e->image, e->size);
+	if (!e->elf)
+		return elf_fail(err, "libelf cannot read the file");
+	if (elf_kind(e->elf) != ELF_K_ELF)
+		return qh_error_set(err, "not an ELF file");
+	if (!gelf_getehdr(e->elf, &e->ehdr))
+		return elf_fail(err, "truncated or bad ELF header");
+	if (load_phdrs(e, err) < 0 || load_sections(e, err) < 0 ||
+	    load_interp(e, err) < 0 || load_dynamic(e, err) < 0 ||
+	    load_symtab(e, &e->tabs[0], SHT_DYNSYM, err) < 0 ||
+	    load_symtab(e, &e->tabs[1], SHT_SYMTAB, err) < 0)
+		return -1;
+	return 0;
+}
+
+static struct qh_elf *finish_open(struct qh_elf *e, struct qh_error *err)
+{
+	if (load_all(e, err) < 0) {
+		qh_error_prefix(err, "%s: ", e->name);
+		qh_elf_close(e);
+		return NULL;
+	}
+	return e;
+}
+
+struct qh_elf *qh_elf_open(const char *path, struct qh_error *err)
+{
+	struct qh_elf *e;
+	struct stat st;
+	void *map;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO handed to us must not hang the scan. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		qh_error_errno(err, errno, "%s", path);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		qh_error_errno(err, errno, "%s", path);
+		close(fd);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode)) {
+		qh_error_set(err, "%s: %s", path, S_ISDIR(st.st_mode) ?
+			     "is a directory" : "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size == 0) {
+		qh_error_set(err, "%s: empty file", path);
+		close(fd);
+		return NULL;
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX) {
+		qh_error_set(err, "%s: file too large", path);
+		close(fd);
+		return NULL;
+	}
+	/* MAP_PRIVATE + PROT_WRITE: libelf may convert byte order in place;
+	 * those writes stay in private copy-on-write pages, never the file. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		qh_error_errno(err, errno, "%s: mmap", path);
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->name = strdup(path))) {
+		free(e);
+		munmap(map, (size_t)st.st_size);
+		qh_error_set(err, "out of memory");
+		return NULL;
+	}
+	e->image = map;
+	e->size = (size_t)st.st_size;
+	e->mapped = true;
+	return finish_open(e, err);
+}
+
+struct qh_elf *qh_elf_open_memory(const void *data, size_t size,
+				  const char *name, struct qh_error *err)
+{
+	struct qh_elf *e;
+
+	if (!name)
+		name = "<memory>";
+	if (size == 0) {
+		qh_error_set(err, "%s: empty file", name);
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->name = strdup(name)) || !(e->image = malloc(size))) {
+		if (e)
+			free(e->name);
+		free(e);
+		qh_error_set(err, "out of memory");
+		return NULL;
+	}
+	memcpy(e->image, data, size);
+	e->size = size;
+	return finish_open(e, err);
+}
+
+void qh_elf_close(struct qh_elf *e)
+{
+	if (!e)
+		return;
+	if (e->elf)
+		elf_end(e->elf);
+	for (int i = 0; i < 2; i++) {
+		free(e->tabs[i].syms);
+		free(e->tabs[i].hash);
+	}
+	while (e->names) {
+		struct name_block *next = e->names->next;
+
+		free(e->names);
+		e->names = next;
+	}
+	free(e->phdrs);
+	free(e->secs);
+	free(e->dyn);
+	if (e->mapped)
+		munmap(e->image, e->size);
+	else
+		free(e->image);
+	free(e->name);
+	free(e);
+}
+
+/* ---- accessors -------------------------------------------------------- */
+
+const char *qh_elf_name(const struct qh_elf *e) { return e->name; }
+
+int qh_elf_class(const struct qh_elf *e)
+{
+	return e->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32;
+}
+
+bool qh_elf_big_endian(const struct qh_elf *e)
+{
+	return e->ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
+}
+
+unsigned qh_elf_machine(const struct qh_elf *e) { return e->ehdr.e_machine; }
+
+const char *qh_elf_machine_name(const struct qh_elf *e)
+{
+	return machine_name((struct qh_elf *)e);
+}
+
+unsigned qh_elf_type(const struct qh_elf *e) { return e->ehdr.e_type; }
+uint64_t qh_elf_entry(const struct qh_elf *e) { return e->ehdr.e_entry; }
+const GElf_Ehdr *qh_elf_ehdr(const struct qh_elf *e) { return &e->ehdr; }
+
+const unsigned char *qh_elf_image(const struct qh_elf *e, size_t *size)
+{
+	if (size)
+		*size = e->size;
+	return e->image;
+}
+
+Elf *qh_elf_libelf(struct qh_elf *e) { return e->elf; }
+
+size_t qh_elf_phnum(const struct qh_elf *e) { return e->phnum; }
+
+const GElf_Phdr *qh_elf_phdr(const struct qh_elf *e, size_t i)
+{
+	return i < e->phnum ? &e->phdrs[i] : NULL;
+}
+
+const GElf_Phdr *qh_elf_phdr_find(const struct qh_elf *e, uint32_t type)
+{
+	for (size_t i = 0; i < e->phnum; i++)
+		if (e->phdrs[i].p_type == type)
+			return &e->phdrs[i];
+	return NULL;
+}
+
+size_t qh_elf_shnum(const struct qh_elf *e) { return e->shnum; }
+
+const struct qh_elf_section *qh_elf_section(const struct qh_elf *e, size_t i)
+{
+	return i < e->shnum ? &e->secs[i] : NULL;
+}
+
+const struct qh_elf_section *qh_elf_section_by_name(const struct qh_elf *e,
+						    const char *name)
+{
+	for (size_t i = 1; i < e->shnum; i++)
+		if (strcmp(e->secs[i].name, name) == 0)
+			return &e->secs[i];
+	return NULL;
+}
+
+const struct qh_elf_section *qh_elf_section_by_type(const struct qh_elf *e,
+						    uint32_t type)
+{
+	for (size_t i = 1; i < e->shnum; i++)
+		if (e->secs[i].hdr.sh_type == type)
+			return &e->secs[i];
+	return NULL;
+}
+
+const unsigned char *qh_elf_section_bytes(const struct qh_elf *e,
+					  const struct qh_elf_section *s,
+					  size_t *size, struct qh_error *err)
+{
+	if (s->hdr.sh_type == SHT_NOBITS) {
+		qh_error_set(err, "section %s has no file bytes", s->name);
+		return NULL;
+	}
+	if (!range_ok(s->hdr.sh_offset, s->hdr.sh_size, e->size)) {
+		qh_error_set(err, "section %s lies outside the file", s->name);
+		return NULL;
+	}
+	if (size)
+		*size = (size_t)s->hdr.sh_size;
+	return e->image + s->hdr.sh_offset;
+}
+
+size_t qh_elf_ndyn(const struct qh_elf *e) { return e->ndyn; }
+
+const GElf_Dyn *qh_elf_dyn(const struct qh_elf *e, size_t i)
+{
+	return i < e->ndyn ? &e->dyn[i] : NULL;
+}
+
+bool qh_elf_has_dynamic(const struct qh_elf *e) { return e->has_dynamic; }
+
+bool qh_elf_dyn_find(const struct qh_elf *e, int64_t tag, uint64_t *val)
+{
+	for (size_t i = 0; i < e->ndyn; i++) {
+		if (e->dyn[i].d_tag == tag) {
+			if (val)
+				*val = e->dyn[i].d_un.d_val;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *qh_elf_dynstr(const struct qh_elf *e, uint64_t offset)
+{
+	return dynstr_ok(e, offset) ? e->dynstr + offset : NULL;
+}
+
+size_t qh_elf_dyn_strings(const struct qh_elf *e, int64_t tag,
+			  const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->ndyn; i++) {
+		const char *s;
+
+		if (e->dyn[i].d_tag != tag)
+			continue;
+		s = qh_elf_dynstr(e, e->dyn[i].d_un.d_val);
+		if (!s)
+			continue;
+		if (n < max)
+			out[n] = s;
+		n++;
+	}
+	return n;
+}
+
+const char *qh_elf_soname(const struct qh_elf *e)
+{
+	uint64_t off;
+
+	return qh_elf_dyn_find(e, DT_SONAME, &off) ? qh_elf_dynstr(e, off) :
+						       NULL;
+}
+
+const char *qh_elf_interp(const struct qh_elf *e) { return e->interp; }
+
+/* ---- symbols ---------------------------------------------------------- */
+
+static const struct symtab *tab_of(const struct qh_elf *e,
+				   enum qh_elf_symtab which)
+{
+	if (which == QH_SYMTAB_DYNSYM)
+		return &e->tabs[0];
+	if (which == QH_SYMTAB_SYMTAB)
+		return &e->tabs[1];
+	return NULL;
+}
+
+size_t qh_elf_nsyms(const struct qh_elf *e, enum qh_elf_symtab which)
+{
+	const struct symtab *t = tab_of(e, which);
+
+	return t ? t->n : 0;
+}
+
+const struct qh_elf_symbol *qh_elf_sym(const struct qh_elf *e,
+				       enum qh_elf_symtab which, size_t i)
+{
+	const struct symtab *t = tab_of(e, which);
+
+	return t && i < t->n ? &t->syms[i] : NULL;
+}
+
+/* Calls fn on every symbol of `t` named `name` until fn returns true. */
+static const struct qh_elf_symbol *
+tab_lookup(const struct symtab *t, const char *name,
+	   bool (*want)(const struct qh_elf_symbol *))
+{
+	size_t h;
+
+	if (!t->hash || !name[0])
+		return NULL;
+	h = name_hash(name) & t->hmask;
+	while (t->hash[h]) {
+		const struct qh_elf_symbol *s = &t->syms[t->hash[h] - 1];
+
+		if (strcmp(s->name, name) == 0 && (!want || want(s)))
+			return s;
+		h = (h + 1) & t->hmask;
+	}
+	return NULL;
+}
+
+const struct qh_elf_symbol *qh_elf_sym_find(const struct qh_elf *e,
+					    enum qh_elf_symtab which,
+					    const char *name)
+{
+	const struct qh_elf_symbol *s = NULL;
+
+	if (which & QH_SYMTAB_DYNSYM)
+		s = tab_lookup(&e->tabs[0], name, NULL);
+	if (!s && (which & QH_SYMTAB_SYMTAB))
+		s = tab_lookup(&e->tabs[1], name, NULL);
+	return s;
+}
+
+static bool is_undefined(const struct qh_elf_symbol *s) { return !s->defined; }
+static bool is_defined(const struct qh_elf_symbol *s) { return s->defined; }
+
+bool qh_elf_imports(const struct qh_elf *e, const char *name)
+{
+	return tab_lookup(&e->tabs[0], name, is_undefined) != NULL;
+}
+
+const struct qh_elf_symbol *qh_elf_defines(const struct qh_elf *e,
+					   const char *name)
+{
+	const struct qh_elf_symbol *s = tab_lookup(&e->tabs[0], name,
+						   is_defined);
+
+	return s ? s : tab_lookup(&e->tabs[1], name, is_defined);
+}
+
+/* ---- notes ------------------------------------------------------------ */
+
+static int notes_in(Elf_Data *d, qh_elf_note_fn fn, void *ctx)
+{
+	size_t off = 0, name_off, desc_off;
+	GElf_Nhdr nh;
+
+	while (d && off < d->d_size &&
+	       (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		char owner[64] = "";
+		const unsigned char *base = d->d_buf;
+		int rc;
+
+		/* gelf_getnote checked name/desc against d_size. */
+		if (nh.n_namesz > 0 && nh.n_namesz < sizeof(owner)) {
+			memcpy(owner, base + name_off, nh.n_namesz);
+			owner[nh.n_namesz] = '\0';
+		}
+		rc = fn(owner, nh.n_type, base + desc_off, nh.n_descsz, ctx);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int qh_elf_notes_foreach(const struct qh_elf *e, qh_elf_note_fn fn, void *ctx)
+{
+	bool any_segment = false;
+	int rc;
+
+	for (size_t i = 0; i < e->phnum; i++) {
+		const GElf_Phdr *p = &e->phdrs[i];
+		Elf_Data *d;
+
+		if (p->p_type != PT_NOTE || p->p_filesz == 0)
+			continue;
+		any_segment = true;
+		d = elf_getdata_rawchunk(e->elf, (int64_t)p->p_offset,
+					 p->p_filesz,
+					 p->p_align == 8 ? ELF_T_NHDR8 :
+							   ELF_T_NHDR);
+		if ((rc = notes_in(d, fn, ctx)))
+			return rc;
+	}
+	if (any_segment)
+		return 0;
+	for (size_t i = 1; i < e->shnum; i++) {
+		Elf_Data *d;
+
+		if (e->secs[i].hdr.sh_type != SHT_NOTE)
+			continue;
+		d = elf_getdata(elf_getscn(e->elf, i), NULL);
+		if ((rc = notes_in(d, fn, ctx)))
+			return rc;
+	}
+	return 0;
+}
+
+struct props_ctx {
+	const struct qh_elf *e;
+	struct qh_elf_gnu_props *out;
+	struct qh_error *err;
+	int failed;
+};
+
+static int on_property_note(const char *owner, uint32_t type,
+			    const unsigned char *desc, size_t descsz,
+			    void *vctx)
+{
+	struct props_ctx *c = vctx;
+	size_t align = qh_elf_class(c->e) == 64 ? 8 : 4;
+	size_t off = 0;
+
+	if (type != NT_GNU_PROPERTY_TYPE_0 || strcmp(owner, "GNU") != 0)
+		return 0;
+	c->out->found = true;
+	while (off < descsz) {
+		uint32_t pr_type, pr_datasz;
+		size_t next;
+
+		if (descsz - off < 8) {
+			c->failed = 1;
+			qh_error_set(c->err, "GNU property note: truncated "
+				     "property header");
+			return 1;
+		}
+		pr_type = qh_elf_read32(c->e, desc + off);
+		pr_datasz = qh_elf_read32(c->e, desc + off + 4);
+		if (pr_datasz > descsz - off - 8) {
+			c->failed = 1;
+			qh_error_set(c->err, "GNU property note: property "
+				     "%#x size %u past the note", pr_type,
+				     pr_datasz);
+			return 1;
+		}
+		if (pr_datasz >= 4 &&
+		    pr_type == QH_GNU_PROPERTY_X86_FEATURE_1_AND) {
+			c->out->has_x86_feature_1 = true;
+			c->out->x86_feature_1 =
+				qh_elf_read32(c->e, desc + off + 8);
+		} else if (pr_datasz >= 4 &&
+			   pr_type == QH_GNU_PROPERTY_AARCH64_FEATURE_1_AND) {
+			c->out->has_aarch64_feature_1 = true;
+			c->out->aarch64_feature_1 =
+				qh_elf_read32(c->e, desc + off + 8);
+		}
+		next = 8 + (size_t)pr_datasz;
+		next = (next + align - 1) & ~(align - 1);
+		if (next > descsz - off)
+			break;
+		off += next;
+	}
+	return 0;
+}
+
+int qh_elf_gnu_properties(const struct qh_elf *e, struct qh_elf_gnu_props *out,
+			  struct qh_error *err)
+{
+	struct props_ctx c = { e, out, err, 0 };
+
+	memset(out, 0, sizeof(*out));
+	qh_elf_notes_foreach(e, on_property_note, &c);
+	return c.failed ? -1 : 0;
+}
+
+/* ---- raw bytes -------------------------------------------------------- */
+
+const unsigned char *qh_elf_bytes_at_offset(const struct qh_elf *e,
+					    uint64_t off, uint64_t len,
+					    struct qh_error *err)
+{
+	if (!range_ok(off, len, e->size)) {
+		qh_error_set(err, "%#llx+%#llx lies outside the file (%zu "
+			     "bytes)", (unsigned long long)off,
+			     (unsigned long long)len, e->size);
+		return NULL;
+	}
+	return e->image + off;
+}
+
+int qh_elf_vaddr_to_offset(const struct qh_elf *e, uint64_t vaddr,
+			   uint64_t len, uint64_t *off, struct qh_error *err)
+{
+	for (size_t i = 0; i < e->phnum; i++) {
+		const GElf_Phdr *p = &e->phdrs[i];
+		uint64_t delta;
+
+		if (p->p_type != PT_LOAD || vaddr < p->p_vaddr)
+			continue;
+		delta = vaddr - p->p_vaddr;
+		if (!range_ok(delta, len, p->p_filesz) ||
+		    !range_ok(p->p_offset + delta, len, e->size))
+			continue;
+		*off = p->p_offset + delta;
+		return 0;
+	}
+	return qh_error_set(err, "address %#llx+%#llx is not in a file-backed "
+			    "PT_LOAD segment", (unsigned long long)vaddr,
+			    (unsigned long long)len);
+}
+
+const unsigned char *qh_elf_bytes_at_vaddr(const struct qh_elf *e,
+					   uint64_t vaddr, uint64_t len,
+					   struct qh_error *err)
+{
+	uint64_t off;
+
+	if (qh_elf_vaddr_to_offset(e, vaddr, len, &off, err) < 0)
+		return NULL;
+	return e->image + off;
+}
+
+const char *qh_elf_string_at_vaddr(const struct qh_elf *e, uint64_t vaddr)
+{
+	for (size_t i = 0; i < e->phnum; i++) {
+		const GElf_Phdr *p = &e->phdrs[i];
+		uint64_t delta;
+		const char *s;
+
+		if (p->p_type != PT_LOAD || vaddr < p->p_vaddr)
+			continue;
+		delta = vaddr - p->p_vaddr;
+		if (delta >= p->p_filesz)
+			continue;
+		s = (const char *)e->image + p->p_offset + delta;
+		if (memchr(s, '\0', p->p_filesz - delta))
+			return s;
+		return NULL;
+	}
+	return NULL;
+}
+
+uint16_t qh_elf_read16(const struct qh_elf *e, const unsigned char *p)
+{
+	if (qh_elf_big_endian(e))
+		return (uint16_t)(p[0] << 8 | p[1]);
+	return (uint16_t)(p[1] << 8 | p[0]);
+}
+
+uint32_t qh_elf_read32(const struct qh_elf *e, const unsigned char *p)
+{
+	if (qh_elf_big_endian(e))
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[1] << 8 | p[0];
+}
+
+uint64_t qh_elf_read64(const struct qh_elf *e, const unsigned char *p)
+{
+	uint64_t hi, lo;
+
+	if (qh_elf_big_endian(e)) {
+		hi = qh_elf_read32(e, p);
+		lo = qh_elf_read32(e, p + 4);
+	} else {
+		lo = qh_elf_read32(e, p);
+		hi = qh_elf_read32(e, p + 4);
+	}
+	return hi << 32 | lo;
+}
