@@ -90,7 +90,10 @@ static int load_phdrs(struct qh_elf *e, struct qh_error *err)
 {
 	size_t n, entsize;
 
-	if (elf_getphdrnum(e->elf, &n) != 0)
+	/* libelf clamps the count to what fits in the file; we want to know
+	 * that it did not fit. PN_XNUM means the real count is elsewhere. */
+	n = e->ehdr.e_phnum;
+	if (n == PN_XNUM && elf_getphdrnum(e->elf, &n) != 0)
 		return elf_fail(err, "cannot read program header count");
 	if (n == 0)
 		return 0;
@@ -135,7 +138,11 @@ static int load_sections(struct qh_elf *e, struct qh_error *err)
 	const char *shstr = NULL;
 	size_t shstr_size = 0;
 
-	if (elf_getshdrnum(e->elf, &n) != 0)
+	/* As for phdrs: libelf clamps; e_shnum == 0 with a table means the
+	 * count is in section 0's sh_size (extended numbering). */
+	n = e->ehdr.e_shnum;
+	if (n == 0 && e->ehdr.e_shoff != 0 &&
+	    elf_getshdrnum(e->elf, &n) != 0)
 		return elf_fail(err, "cannot read section header count");
 	if (n == 0)
 		return 0;
@@ -456,6 +463,10 @@ static int load_all(struct qh_elf *e, struct qh_error *err)
 		return qh_error_set(err, "bad ELF class");
 	if (e->image[EI_DATA] != ELFDATA2LSB && e->image[EI_DATA] != ELFDATA2MSB)
 		return qh_error_set(err, "bad ELF byte order");
+	if (e->size < (e->image[EI_CLASS] == ELFCLASS64 ? sizeof(Elf64_Ehdr) :
+							  sizeof(Elf32_Ehdr)))
+		return qh_error_set(err, "truncated ELF header (%zu bytes)",
+				    e->size);
 	pthread_once(&libelf_once, libelf_init);
 	if (!libelf_ok)
 		return qh_error_set(err, "libelf: version mismatch");

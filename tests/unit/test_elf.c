@@ -1,0 +1,268 @@
+/* test_elf.c - lib/elf: the bounds-checked ELF view on real fixtures
+ * (compiled at test time by tests/fixtures/build.sh) and on a malformed
+ * corpus derived from them in memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf.h"
+#include "fixtures_util.h"
+
+static void test_header_and_segments(void **state)
+{
+	struct qh_error err = { "" };
+	struct qh_elf *e = qh_elf_open(fixture_path("gcc-relro-full"), &err);
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(qh_elf_class(e), 64);
+	assert_false(qh_elf_big_endian(e));
+	assert_int_equal(qh_elf_machine(e), EM_X86_64);
+	assert_string_equal(qh_elf_machine_name(e), "x86_64");
+	assert_int_equal(qh_elf_type(e), ET_DYN);
+	assert_true(qh_elf_entry(e) != 0);
+	assert_non_null(qh_elf_phdr_find(e, PT_GNU_RELRO));
+	assert_non_null(qh_elf_phdr_find(e, PT_DYNAMIC));
+	assert_null(qh_elf_phdr(e, qh_elf_phnum(e)));
+	assert_non_null(qh_elf_interp(e));
+	assert_non_null(strstr(qh_elf_interp(e), "ld-linux"));
+	assert_true(qh_elf_dyn_find(e, DT_FLAGS_1, NULL));
+	assert_non_null(qh_elf_section_by_name(e, ".text"));
+	assert_null(qh_elf_section_by_name(e, ".no-such-section"));
+	qh_elf_close(e);
+}
+
+static void test_dynamic_strings_and_symbols(void **state)
+{
+	struct qh_error err = { "" };
+	struct qh_elf *e = qh_elf_open(fixture_path("gcc-ssp"), &err);
+	const char *needed[4];
+	const struct qh_elf_symbol *s;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(qh_elf_dyn_strings(e, DT_NEEDED, needed, 4), 1);
+	assert_string_equal(needed[0], "libc.so.6");
+	assert_true(qh_elf_imports(e, "__stack_chk_fail"));
+	/* Exact names only: a prefix is not a match. */
+	assert_false(qh_elf_imports(e, "__stack_chk"));
+	assert_false(qh_elf_imports(e, "main"));
+	s = qh_elf_defines(e, "main");
+	assert_non_null(s);
+	assert_true(s->defined);
+	assert_int_equal(s->type, STT_FUNC);
+	/* .symtab names of imports carry "@GLIBC_..." in the file; the view
+	 * hands them out without the version. */
+	s = qh_elf_sym_find(e, QH_SYMTAB_SYMTAB, "__stack_chk_fail");
+	assert_non_null(s);
+	assert_false(s->defined);
+	assert_null(strchr(s->name, '@'));
+	/* Code bytes of main through the vaddr map. */
+	s = qh_elf_defines(e, "main");
+	assert_non_null(qh_elf_bytes_at_vaddr(e, s->value, s->size, &err));
+	assert_null(qh_elf_bytes_at_vaddr(e, 0xffffffff00000000ull, 4, &err));
+	qh_elf_close(e);
+}
+
+static void test_big_endian_and_32bit(void **state)
+{
+	struct qh_error err = { "" };
+	struct qh_elf *e = qh_elf_open(fixture_path("s390x"), &err);
+	const char *needed[4];
+
+	(void)state;
+	assert_non_null(e);
+	assert_true(qh_elf_big_endian(e));
+	assert_string_equal(qh_elf_machine_name(e), "s390x");
+	assert_true(qh_elf_imports(e, "__stack_chk_fail"));
+	assert_int_equal(qh_elf_dyn_strings(e, DT_NEEDED, needed, 4), 1);
+	qh_elf_close(e);
+	e = qh_elf_open(fixture_path("i686"), &err);
+	assert_non_null(e);
+	assert_int_equal(qh_elf_class(e), 32);
+	assert_string_equal(qh_elf_machine_name(e), "i386");
+	qh_elf_close(e);
+}
+
+static void test_gnu_properties(void **state)
+{
+	struct qh_error err = { "" };
+	struct qh_elf_gnu_props p;
+	struct qh_elf *e = qh_elf_open(fixture_path("gcc-cet"), &err);
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(qh_elf_gnu_properties(e, &p, &err), 0);
+	assert_true(p.found && p.has_x86_feature_1);
+	assert_true(p.x86_feature_1 & QH_X86_FEATURE_1_IBT);
+	assert_true(p.x86_feature_1 & QH_X86_FEATURE_1_SHSTK);
+	qh_elf_close(e);
+	e = qh_elf_open(fixture_path("aarch64-object"), &err);
+	assert_non_null(e);
+	assert_int_equal(qh_elf_gnu_properties(e, &p, &err), 0);
+	assert_true(p.has_aarch64_feature_1);
+	assert_int_equal(p.aarch64_feature_1 &
+			 (QH_AARCH64_FEATURE_1_BTI | QH_AARCH64_FEATURE_1_PAC),
+			 QH_AARCH64_FEATURE_1_BTI | QH_AARCH64_FEATURE_1_PAC);
+	qh_elf_close(e);
+}
+
+/* ---- malformed inputs: each must fail cleanly with its own message ---- */
+
+static unsigned char *load(const char *name, size_t *size)
+{
+	FILE *f = fopen(fixture_path(name), "rb");
+	unsigned char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*size = (size_t)n;
+	return buf;
+}
+
+static void put16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static void expect_error(const unsigned char *buf, size_t size,
+			 const char *needle)
+{
+	struct qh_error err = { "" };
+	struct qh_elf *e = qh_elf_open_memory(buf, size, "bad", &err);
+
+	if (e)
+		fail_msg("malformed input accepted (expected '%s')", needle);
+	if (!strstr(err.msg, needle))
+		fail_msg("error '%s' does not mention '%s'", err.msg, needle);
+}
+
+static void test_malformed_corpus(void **state)
+{
+	size_t size;
+	unsigned char *good = load("gcc-relro-full", &size);
+	unsigned char *b = malloc(size);
+	Elf64_Ehdr eh;
+
+	(void)state;
+	assert_non_null(b);
+	memcpy(&eh, good, sizeof(eh));
+
+	expect_error(good, 0, "empty file");
+	expect_error((const unsigned char *)"#!/bin/sh\n", 10, "not an ELF");
+	/* Truncated inside the ELF header. */
+	expect_error(good, 20, "ELF header");
+	/* Truncated after the header: segments now lie outside the file. */
+	expect_error(good, 200, "outside the file");
+
+	/* Program header table beyond the end of the file. */
+	memcpy(b, good, size);
+	put64(b + offsetof(Elf64_Ehdr, e_phoff), size - 8);
+	expect_error(b, size, "program header");
+
+	/* e_phnum so large the table cannot fit. */
+	memcpy(b, good, size);
+	put16(b + offsetof(Elf64_Ehdr, e_phnum), 0xfffe);
+	expect_error(b, size, "program header");
+
+	/* e_shnum overflow (and e_shoff pointing near the end). */
+	memcpy(b, good, size);
+	put16(b + offsetof(Elf64_Ehdr, e_shnum), 0xfeff);
+	expect_error(b, size, "section header");
+
+	/* A section whose name offset lies outside .shstrtab. */
+	memcpy(b, good, size);
+	put32(b + eh.e_shoff + 1 * sizeof(Elf64_Shdr) +
+		      offsetof(Elf64_Shdr, sh_name), 0x7fffffff);
+	expect_error(b, size, "name offset");
+
+	/* e_shstrndx out of range. */
+	memcpy(b, good, size);
+	put16(b + offsetof(Elf64_Ehdr, e_shstrndx), (uint16_t)(eh.e_shnum + 5));
+	expect_error(b, size, "section");
+
+	/* Bad class byte. */
+	memcpy(b, good, size);
+	b[EI_CLASS] = 7;
+	expect_error(b, size, "class");
+
+	free(b);
+	free(good);
+}
+
+static void test_symbol_name_out_of_range(void **state)
+{
+	size_t size;
+	unsigned char *b = load("gcc-ssp", &size);
+	struct qh_error err = { "" };
+	struct qh_elf *e = qh_elf_open_memory(b, size, "ok", &err);
+	const struct qh_elf_section *dynsym;
+
+	(void)state;
+	assert_non_null(e);
+	dynsym = qh_elf_section_by_type(e, SHT_DYNSYM);
+	assert_non_null(dynsym);
+	/* Symbol 1's st_name: first field of Elf64_Sym. */
+	put32(b + dynsym->hdr.sh_offset + sizeof(Elf64_Sym), 0x7ffffff0);
+	qh_elf_close(e);
+	expect_error(b, size, "name offset");
+	free(b);
+}
+
+static void test_files_that_are_not_elf(void **state)
+{
+	struct qh_error err = { "" };
+	char dir[] = "/tmp/qhard-elf.XXXXXX";
+	char path[256];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_null(qh_elf_open(dir, &err));
+	assert_non_null(strstr(err.msg, "directory"));
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_null(qh_elf_open(path, &err));
+	assert_non_null(strstr(err.msg, "empty"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/dangling", dir);
+	assert_int_equal(symlink("/nonexistent/qhard", path), 0);
+	assert_null(qh_elf_open(path, &err));
+	assert_non_null(strstr(err.msg, "No such file"));
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_and_segments),
+		cmocka_unit_test(test_dynamic_strings_and_symbols),
+		cmocka_unit_test(test_big_endian_and_32bit),
+		cmocka_unit_test(test_gnu_properties),
+		cmocka_unit_test(test_malformed_corpus),
+		cmocka_unit_test(test_symbol_name_out_of_range),
+		cmocka_unit_test(test_files_that_are_not_elf),
+	};
+
+	if (fixtures_build() != 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
