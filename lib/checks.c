@@ -534,6 +534,21 @@ static int check_pac(const struct qh_check_ctx *c, struct qh_result *res,
 			     err);
 }
 
+/* ---- stack-clash ------------------------------------------------------ */
+
+/* Probes are only visible in the code (deep.h, stack-clash-coverage); no
+ * header or symbol proves -fstack-clash-protection. analyze.c fills this
+ * id from the deep result when --deep runs. */
+static int check_stack_clash(const struct qh_check_ctx *c,
+			     struct qh_result *res, struct qh_error *err)
+{
+	(void)c;
+	if (ADD(res, "stack-clash", QH_SKIP, NULL,
+		"needs disassembly: run with --deep") < 0)
+		return oom(err);
+	return 0;
+}
+
 /* ---- sanitizers, stripped --------------------------------------------- */
 
 static const struct {
@@ -623,6 +638,7 @@ static const struct qh_check_def table[] = {
 	{ "cet-shstk", QH_TYPES_CODE, check_shstk },
 	{ "bti", QH_TYPES_CODE, check_bti },
 	{ "pac", QH_TYPES_CODE, check_pac },
+	{ "stack-clash", QH_TYPES_CODE, check_stack_clash },
 	{ "sanitizers", QH_TYPES_CODE, check_sanitizers },
 	{ "stripped", QH_TYPES_CODE, check_stripped },
 };

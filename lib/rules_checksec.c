@@ -63,6 +63,11 @@ const struct qh_rule qh_rules_checksec[] = {
 	  "The AArch64 GNU property note marks return addresses signed with "
 	  "pointer authentication.",
 	  "compile every object with -mbranch-protection=standard", "4.0" },
+	{ "stack-clash", "Stack-clash protection",
+	  "Functions with large or variable stack frames probe each page they "
+	  "allocate, so the stack cannot jump over the guard page into other "
+	  "memory. Only disassembly shows the probes (qhard checksec --deep).",
+	  "compile with -fstack-clash-protection", "6.0" },
 	{ "sanitizers", "Sanitizer runtimes",
 	  "Sanitizer runtimes found by exact entry-point names. ASan, MSan, "
 	  "TSan and HWASan are debugging tools that widen the attack surface "
