@@ -110,7 +110,9 @@ static int validate_entry(const char *name, const char *path, json_t *entry,
 	if (!json_is_object(entry) || !json_is_object(checks))
 		return qh_error_set(err, "%s: results[\"%s\"] needs a \"checks\" "
 				    "object", name, path);
-	if (type && !json_is_string(type))
+	/* null: a subject without a file type (the baseline or waiver file's
+	 * own result), which qh_baseline_capture writes as "type": null */
+	if (type && !json_is_string(type) && !json_is_null(type))
 		return qh_error_set(err, "%s: results[\"%s\"].type is not a "
 				    "string", name, path);
 	json_object_foreach(checks, id, v) {
