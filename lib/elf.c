@@ -226,6 +226,10 @@ static int load_interp(struct qh_elf *e, struct qh_error *err)
 
 	if (!p)
 		return 0;
+	/* load_phdrs does not range-check core files' segments (cores are
+	 * often truncated on purpose), so check PT_INTERP here. */
+	if (!range_ok(p->p_offset, p->p_filesz, e->size))
+		return qh_error_set(err, "PT_INTERP lies outside the file");
 	s = (const char *)e->image + p->p_offset;
 	if (p->p_filesz == 0 || !memchr(s, '\0', p->p_filesz))
 		return qh_error_set(err, "PT_INTERP is not a terminated "
