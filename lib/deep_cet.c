@@ -24,27 +24,12 @@
 
 enum cet_kind { CET_IBT, CET_PAC };
 
-/* C runtime start files (crt1.o, crti.o, crtn.o) come with the C library,
- * not from the units being checked; distributions without a CET-built libc
- * ship them without landing pads, and the kernel or ld.so enters them. */
-static bool is_crt_function(const char *name)
-{
-	static const char *const crt[] = {
-		"_start", "_init", "_fini", "_dl_relocate_static_pie",
-		"__libc_csu_init", "__libc_csu_fini",
-	};
-
-	for (size_t i = 0; i < QH_ARRAY_LEN(crt); i++)
-		if (strcmp(name, crt[i]) == 0)
-			return true;
-	return false;
-}
-
 static bool needs_check(const struct deep_ctx *ctx, size_t i, enum cet_kind k)
 {
 	if (k == CET_PAC)
-		return ctx->scan->facts[i].saves_lr;
-	return ctx->img->funcs[i].global && !is_crt_function(ctx->img->funcs[i].name);
+		return ctx->scan->facts[i].saves_lr &&
+		       !deep_is_crt_function(ctx->img->funcs[i].name);
+	return ctx->img->funcs[i].global && !deep_is_crt_function(ctx->img->funcs[i].name);
 }
 
 static bool has_mark(const struct deep_ctx *ctx, size_t i, enum cet_kind k)

@@ -34,6 +34,7 @@ int deep_check_fortify(struct deep_ctx *ctx, struct qh_result *res);
 int deep_check_cu_flags(struct deep_ctx *ctx, struct qh_result *res);
 
 /* Shared helpers (deep_util.c). */
+
 const char *deep_arch_name(enum deep_arch arch);
 /* Add function `f` (with its file:line when known) as a location of c. */
 int deep_add_func_location(struct deep_ctx *ctx, struct qh_check *c,

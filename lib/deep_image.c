@@ -132,12 +132,10 @@ static int collect_relocs(struct deep_image *img, Elf *elf, Elf_Scn *scn,
 			off = rel.r_offset;
 			info = rel.r_info;
 		}
-		if (!is_slot_reloc(img->machine, img->elf_class == 64 ?
-				   (unsigned)GELF_R_TYPE(info) :
-				   (unsigned)ELF32_R_TYPE(info)))
+		/* gelf hands out 32-bit r_info already in 64-bit layout. */
+		if (!is_slot_reloc(img->machine, (unsigned)GELF_R_TYPE(info)))
 			continue;
-		size_t symi = img->elf_class == 64 ? GELF_R_SYM(info)
-						   : ELF32_R_SYM(info);
+		size_t symi = GELF_R_SYM(info);
 		if (!symi || !gelf_getsym(symdata, (int)symi, &sym))
 			continue;
 		name = elf_strptr(elf, symsh.sh_link, sym.st_name);

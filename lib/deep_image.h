@@ -94,6 +94,11 @@ const char *deep_image_stub_name(const struct deep_image *img, uint64_t addr);
 const struct deep_func *deep_image_func_at(const struct deep_image *img,
 					   uint64_t addr);
 
+/* C runtime start-file functions (crt1.o, crti.o, crtbegin.o...): they come
+ * with the C library and compiler, not from the units being checked, and
+ * distributions ship them unhardened; the scan skips them (deep_util.c). */
+bool deep_is_crt_function(const char *name);
+
 /* Function list builders (deep_funcs.c), called by deep_image_open. */
 struct Elf;
 int deep_funcs_collect(struct deep_image *img, struct Elf *elf,

@@ -333,12 +333,16 @@ static int scan_a64_insn(const cs_insn *in, void *ctx)
 
 			if (dst == ARM64_REG_SP && src == ARM64_REG_SP &&
 			    in->id == ARM64_INS_SUB) {
+				int r2 = o2->type == ARM64_OP_REG ? a64_slot(o2->reg) : -1;
+
 				if (o2->type == ARM64_OP_IMM) {
 					uint64_t v = (uint64_t)o2->imm;
 
 					if (o2->shift.type == ARM64_SFT_LSL)
 						v <<= o2->shift.value;
 					f->frame += v;
+				} else if (r2 >= 0 && (c->regvalid & (1u << r2))) {
+					f->frame += c->regval[r2]; /* mov x12,#N; sub sp,sp,x12 */
 				} else {
 					f->var_frame = true;
 				}
@@ -358,8 +362,31 @@ static int scan_a64_insn(const cs_insn *in, void *ctx)
 			}
 		}
 		break;
+	case ARM64_INS_MOVK:
+		if (d >= 0 && (c->regvalid & (1u << d)) && a->op_count == 2 &&
+		    a->operands[1].type == ARM64_OP_IMM) {
+			unsigned sh = a->operands[1].shift.type == ARM64_SFT_LSL ?
+				      a->operands[1].shift.value : 0;
+
+			if (sh < 64) {
+				c->regval[d] = (c->regval[d] & ~(0xffffULL << sh)) |
+					       ((uint64_t)a->operands[1].imm << sh);
+				tracked = true;
+			}
+		}
+		break;
+	case ARM64_INS_MOVZ:
 	case ARM64_INS_MOV:
-		if (a->op_count == 2 && a->operands[0].type == ARM64_OP_REG &&
+		if (d >= 0 && a->op_count == 2 && a->operands[1].type == ARM64_OP_IMM) {
+			uint64_t v = (uint64_t)a->operands[1].imm;
+
+			if (a->operands[1].shift.type == ARM64_SFT_LSL &&
+			    a->operands[1].shift.value < 64)
+				v <<= a->operands[1].shift.value;
+			c->regval[d] = v;
+			c->regvalid |= 1u << d;
+			tracked = true;
+		} else if (a->op_count == 2 && a->operands[0].type == ARM64_OP_REG &&
 		    a->operands[1].type == ARM64_OP_REG) {
 			if (a->operands[0].reg == ARM64_REG_X29 &&
 			    a->operands[1].reg == ARM64_REG_SP)
@@ -654,7 +681,7 @@ int deep_scan_run(struct deep_image *img, struct deep_scan *scan,
 		};
 		const uint8_t *code;
 
-		if (!sec)
+		if (!sec || deep_is_crt_function(f->name))
 			continue; /* normalise() keeps ranges inside sections */
 		code = sec->data + (f->addr - sec->addr);
 		entry_landing(img, code, f->size, c.f);

@@ -1,6 +1,27 @@
 /* deep_util.c - small helpers the deep checks share. */
 #include "deep_checks.h"
 
+#include <string.h>
+
+bool deep_is_crt_function(const char *name)
+{
+	static const char *const crt[] = {
+		"_start", "_init", "_fini", "_dl_relocate_static_pie",
+		"__libc_csu_init", "__libc_csu_fini", "call_weak_fn",
+		"deregister_tm_clones", "register_tm_clones",
+		"__do_global_dtors_aux", "frame_dummy",
+		"__stack_chk_fail_local", /* libc_nonshared.a */
+	};
+
+	/* i386 PIC helpers GCC emits per unit; only ever called directly. */
+	if (strncmp(name, "__x86.get_pc_thunk.", 19) == 0)
+		return true;
+	for (size_t i = 0; i < QH_ARRAY_LEN(crt); i++)
+		if (strcmp(name, crt[i]) == 0)
+			return true;
+	return false;
+}
+
 const char *deep_arch_name(enum deep_arch arch)
 {
 	switch (arch) {

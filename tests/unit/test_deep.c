@@ -19,10 +19,12 @@
 #include "deep.h"
 
 #define FIX "tests/fixtures/deep"
-#define HARD_FLAGS "-O2 -g -fstack-protector-strong -fcf-protection=full " \
+#define HARD_FLAGS "-O2 -g -fstack-protector-strong " \
 	"-fstack-clash-protection -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3"
-#define WEAK_FLAGS "-O2 -g -fno-stack-protector -fcf-protection=none " \
+#define WEAK_FLAGS "-O2 -g -fno-stack-protector " \
 	"-fno-stack-clash-protection -U_FORTIFY_SOURCE"
+#define X86_HARD "-fcf-protection=full"
+#define X86_WEAK "-fcf-protection=none"
 
 static char tmp[256];
 static const char *cc;
@@ -38,6 +40,25 @@ static int run(const char *fmt, ...)
 	return system(cmd);
 }
 
+/* Build the three-unit program into TMP/SUBDIR/fx with compiler XCC;
+ * hard/weak: the architecture's extra flags for each kind of unit. */
+static int build_prog(const char *subdir, const char *xcc, const char *hard,
+		      const char *weak, const char *ldflags)
+{
+	return run("mkdir -p %s/%s && cd %s/%s && "
+		   "%s " HARD_FLAGS " %s -c $OLDPWD/" FIX "/hard.c -o hard.o && "
+		   "%s " HARD_FLAGS " %s -c $OLDPWD/" FIX "/main.c -o main.o && "
+		   "%s " WEAK_FLAGS " %s -c $OLDPWD/" FIX "/weak.c -o weak.o && "
+		   "%s -pie %s -o fx hard.o main.o weak.o 2>/dev/null",
+		   tmp, subdir, tmp, subdir, xcc, hard, xcc, hard, xcc, weak,
+		   xcc, ldflags);
+}
+
+static bool have(const char *prog)
+{
+	return run("command -v %s >/dev/null 2>&1", prog) == 0;
+}
+
 static int build_fixture(void **state)
 {
 	(void)state;
@@ -48,11 +69,7 @@ static int build_fixture(void **state)
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(tmp))
 		return -1;
-	if (run("%s " HARD_FLAGS " -c " FIX "/hard.c -o %s/hard.o && "
-		"%s " HARD_FLAGS " -c " FIX "/main.c -o %s/main.o && "
-		"%s " WEAK_FLAGS " -c " FIX "/weak.c -o %s/weak.o && "
-		"%s -pie -Wl,--build-id -o %s/fx %s/hard.o %s/main.o %s/weak.o",
-		cc, tmp, cc, tmp, cc, tmp, cc, tmp, tmp, tmp, tmp))
+	if (build_prog(".", cc, X86_HARD, X86_WEAK, "-Wl,--build-id"))
 		return -1;
 	/* Separate debug file next to the binary, found by .gnu_debuglink. */
 	if (run("cd %s && cp fx fx-link && objcopy --only-keep-debug fx fx-link.debug && "
@@ -318,6 +335,78 @@ static void test_truncated_inputs(void **state)
 	free(buf);
 }
 
+static const char *const weak_canary[] = { "weak_copy", "weak_vla", "weak_ptr" };
+static const char *const weak_all[] = { "weak_copy", "weak_big", "weak_vla", "weak_ptr" };
+static const char *const weak_clash[] = { "weak_big", "weak_vla" };
+
+static void test_aarch64_bti_pac(void **state)
+{
+	struct qh_result *r;
+
+	(void)state;
+	if (!have("aarch64-linux-gnu-gcc"))
+		skip();
+	assert_int_equal(build_prog("aarch64", "aarch64-linux-gnu-gcc",
+				    "-mbranch-protection=standard",
+				    "-mbranch-protection=none", ""), 0);
+	r = deep("aarch64/fx", NULL);
+	assert_names(json_object_get(value_of(r, "canary-coverage"), "unprotected"),
+		     weak_canary, 3);
+	assert_names(json_object_get(value_of(r, "ibt-coverage"), "missing"), weak_all, 4);
+	/* weak_big is a leaf: it never saves x30, so PAC has nothing to sign. */
+	assert_names(json_object_get(value_of(r, "pac-coverage"), "missing"),
+		     weak_canary, 3);
+	assert_names(json_object_get(value_of(r, "stack-clash-coverage"), "unprobed"),
+		     weak_clash + 1, 1); /* 16 KiB is below AArch64's 64 KiB guard */
+	assert_int_equal(json_array_size(json_object_get(value_of(r, "fortify-sites"), "sites")), 3);
+	qh_result_free(r);
+
+	/* Force the BTI claim at link time: now the same functions break it. */
+	assert_int_equal(run("cd %s/aarch64 && aarch64-linux-gnu-gcc -pie -Wl,-z,force-bti "
+			     "-o fx-bti hard.o main.o weak.o 2>/dev/null", tmp), 0);
+	r = deep("aarch64/fx-bti", NULL);
+	assert_true(json_is_true(json_object_get(value_of(r, "ibt-coverage"), "claimed")));
+	assert_names(json_object_get(value_of(r, "ibt-coverage"), "missing"), weak_all, 4);
+	assert_int_equal(qh_result_find_check(r, "ibt-coverage")->status, QH_FAIL);
+	qh_result_free(r);
+}
+
+static void test_i386(void **state)
+{
+	struct qh_result *r;
+
+	(void)state;
+	if (!have("i686-linux-gnu-gcc"))
+		skip();
+	assert_int_equal(build_prog("i386", "i686-linux-gnu-gcc", X86_HARD, X86_WEAK, ""), 0);
+	r = deep("i386/fx", NULL);
+	assert_names(json_object_get(value_of(r, "canary-coverage"), "unprotected"),
+		     weak_canary, 3);
+	assert_names(json_object_get(value_of(r, "ibt-coverage"), "missing"), weak_all, 4);
+	assert_names(json_object_get(value_of(r, "stack-clash-coverage"), "unprobed"),
+		     weak_clash, 2);
+	assert_int_equal(json_array_size(json_object_get(value_of(r, "fortify-sites"), "sites")), 3);
+	qh_result_free(r);
+}
+
+/* s390x: the canary pattern is known, the other checks skip with a reason. */
+static void test_s390x(void **state)
+{
+	struct qh_result *r;
+
+	(void)state;
+	if (!have("s390x-linux-gnu-gcc"))
+		skip();
+	assert_int_equal(build_prog("s390x", "s390x-linux-gnu-gcc", "", "", ""), 0);
+	r = deep("s390x/fx", NULL);
+	assert_names(json_object_get(value_of(r, "canary-coverage"), "unprotected"),
+		     weak_canary, 3);
+	assert_int_equal(qh_result_find_check(r, "ibt-coverage")->status, QH_SKIP);
+	assert_int_equal(qh_result_find_check(r, "stack-clash-coverage")->status, QH_SKIP);
+	assert_non_null(qh_result_find_check(r, "stack-clash-coverage")->evidence);
+	qh_result_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +419,9 @@ int main(void)
 		cmocka_unit_test(test_cu_flags_names_weak_unit),
 		cmocka_unit_test(test_stripped_uses_eh_frame),
 		cmocka_unit_test(test_truncated_inputs),
+		cmocka_unit_test(test_aarch64_bti_pac),
+		cmocka_unit_test(test_i386),
+		cmocka_unit_test(test_s390x),
 	};
 
 	return cmocka_run_group_tests(tests, build_fixture, remove_fixture);
