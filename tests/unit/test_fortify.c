@@ -1,0 +1,49 @@
+/* test_fortify.c - glibc's FORTIFY table lookups, both directions, for
+ * every row (the plain-name lookup derives the checked name). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "fortify.h"
+
+static void test_every_row_both_ways(void **state)
+{
+	size_t n;
+	const struct qh_fortify_fn *t = qh_fortify_table(&n);
+
+	(void)state;
+	assert_true(n > 50);
+	for (size_t i = 0; i < n; i++) {
+		assert_ptr_equal(qh_fortify_by_checked(t[i].checked), &t[i]);
+		assert_ptr_equal(qh_fortify_by_plain(t[i].plain), &t[i]);
+	}
+}
+
+static void test_not_fortifiable(void **state)
+{
+	static const char *const names[] = {
+		"", "_chk", "_2", "memcpyx", "xmemcpy", "__memcpy_chk", "open6",
+		"strlen", "main",
+		"a_very_long_name_that_is_longer_than_any_glibc_function_name_"
+		"could_ever_be_and_then_some",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_null(qh_fortify_by_plain(names[i]));
+	assert_null(qh_fortify_by_checked("memcpy"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_row_both_ways),
+		cmocka_unit_test(test_not_fortifiable),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
