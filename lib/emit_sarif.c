@@ -39,7 +39,9 @@ struct sarif_state {
 	size_t nknown;         /* rules from rules.h, indices 0..nknown-1 */
 	json_t *unknown_index; /* check id -> index, for ids rules.h lacks */
 	json_t *unknown_rules; /* reportingDescriptors of those, in order */
-	json_t *notifications; /* one per file that could not be analysed */
+	/* one notification per file that could not be analysed, kept as
+	 * compact JSON text (a tenth of a jansson tree's memory) */
+	struct qh_buf notifications;
 	size_t nwritten;       /* results written so far */
 };
 
@@ -178,8 +180,7 @@ static int sarif_begin(struct qh_emitter *e, const struct qh_report *r,
 		st->nknown++;
 	st->unknown_index = json_object();
 	st->unknown_rules = json_array();
-	st->notifications = json_array();
-	if (!st->unknown_index || !st->unknown_rules || !st->notifications)
+	if (!st->unknown_index || !st->unknown_rules)
 		return oom(err);
 	fprintf(e->out, "{\"$schema\":\"%s\",\"version\":\"2.1.0\","
 		"\"runs\":[{\"results\":[", SARIF_SCHEMA);
@@ -359,6 +360,7 @@ static int notify_error(struct qh_emitter *e, const struct qh_result *res,
 	struct sarif_state *st = e->state;
 	struct qh_buf msg = QH_BUF_INIT;
 	json_t *n;
+	char *text;
 
 	if (qh_buf_printf(&msg, "%s: %s", res->path, res->error) < 0) {
 		qh_buf_free(&msg);
@@ -369,8 +371,15 @@ static int notify_error(struct qh_emitter *e, const struct qh_result *res,
 		      "physicalLocation", "artifactLocation",
 		      artifact_location(res->path));
 	qh_buf_free(&msg);
-	if (!n || json_array_append_new(st->notifications, n) < 0)
+	text = n ? json_dumps(n, DUMP_FLAGS) : NULL;
+	json_decref(n);
+	if (!text || (st->notifications.len &&
+		      qh_buf_putc(&st->notifications, ',') < 0) ||
+	    qh_buf_puts(&st->notifications, text) < 0) {
+		free(text);
 		return oom(err);
+	}
+	free(text);
 	return 0;
 }
 
@@ -407,7 +416,7 @@ static int sarif_end(struct qh_emitter *e, const struct qh_report *r,
 		     const struct qh_summary *s, struct qh_error *err)
 {
 	struct sarif_state *st = e->state;
-	json_t *rules = json_array(), *tool, *inv, *props;
+	json_t *rules = json_array(), *tool, *props;
 	size_t i;
 	json_t *item;
 	int rc;
@@ -421,23 +430,21 @@ static int sarif_end(struct qh_emitter *e, const struct qh_report *r,
 	tool = json_pack("{s:{s:s,s:s,s:s,s:o}}", "driver", "name", "qhard",
 			 "version", QHARD_VERSION, "semanticVersion",
 			 QHARD_VERSION, "rules", rules);
-	inv = json_pack("[{s:b,s:O}]", "executionSuccessful", 1,
-			"toolExecutionNotifications", st->notifications);
 	props = json_pack("{s:o,s:o}", "command", qh_json_str(e->command),
 			  "summary", qh_json_summary(s));
 	fputs(st->nwritten ? "\n],\"tool\":" : "],\"tool\":", e->out);
 	rc = qh_emit_dump(e, tool, DUMP_FLAGS, err);
-	if (rc == 0) {
-		fputs(",\"invocations\":", e->out);
-		rc = qh_emit_dump(e, inv, DUMP_FLAGS, err);
-	}
+	fputs(",\"invocations\":[{\"executionSuccessful\":true,"
+	      "\"toolExecutionNotifications\":[", e->out);
+	if (st->notifications.len)
+		fwrite(st->notifications.data, 1, st->notifications.len, e->out);
+	fputs("]}]", e->out);
 	if (rc == 0) {
 		fputs(",\"properties\":", e->out);
 		rc = qh_emit_dump(e, props, DUMP_FLAGS, err);
 	}
 	fputs("}]}\n", e->out);
 	json_decref(tool);
-	json_decref(inv);
 	json_decref(props);
 	return rc;
 }
@@ -448,7 +455,7 @@ static void sarif_fini(struct qh_emitter *e)
 
 	json_decref(st->unknown_index);
 	json_decref(st->unknown_rules);
-	json_decref(st->notifications);
+	qh_buf_free(&st->notifications);
 }
 
 const struct qh_emit_format qh_emit_sarif = {

@@ -266,6 +266,30 @@ static void test_text(void **state)
 	qh_report_free(r);
 }
 
+/* --verbose: every check's evidence under the file line. */
+static void test_text_verbose(void **state)
+{
+	struct qh_report *r = fixture_report();
+	struct qh_emit_options opts = { .verbose = true };
+	struct qh_error err = { "" };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	(void)state;
+	assert_int_equal(qh_report_emit(r, "text", f, &opts, &err), 0);
+	fclose(f);
+	assert_non_null(strstr(out, "    pass relro: PT_GNU_RELRO + DT_FLAGS BIND_NOW\n"));
+	assert_non_null(strstr(out, "    skip pie: not applicable to dso\n"));
+	assert_non_null(strstr(out, "    pass rpath: DT_RPATH lib (relative)\n"
+				    "      waived: vendor blob, ticket QH-1\n"));
+	/* 4 + 5 checks, each with one detail line */
+	assert_int_equal(count_substr(out, "\n    pass ") + count_substr(out, "\n    fail ") +
+			 count_substr(out, "\n    warn ") + count_substr(out, "\n    skip "), 9);
+	free(out);
+	qh_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_json_streams),
 		cmocka_unit_test(test_write_error_reported),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_verbose),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
