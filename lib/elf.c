@@ -24,11 +24,22 @@
 #define QH_GNU_PROPERTY_X86_FEATURE_1_AND 0xc0000002u
 #define QH_GNU_PROPERTY_AARCH64_FEATURE_1_AND 0xc0000000u
 
+/* Per symbol: its name hash, and the chain of later symbols with the same
+ * name (symbol index + 1, 0 = end). Only the first symbol of each name
+ * sits in the hash table, so a file with a million copies of one name
+ * costs a million O(1) appends, not a million probes each. */
+struct symlink {
+	uint32_t hv;
+	uint32_t next; /* next symbol with this name */
+	uint32_t tail; /* chain heads only: last symbol with this name */
+};
+
 struct symtab {
 	struct qh_elf_symbol *syms;
 	size_t n;
 	uint32_t *hash; /* open addressing: symbol index + 1, 0 = empty */
 	size_t hmask;
+	struct symlink *links; /* n entries */
 };
 
 /* Names that had a version suffix are copied here (the image is never
@@ -340,18 +351,34 @@ static int build_hash(struct symtab *t, struct qh_error *err)
 	while (cap < t->n * 2)
 		cap *= 2;
 	t->hash = calloc(cap, sizeof(*t->hash));
-	if (!t->hash)
+	t->links = calloc(t->n, sizeof(*t->links));
+	if (!t->hash || !t->links)
 		return qh_error_set(err, "out of memory");
 	t->hmask = cap - 1;
 	for (size_t i = 1; i < t->n; i++) {
+		const char *name = t->syms[i].name;
+		uint32_t hv;
 		size_t h;
 
-		if (!t->syms[i].name[0])
+		if (!name[0])
 			continue;
-		h = name_hash(t->syms[i].name) & t->hmask;
-		while (t->hash[h])
-			h = (h + 1) & t->hmask;
-		t->hash[h] = (uint32_t)(i + 1);
+		hv = name_hash(name);
+		t->links[i].hv = hv;
+		for (h = hv & t->hmask; t->hash[h]; h = (h + 1) & t->hmask) {
+			struct symlink *head = &t->links[t->hash[h] - 1];
+
+			if (head->hv == hv &&
+			    strcmp(t->syms[t->hash[h] - 1].name, name) == 0) {
+				/* same name: append (keeps index order) */
+				t->links[head->tail - 1].next = (uint32_t)(i + 1);
+				head->tail = (uint32_t)(i + 1);
+				break;
+			}
+		}
+		if (!t->hash[h]) {
+			t->hash[h] = (uint32_t)(i + 1);
+			t->links[i].tail = (uint32_t)(i + 1);
+		}
 	}
 	return 0;
 }
@@ -588,6 +615,7 @@ void qh_elf_close(struct qh_elf *e)
 	for (int i = 0; i < 2; i++) {
 		free(e->tabs[i].syms);
 		free(e->tabs[i].hash);
+		free(e->tabs[i].links);
 	}
 	while (e->names) {
 		struct name_block *next = e->names->next;
@@ -785,17 +813,21 @@ static const struct qh_elf_symbol *
 tab_lookup(const struct symtab *t, const char *name,
 	   bool (*want)(const struct qh_elf_symbol *))
 {
-	size_t h;
+	uint32_t hv;
 
 	if (!t->hash || !name[0])
 		return NULL;
-	h = name_hash(name) & t->hmask;
-	while (t->hash[h]) {
-		const struct qh_elf_symbol *s = &t->syms[t->hash[h] - 1];
+	hv = name_hash(name);
+	for (size_t h = hv & t->hmask; t->hash[h]; h = (h + 1) & t->hmask) {
+		uint32_t i = t->hash[h];
 
-		if (strcmp(s->name, name) == 0 && (!want || want(s)))
-			return s;
-		h = (h + 1) & t->hmask;
+		if (t->links[i - 1].hv != hv || strcmp(t->syms[i - 1].name, name))
+			continue;
+		/* every symbol of that name, in index order */
+		for (; i; i = t->links[i - 1].next)
+			if (!want || want(&t->syms[i - 1]))
+				return &t->syms[i - 1];
+		return NULL;
 	}
 	return NULL;
 }
