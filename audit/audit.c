@@ -1,29 +1,164 @@
-/* audit.c - qhard audit (placeholder until its issue lands). */
+/* audit.c - qhard audit: pre-deployment audit of a host or an image root.
+ * Thin glue: options, lib/audit.h, the policy, an emitter, the exit code. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "audit.h"
 #include "commands.h"
+#include "emit.h"
 #include "options.h"
+#include "policy.h"
+#include "rules.h"
 
-static const struct qh_option options[] = { { 0 } };
+enum { OPT_ROOT = 1, OPT_POLICY, OPT_ALLOW, OPT_FORMAT, OPT_DEEP, OPT_COLOR,
+       OPT_VERBOSE };
+
+static const struct qh_option options[] = {
+	{ 0, "root", "DIR", "audit the image or chroot at DIR instead of the running host (/)", OPT_ROOT },
+	{ 0, "policy", "FILE", "policy for the binaries' checks and the audit findings", OPT_POLICY },
+	{ 0, "allow-list", "PROFILE", "profile whose [devices] allow list the compiled-in devices must stay within", OPT_ALLOW },
+	{ 'f', "format", "FMT", "output format: text, json, sarif, csv, junit, markdown", OPT_FORMAT },
+	{ 0, "deep", NULL, "also run the deep (disassembly) checks on binaries", OPT_DEEP },
+	{ 0, "color", "WHEN", "color text output: auto, always, never", OPT_COLOR },
+	{ 'v', "verbose", NULL, "text: also show passing checks", OPT_VERBOSE },
+	{ 0 },
+};
+
 static const struct qh_command_spec spec = {
-	"audit", "qhard audit [options]", "not implemented yet", options, NULL,
+	"audit", "qhard audit [--root DIR] [--policy FILE] [--allow-list PROFILE] [--format FMT]",
+	"audit a virtualization host or image root: QEMU binaries, devices, MAC, libvirt, host",
+	options,
+	"Reads files only: never starts a guest, never runs a binary of the root,\n"
+	"never follows a symlink out of the root. Exit: 0 clean, 1 findings,\n"
+	"2 usage, 3 something could not be analysed. See qhard-audit(1).",
+};
+
+struct args {
+	const char *root, *policy, *allow, *format, *color;
+	bool deep, verbose;
 };
 
 static int on_option(int id, const char *arg, void *ctx)
 {
-	(void)id;
-	(void)arg;
-	(void)ctx;
+	struct args *a = ctx;
+
+	switch (id) {
+	case OPT_ROOT: a->root = arg; break;
+	case OPT_POLICY: a->policy = arg; break;
+	case OPT_ALLOW: a->allow = arg; break;
+	case OPT_FORMAT:
+		if (!qh_emit_format_known(arg))
+			return qh_usage_error(&spec, "unknown format \"%s\"", arg);
+		a->format = arg;
+		break;
+	case OPT_DEEP: a->deep = true; break;
+	case OPT_COLOR: a->color = arg; break;
+	case OPT_VERBOSE: a->verbose = true; break;
+	}
+	return 0;
+}
+
+static bool audit_id(const char *id)
+{
+	for (const struct qh_rule *r = qh_rules_audit; r->id; r++)
+		if (strcmp(r->id, id) == 0)
+			return true;
+	return false;
+}
+
+/* Checksec ids follow the policy as in every command. Audit findings are
+ * required unless the policy names their id with a level other than the
+ * one it gives to unnamed checks (its default would otherwise turn every
+ * host finding into a warning). */
+static int apply_policy(const struct qh_policy *p, struct qh_result *res,
+			struct qh_error *err)
+{
+	enum qh_status *raw = calloc(res->nchecks + 1, sizeof(*raw));
+
+	if (!raw)
+		return qh_error_set(err, "out of memory");
+	if (qh_policy_apply(p, res, err) < 0) {
+		free(raw);
+		return -1;
+	}
+	for (size_t i = 0; i < res->nchecks; i++) {
+		struct qh_check *c = &res->checks[i];
+		enum qh_level named, unnamed;
+
+		if (!audit_id(c->id))
+			continue;
+		named = qh_policy_level(p, res->path, res->type, c->id);
+		unnamed = qh_policy_level(p, res->path, res->type, "\x01unnamed");
+		c->status = c->raw_status;
+		if (named != unnamed && named == QH_LEVEL_WARN && c->status == QH_FAIL)
+			c->status = QH_WARN;
+		else if (named != unnamed && named == QH_LEVEL_IGNORE)
+			c->status = QH_SKIP;
+	}
+	free(raw);
 	return 0;
 }
 
 int cmd_audit(int argc, char **argv)
 {
-	int n = 0;
-	int rc = qh_parse_options(argc, argv, &spec, on_option, NULL, &n);
+	struct args a = { .root = "/", .format = "text" };
+	struct qh_audit_options ao = { 0 };
+	struct qh_audit_allow allow = { 0 };
+	struct qh_emit_options eo = { 0 };
+	struct qh_policy *policy = NULL;
+	struct qh_report *r = NULL;
+	struct qh_summary sum;
+	struct qh_error err = { "" };
+	int n = 0, code = 2;
+	int rc = qh_parse_options(argc, argv, &spec, on_option, &a, &n);
 
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "qhard audit: not implemented yet\n");
-	return 2;
+	if (n > 0)
+		return qh_usage_error(&spec, "unexpected argument \"%s\" (use --root DIR)", argv[1]);
+	if (qh_color_mode(a.color, &eo.color) < 0)
+		return qh_usage_error(&spec, "--color wants auto, always or never");
+	eo.verbose = a.verbose;
+	policy = a.policy ? qh_policy_load(a.policy, &err) : qh_policy_default(&err);
+	if (!policy) {
+		fprintf(stderr, "qhard audit: %s\n", err.msg);
+		return 2;
+	}
+	if (a.allow && qh_audit_allow_load(a.allow, &allow, &err) < 0) {
+		fprintf(stderr, "qhard audit: %s\n", err.msg);
+		goto out;
+	}
+	ao.root = a.root;
+	ao.deep = a.deep;
+	if (a.allow) {
+		ao.allow = (const char *const *)allow.names;
+		ao.nallow = allow.n;
+		ao.allow_name = allow.profile ? allow.profile : a.allow;
+	}
+	r = qh_report_new("audit", &err);
+	if (!r || qh_audit_run(&ao, r, &err) < 0) {
+		fprintf(stderr, "qhard audit: %s\n", err.msg);
+		code = 3;
+		goto out;
+	}
+	json_object_set_new(r->extra, "root", json_string(a.root));
+	for (size_t i = 0; i < r->nresults; i++)
+		if (apply_policy(policy, r->results[i], &err) < 0) {
+			fprintf(stderr, "qhard audit: %s\n", err.msg);
+			code = 3;
+			goto out;
+		}
+	if (qh_report_emit(r, a.format, stdout, &eo, &err) < 0) {
+		fprintf(stderr, "qhard audit: %s\n", err.msg);
+		code = 3;
+		goto out;
+	}
+	qh_report_summary(r, &sum);
+	code = qh_summary_exit_code(&sum);
+out:
+	qh_report_free(r);
+	qh_audit_allow_free(&allow);
+	qh_policy_free(policy);
+	return code;
 }

@@ -1,0 +1,151 @@
+/* audit.c - runs the audit collectors over a root and gathers their
+ * findings into the report (see audit.h). */
+#include "audit_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+struct qh_result *audit_adopt(struct audit_ctx *c, struct qh_result *res)
+{
+	if (!res || qh_array_reserve((void **)&c->subjects, &c->subjects_cap,
+				     c->nsubjects + 1, sizeof(*c->subjects)) < 0) {
+		qh_result_free(res);
+		c->oom = true;
+		return NULL;
+	}
+	c->subjects[c->nsubjects++] = res;
+	return res;
+}
+
+struct qh_result *audit_subject(struct audit_ctx *c, const char *path)
+{
+	for (size_t i = 0; i < c->nsubjects; i++)
+		if (strcmp(c->subjects[i]->path, path) == 0)
+			return c->subjects[i];
+	return audit_adopt(c, qh_result_new(path, NULL));
+}
+
+static const char *severity_word(const char *score)
+{
+	double s = score ? strtod(score, NULL) : 0;
+
+	return s >= 7.0 ? "high" : s >= 4.0 ? "medium" : s > 0 ? "low" : "info";
+}
+
+static struct qh_check *vcheck(struct audit_ctx *c, struct qh_result *res,
+			       const char *id, enum qh_status status,
+			       const char *file, unsigned line,
+			       const char *fmt, va_list ap)
+{
+	const struct qh_rule *rule = qh_rule_find(id);
+	struct qh_buf ev = QH_BUF_INIT;
+	struct qh_check *chk;
+
+	if (!res)
+		return NULL;
+	if (fmt && qh_buf_vprintf(&ev, fmt, ap) < 0)
+		goto oom;
+	chk = qh_result_add_check(res, id, status, NULL, "%s", ev.data ? ev.data : "");
+	qh_buf_free(&ev);
+	if (!chk)
+		goto oom;
+	if (rule && (qh_check_set_str(&chk->reason, rule->help) < 0 ||
+		     qh_check_set_str(&chk->fix, rule->fix) < 0 ||
+		     qh_check_set_str(&chk->severity,
+				      severity_word(rule->severity)) < 0))
+		goto oom;
+	if (file && qh_check_add_location(chk, NULL, file, line, 0) < 0)
+		goto oom;
+	return chk;
+oom:
+	qh_buf_free(&ev);
+	c->oom = true;
+	return NULL;
+}
+
+struct qh_check *audit_check_res(struct audit_ctx *c, struct qh_result *res,
+				 const char *id, enum qh_status status,
+				 const char *file, unsigned line,
+				 const char *fmt, ...)
+{
+	struct qh_check *chk;
+	va_list ap;
+
+	va_start(ap, fmt);
+	chk = vcheck(c, res, id, status, file, line, fmt, ap);
+	va_end(ap);
+	return chk;
+}
+
+struct qh_check *audit_check(struct audit_ctx *c, const char *subject,
+			     const char *id, enum qh_status status,
+			     const char *file, unsigned line,
+			     const char *fmt, ...)
+{
+	struct qh_check *chk;
+	va_list ap;
+
+	va_start(ap, fmt);
+	chk = vcheck(c, audit_subject(c, subject), id, status, file, line, fmt, ap);
+	va_end(ap);
+	return chk;
+}
+
+int audit_read(struct audit_ctx *c, const char *path, struct qh_buf *out)
+{
+	return qh_rootfs_read(c->fs, path, AUDIT_MAX_CONFIG, out, NULL);
+}
+
+char *audit_read_line(struct audit_ctx *c, const char *path)
+{
+	struct qh_buf b = QH_BUF_INIT;
+	char *s, *e;
+
+	if (qh_rootfs_read(c->fs, path, 64 * 1024, &b, NULL) != 0) {
+		qh_buf_free(&b);
+		return NULL;
+	}
+	s = b.data;
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	e = s + strcspn(s, "\n");
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	*e = '\0';
+	s = qh_strdup(s);
+	qh_buf_free(&b);
+	return s;
+}
+
+int qh_audit_run(const struct qh_audit_options *opts, struct qh_report *r,
+		 struct qh_error *err)
+{
+	struct audit_ctx c = { 0 };
+	int rc = 0;
+
+	c.opts = opts;
+	c.fs = qh_rootfs_open(opts->root ? opts->root : "/", err);
+	if (!c.fs)
+		return -1;
+	audit_binaries(&c);
+	audit_libvirt(&c); /* before MAC: security_driver decides confinement */
+	audit_mac(&c);
+	audit_host(&c);
+	for (size_t i = 0; i < c.nsubjects; i++) {
+		if (rc == 0 && qh_report_add(r, c.subjects[i], err) == 0)
+			continue;
+		if (rc == 0)
+			rc = -1;
+		qh_result_free(c.subjects[i]);
+	}
+	if (rc == 0 && c.oom)
+		rc = qh_error_set(err, "out of memory");
+	free(c.subjects);
+	qh_lvconf_free(c.qemu_conf);
+	qh_rootfs_free(c.fs);
+	return rc;
+}

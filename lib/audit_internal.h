@@ -1,0 +1,77 @@
+/* audit_internal.h - what the audit collectors share (not installed). */
+#ifndef QHARD_AUDIT_INTERNAL_H
+#define QHARD_AUDIT_INTERNAL_H
+
+#include "audit.h"
+#include "libvirt_conf.h"
+#include "rootfs.h"
+
+#define AUDIT_MAX_CONFIG (4u << 20)  /* config files read whole */
+#define AUDIT_MAX_BINARY (1u << 30)  /* binaries and libraries mapped */
+
+struct audit_ctx {
+	const struct qh_audit_options *opts;
+	struct qh_rootfs *fs;
+	struct qh_result **subjects; /* in creation order; owned */
+	size_t nsubjects, subjects_cap;
+	/* state shared between collectors */
+	struct qh_lvconf *qemu_conf; /* /etc/libvirt/qemu.conf, NULL if absent */
+	bool selinux_enforcing;      /* config (and runtime, if live) */
+	bool apparmor_confines;      /* libvirt profiles present, enforcing */
+	size_t nbinaries;            /* QEMU executables found */
+	bool oom;
+};
+
+/* The result for a subject, created on first use. NULL on ENOMEM. */
+struct qh_result *audit_subject(struct audit_ctx *c, const char *path);
+/* Hand a result built elsewhere (checksec) to the audit; NULL on ENOMEM. */
+struct qh_result *audit_adopt(struct audit_ctx *c, struct qh_result *res);
+
+/* Add a check to subject: status is the raw status (pass, warn, fail,
+ * skip); reason, fix and severity come from the rule row; file:line (file
+ * may be NULL) is the evidence's location. */
+struct qh_check *audit_check(struct audit_ctx *c, const char *subject,
+			     const char *id, enum qh_status status,
+			     const char *file, unsigned line,
+			     const char *evidence_fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+/* Same on a result the caller holds. */
+struct qh_check *audit_check_res(struct audit_ctx *c, struct qh_result *res,
+				 const char *id, enum qh_status status,
+				 const char *file, unsigned line,
+				 const char *evidence_fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* Read a small text file of the root; 0, ENOENT... (see rootfs.h). */
+int audit_read(struct audit_ctx *c, const char *path, struct qh_buf *out);
+/* First line of a file, trimmed; NULL when absent. Caller frees. */
+char *audit_read_line(struct audit_ctx *c, const char *path);
+
+/* Collectors. */
+void audit_binaries(struct audit_ctx *c);
+void audit_libvirt(struct audit_ctx *c);
+void audit_mac(struct audit_ctx *c);
+void audit_host(struct audit_ctx *c);
+
+/* audit_ldso.c: search dirs of the root (ld.so.conf + includes + default
+ * dirs for the ELF class/machine), and DT_NEEDED/RUNPATH of an image. */
+struct ldso_dirs {
+	char **dirs;
+	size_t n, cap;
+};
+int ldso_dirs_load(struct audit_ctx *c, int elf_class, int machine,
+		   struct ldso_dirs *out);
+void ldso_dirs_free(struct ldso_dirs *d);
+
+struct elf_deps {
+	int elf_class, machine;
+	char **needed;
+	size_t nneeded;
+	char **runpath; /* DT_RUNPATH, else DT_RPATH entries ($ORIGIN kept) */
+	size_t nrunpath;
+};
+/* 0, or -1 when the image is not a dynamic ELF file we can read. */
+int elf_deps_read(const void *data, size_t size, struct elf_deps *out);
+void elf_deps_free(struct elf_deps *d);
+
+#endif
