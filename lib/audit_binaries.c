@@ -12,10 +12,6 @@
 
 #include "analyze.h"
 
-/* checksec lives in the core area; until it is linked in, binaries are
- * reported as not analysable instead of breaking the build. */
-#pragma weak qh_analyze_memory
-
 static const char *const bin_dirs[] = {
 	"/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin",
 	"/usr/local/sbin", "/usr/libexec", "/usr/libexec/qemu", "/usr/lib/qemu",
@@ -240,10 +236,6 @@ static void analyse(struct audit_ctx *c, struct queue *q, const char *path,
 		res = audit_subject(c, path);
 		audit_check_res(c, res, "script-wrapper", QH_SKIP, NULL, 0,
 				"%.*s", (int)(len > 80 ? 80 : len), (const char *)data);
-	} else if (!qh_analyze_memory) {
-		res = audit_subject(c, path);
-		if (res)
-			qh_result_set_error(res, "checksec is not available in this build");
 	} else {
 		res = audit_adopt(c, qh_analyze_memory(data, size, path, &ao));
 	}
