@@ -80,8 +80,20 @@ int qh_escape_append(struct qh_buf *b, const char *s, unsigned flags)
 	if (qh_buf_grow(b, n + 1) < 0)
 		return -1;
 	while (n > 0) {
-		size_t len = qh_utf8_seq_len(p, n);
+		size_t len = 0;
 		int rc;
+
+		/* printable ASCII needs no decision: copy the whole run */
+		while (len < n && p[len] >= 0x20 && p[len] < 0x7f)
+			len++;
+		if (len) {
+			if (qh_buf_append(b, p, len) < 0)
+				return -1;
+			p += len;
+			n -= len;
+			continue;
+		}
+		len = qh_utf8_seq_len(p, n);
 
 		if (len == 0)
 			rc = put_hex_bytes(b, p, len = 1);
