@@ -20,8 +20,10 @@
  */
 #include "deep_scan.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ENDBR64 0xfa1e0ff3u /* f3 0f 1e fa, little-endian word */
 #define ENDBR32 0xfb1e0ff3u
@@ -644,40 +646,49 @@ static void a64_pac_scan(const struct deep_image *img, const uint8_t *p,
 	}
 }
 
-int deep_scan_run(struct deep_image *img, struct deep_scan *scan,
-		  struct qh_error *err)
+static deep_insn_fn insn_fn(enum deep_arch arch)
 {
-	struct deep_disasm dis;
-	deep_insn_fn fn;
-
-	memset(scan, 0, sizeof(*scan));
-	if (deep_disasm_open(&dis, img, err) < 0)
-		return -1;
-	switch (img->arch) {
+	switch (arch) {
 	case DEEP_ARCH_X86_64:
 	case DEEP_ARCH_I386:
-		fn = scan_x86_insn;
-		break;
+		return scan_x86_insn;
 	case DEEP_ARCH_AARCH64:
-		fn = scan_a64_insn;
-		break;
+		return scan_a64_insn;
 	case DEEP_ARCH_PPC64:
-		fn = scan_ppc_insn;
-		break;
+		return scan_ppc_insn;
 	default:
-		fn = scan_s390_insn;
-		break;
+		return scan_s390_insn;
 	}
-	if (find_stubs(img, &dis) < 0)
-		goto oom;
-	scan->facts = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(*scan->facts));
-	if (!scan->facts)
-		goto oom;
-	for (size_t i = 0; i < img->nfuncs; i++) {
+}
+
+/* One worker: functions [first, last) with its own capstone handle and its
+ * own call list (facts are per function, so workers never share a slot). */
+struct scan_worker {
+	pthread_t thread;
+	struct deep_image *img;
+	struct deep_facts *facts;
+	size_t first, last;
+	struct deep_scan part; /* calls, skipped_bytes */
+	int rc;
+	bool thread_started;
+	struct qh_error err;
+};
+
+static void *scan_worker_run(void *arg)
+{
+	struct scan_worker *w = arg;
+	struct deep_image *img = w->img;
+	struct deep_disasm dis;
+	deep_insn_fn fn = insn_fn(img->arch);
+
+	w->rc = -1;
+	if (deep_disasm_open(&dis, img, &w->err) < 0)
+		return NULL;
+	for (size_t i = w->first; i < w->last; i++) {
 		const struct deep_func *f = &img->funcs[i];
 		const struct deep_section *sec = deep_image_text_at(img, f->addr, f->size);
 		struct scan_ctx c = {
-			.img = img, .scan = scan, .f = &scan->facts[i], .func = i,
+			.img = img, .scan = &w->part, .f = &w->facts[i], .func = i,
 		};
 		const uint8_t *code;
 
@@ -688,16 +699,106 @@ int deep_scan_run(struct deep_image *img, struct deep_scan *scan,
 		if (img->arch == DEEP_ARCH_AARCH64)
 			a64_pac_scan(img, code, f->size, c.f);
 		deep_disasm_range(&dis, code, f->size, f->addr, fn, &c);
-		if (c.err)
-			goto oom;
+		if (c.err) {
+			qh_error_set(&w->err, "out of memory");
+			deep_disasm_close(&dis);
+			return NULL;
+		}
 	}
-	scan->skipped_bytes = dis.skipped;
+	w->part.skipped_bytes = dis.skipped;
 	deep_disasm_close(&dis);
-	return 0;
-oom:
+	w->rc = 0;
+	return NULL;
+}
+
+/* Capstone decodes about a million x86 instructions a second; a 30 MB
+ * binary has a few million, so the functions are split by bytes over up
+ * to DEEP_SCAN_THREADS workers. */
+#define DEEP_SCAN_THREADS 4
+#define DEEP_SCAN_MIN_BYTES (1u << 20) /* below this one thread is faster */
+
+static size_t worker_count(const struct deep_image *img, uint64_t *total)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n;
+
+	*total = 0;
+	for (size_t i = 0; i < img->nfuncs; i++)
+		*total += img->funcs[i].size;
+	n = cpus > 0 ? (size_t)cpus : 1;
+	if (n > DEEP_SCAN_THREADS)
+		n = DEEP_SCAN_THREADS;
+	if (*total < DEEP_SCAN_MIN_BYTES || img->nfuncs < n)
+		n = 1;
+	return n;
+}
+
+int deep_scan_run(struct deep_image *img, struct deep_scan *scan,
+		  struct qh_error *err)
+{
+	struct scan_worker w[DEEP_SCAN_THREADS];
+	struct deep_disasm dis;
+	uint64_t total, acc = 0;
+	size_t nw, k = 0;
+	int rc = 0;
+
+	memset(scan, 0, sizeof(*scan));
+	memset(w, 0, sizeof(w));
+	if (deep_disasm_open(&dis, img, err) < 0)
+		return -1;
+	rc = find_stubs(img, &dis);
 	deep_disasm_close(&dis);
-	deep_scan_free(scan);
-	return qh_error_set(err, "out of memory");
+	if (rc < 0)
+		return qh_error_set(err, "out of memory");
+	scan->facts = calloc(img->nfuncs ? img->nfuncs : 1, sizeof(*scan->facts));
+	if (!scan->facts)
+		return qh_error_set(err, "out of memory");
+	nw = worker_count(img, &total);
+	for (size_t i = 0; i < nw; i++) {
+		w[i].img = img;
+		w[i].facts = scan->facts;
+		w[i].first = k;
+		while (k < img->nfuncs &&
+		       (i + 1 == nw || acc < total / nw * (i + 1)))
+			acc += img->funcs[k++].size;
+		w[i].last = k;
+	}
+	for (size_t i = 1; i < nw; i++)
+		if (pthread_create(&w[i].thread, NULL, scan_worker_run, &w[i]) != 0)
+			scan_worker_run(&w[i]); /* no thread: do it here */
+		else
+			w[i].thread_started = true;
+	scan_worker_run(&w[0]);
+	for (size_t i = 1; i < nw; i++)
+		if (w[i].thread_started)
+			pthread_join(w[i].thread, NULL);
+	/* Workers hold consecutive function ranges: concatenating their call
+	 * lists keeps address order. */
+	for (size_t i = 0; i < nw && rc == 0; i++) {
+		struct deep_scan *p = &w[i].part;
+		void *arr = scan->calls;
+
+		if (w[i].rc < 0) {
+			rc = qh_error_set(err, "%s", w[i].err.msg);
+			break;
+		}
+		scan->skipped_bytes += p->skipped_bytes;
+		if (!p->ncalls)
+			continue;
+		if (qh_array_reserve(&arr, &scan->calls_cap, scan->ncalls + p->ncalls,
+				     sizeof(*scan->calls))) {
+			rc = qh_error_set(err, "out of memory");
+			break;
+		}
+		scan->calls = arr;
+		memcpy(scan->calls + scan->ncalls, p->calls, p->ncalls * sizeof(*p->calls));
+		scan->ncalls += p->ncalls;
+	}
+	for (size_t i = 0; i < nw; i++)
+		free(w[i].part.calls);
+	if (rc < 0)
+		deep_scan_free(scan);
+	return rc;
 }
 
 void deep_scan_free(struct deep_scan *scan)
