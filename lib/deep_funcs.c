@@ -5,6 +5,7 @@
  * per-function answers ("fn_<addr>" when no symbol names the range).
  */
 #include "deep_image.h"
+#include "elf.h"
 
 #include <elfutils/libdw.h>
 #include <gelf.h>
@@ -37,30 +38,19 @@ static int acc_add(struct funcs_acc *a, const char *name, uint64_t addr,
 	return 0;
 }
 
-static int collect_symbols(struct funcs_acc *a, Elf *elf, Elf_Scn *scn,
-			   const GElf_Shdr *sh, bool dynamic)
+static int collect_symbols(struct funcs_acc *a, struct qh_elf *e,
+			   enum qh_elf_symtab which)
 {
-	Elf_Data *data = elf_getdata(scn, NULL);
-	size_t n;
+	size_t n = qh_elf_nsyms(e, which);
 
-	if (!data || !sh->sh_entsize)
-		return 0;
-	n = sh->sh_size / sh->sh_entsize;
 	for (size_t i = 1; i < n; i++) {
-		GElf_Sym sym;
-		const char *name;
-		int type, bind;
+		const struct qh_elf_symbol *sym = qh_elf_sym(e, which, i);
 
-		if (!gelf_getsym(data, (int)i, &sym))
-			break;
-		type = GELF_ST_TYPE(sym.st_info);
-		bind = GELF_ST_BIND(sym.st_info);
-		if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
-		    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
+		if (!sym || (sym->type != STT_FUNC && sym->type != STT_GNU_IFUNC) ||
+		    !sym->defined || sym->shndx >= SHN_LORESERVE)
 			continue;
-		name = elf_strptr(elf, sh->sh_link, sym.st_name);
-		if (acc_add(a, name && *name ? name : NULL, sym.st_value,
-			    sym.st_size, dynamic || bind != STB_LOCAL) < 0)
+		if (acc_add(a, sym->name && *sym->name ? sym->name : NULL, sym->value,
+			    sym->size, sym->dynamic || sym->bind != STB_LOCAL) < 0)
 			return -1;
 	}
 	return 0;
@@ -147,21 +137,22 @@ struct cie_enc {
 	int enc;
 };
 
-static int collect_fdes(struct funcs_acc *a, Elf *elf, Elf_Scn *scn,
-			const GElf_Shdr *sh, const struct deep_image *img)
+static int collect_fdes(struct funcs_acc *a, struct qh_elf *e,
+			const struct qh_elf_section *sec, const struct deep_image *img)
 {
-	Elf_Data *data = elf_getdata(scn, NULL);
-	GElf_Ehdr eh;
+	Elf_Scn *scn = elf_getscn(qh_elf_libelf(e), sec->index);
+	Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
+	const GElf_Ehdr *eh = qh_elf_ehdr(e);
 	struct cie_enc *cies = NULL;
 	size_t ncies = 0, ciecap = 0;
 	Dwarf_Off off = 0, next;
 	int rc = 0;
 
-	if (!data || !data->d_buf || !gelf_getehdr(elf, &eh))
+	if (!data || !data->d_buf || !eh)
 		return 0;
 	for (;;) {
 		Dwarf_CFI_Entry e;
-		int r = dwarf_next_cfi(eh.e_ident, data, true, off, &next, &e);
+		int r = dwarf_next_cfi(eh->e_ident, data, true, off, &next, &e);
 
 		if (r != 0)
 			break; /* 1 = end, -1 = malformed: keep what we have */
@@ -188,7 +179,7 @@ static int collect_fdes(struct funcs_acc *a, Elf *elf, Elf_Scn *scn,
 			}
 			if (enc >= 0 &&
 			    read_encoded(p, end, (uint8_t)enc,
-					 sh->sh_addr + (uint64_t)(p - (const uint8_t *)data->d_buf),
+					 sec->hdr.sh_addr + (uint64_t)(p - (const uint8_t *)data->d_buf),
 					 img, &start, &n1) == 0 &&
 			    read_encoded(p + n1, end, (uint8_t)(enc & 0x0f), 0, img,
 					 &range, &n2) == 0 &&
@@ -269,45 +260,23 @@ static void normalise(struct deep_image *img, struct funcs_acc *a)
 	a->n = out;
 }
 
-int deep_funcs_collect(struct deep_image *img, Elf *elf, struct qh_error *err)
+int deep_funcs_collect(struct deep_image *img, struct qh_elf *e,
+		       struct qh_error *err)
 {
 	struct funcs_acc a = { 0 };
-	Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL, *eh_frame = NULL;
-	GElf_Shdr symtab_sh = { 0 }, dynsym_sh = { 0 }, eh_sh = { 0 };
-	size_t shstrndx;
+	const struct qh_elf_section *eh_frame = qh_elf_section_by_name(e, ".eh_frame");
 	int rc = 0;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
-		return qh_error_set(err, "no section name table");
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		if (sh.sh_type == SHT_SYMTAB && !symtab) {
-			symtab = scn;
-			symtab_sh = sh;
-		} else if (sh.sh_type == SHT_DYNSYM && !dynsym) {
-			dynsym = scn;
-			dynsym_sh = sh;
-		} else if (sh.sh_type == SHT_PROGBITS &&
-			   (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
-			   strcmp(name, ".eh_frame") == 0) {
-			eh_frame = scn;
-			eh_sh = sh;
-		}
-	}
-	if (symtab) {
-		img->has_symtab = true;
-		rc = collect_symbols(&a, elf, symtab, &symtab_sh, false);
-	}
-	if (rc == 0 && dynsym)
-		rc = collect_symbols(&a, elf, dynsym, &dynsym_sh, true);
-	if (rc == 0 && !symtab && eh_frame) {
+	img->has_symtab = qh_elf_nsyms(e, QH_SYMTAB_SYMTAB) > 1;
+	if (img->has_symtab)
+		rc = collect_symbols(&a, e, QH_SYMTAB_SYMTAB);
+	if (rc == 0)
+		rc = collect_symbols(&a, e, QH_SYMTAB_DYNSYM);
+	if (rc == 0 && !img->has_symtab && eh_frame &&
+	    eh_frame->hdr.sh_type == SHT_PROGBITS) {
 		size_t before = a.n;
 
-		rc = collect_fdes(&a, elf, eh_frame, &eh_sh, img);
+		rc = collect_fdes(&a, e, eh_frame, img);
 		img->funcs_from_fde = a.n > before;
 	}
 	if (rc < 0) {

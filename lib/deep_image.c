@@ -1,28 +1,15 @@
-/* deep_image.c - build the deep checks' view of an ELF image with libelf:
- * executable sections, GOT slots bound by JUMP_SLOT/GLOB_DAT relocations,
- * GNU property bits. Every byte range is checked against the image size
- * before a pointer into it is handed out.
+/* deep_image.c - build the deep checks' view of an ELF file from qh_elf
+ * (elf.h: bounds-checked sections, symbols, property notes) plus what
+ * elf.h does not model, read with its libelf handle: GOT slots bound by
+ * JUMP_SLOT/GLOB_DAT relocations.
  */
 #include "deep_image.h"
 
+#include "elf.h"
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef NT_GNU_PROPERTY_TYPE_0
-#define NT_GNU_PROPERTY_TYPE_0 5
-#endif
-#ifndef GNU_PROPERTY_X86_FEATURE_1_AND
-#define GNU_PROPERTY_X86_FEATURE_1_AND 0xc0000002u
-#endif
-#ifndef GNU_PROPERTY_AARCH64_FEATURE_1_AND
-#define GNU_PROPERTY_AARCH64_FEATURE_1_AND 0xc0000000u
-#endif
-
-static bool range_ok(size_t size, uint64_t off, uint64_t len)
-{
-	return off <= size && len <= size - off;
-}
 
 static enum deep_arch arch_of(int machine, int elf_class)
 {
@@ -147,98 +134,39 @@ static int collect_relocs(struct deep_image *img, Elf *elf, Elf_Scn *scn,
 	return 0;
 }
 
-static void read_properties(struct deep_image *img, Elf_Scn *scn)
-{
-	Elf_Data *data = elf_getdata(scn, NULL);
-	size_t off = 0, noff, name_off, doff;
-	GElf_Nhdr nh;
-	size_t align = img->elf_class == 64 ? 8 : 4;
-
-	if (!data || !data->d_buf)
-		return;
-	while ((noff = gelf_getnote(data, off, &nh, &name_off, &doff)) > 0) {
-		off = noff;
-		if (nh.n_type != NT_GNU_PROPERTY_TYPE_0 || nh.n_namesz != 4 ||
-		    memcmp((const char *)data->d_buf + name_off, "GNU", 4))
-			continue;
-		const uint8_t *p = (const uint8_t *)data->d_buf + doff;
-		size_t left = nh.n_descsz;
-
-		while (left >= 8) {
-			uint32_t type, sz, bits = 0;
-
-			memcpy(&type, p, 4);
-			memcpy(&sz, p + 4, 4);
-			if (img->big_endian) {
-				type = __builtin_bswap32(type);
-				sz = __builtin_bswap32(sz);
-			}
-			if (sz > left - 8)
-				break;
-			if (sz >= 4) {
-				memcpy(&bits, p + 8, 4);
-				if (img->big_endian)
-					bits = __builtin_bswap32(bits);
-			}
-			if (type == GNU_PROPERTY_X86_FEATURE_1_AND) {
-				if (bits & 1)
-					img->props |= DEEP_PROP_X86_IBT;
-				if (bits & 2)
-					img->props |= DEEP_PROP_X86_SHSTK;
-			} else if (type == GNU_PROPERTY_AARCH64_FEATURE_1_AND) {
-				if (bits & 1)
-					img->props |= DEEP_PROP_AARCH64_BTI;
-				if (bits & 2)
-					img->props |= DEEP_PROP_AARCH64_PAC;
-			}
-			size_t step = 8 + ((sz + align - 1) & ~(align - 1));
-			if (step > left)
-				break;
-			p += step;
-			left -= step;
-		}
-	}
-}
-
-static int scan_sections(struct deep_image *img, Elf *elf,
+static int scan_sections(struct deep_image *img, struct qh_elf *e,
 			 struct qh_error *err)
 {
-	size_t shstrndx, text_cap = 0;
-	Elf_Scn *scn = NULL;
+	Elf *elf = qh_elf_libelf(e);
+	size_t text_cap = 0;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
-		return qh_error_set(err, "no section name table: %s",
-				    elf_errmsg(-1));
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
+	for (size_t i = 1; i < qh_elf_shnum(e); i++) {
+		const struct qh_elf_section *s = qh_elf_section(e, i);
+		const GElf_Shdr *sh;
 
-		if (!gelf_getshdr(scn, &sh))
+		if (!s)
 			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_EXECINSTR) &&
-		    (sh.sh_flags & SHF_ALLOC) && sh.sh_size) {
-			if (!range_ok(img->size, sh.sh_offset, sh.sh_size))
-				return qh_error_set(err,
-					"section %s [0x%llx+0x%llx] lies outside the file",
-					name ? name : "?",
-					(unsigned long long)sh.sh_offset,
-					(unsigned long long)sh.sh_size);
-			if (add_text(img, &text_cap, name, sh.sh_addr, sh.sh_size,
-				     img->base + sh.sh_offset) < 0)
+		sh = &s->hdr;
+		if (sh->sh_type == SHT_PROGBITS && (sh->sh_flags & SHF_EXECINSTR) &&
+		    (sh->sh_flags & SHF_ALLOC) && sh->sh_size) {
+			size_t size;
+			const unsigned char *bytes = qh_elf_section_bytes(e, s, &size, err);
+
+			if (!bytes)
+				return -1;
+			if (add_text(img, &text_cap, s->name, sh->sh_addr, size, bytes) < 0)
 				return qh_error_set(err, "out of memory");
-		} else if ((sh.sh_type == SHT_RELA || sh.sh_type == SHT_REL) &&
-			   (sh.sh_flags & SHF_ALLOC)) {
-			if (collect_relocs(img, elf, scn, &sh) < 0)
+		} else if ((sh->sh_type == SHT_RELA || sh->sh_type == SHT_REL) &&
+			   (sh->sh_flags & SHF_ALLOC)) {
+			Elf_Scn *scn = elf_getscn(elf, s->index);
+
+			if (scn && collect_relocs(img, elf, scn, sh) < 0)
 				return qh_error_set(err, "out of memory");
-		} else if (sh.sh_type == SHT_NOTE && name &&
-			   strcmp(name, ".note.gnu.property") == 0) {
-			read_properties(img, scn);
-		} else if (name && strcmp(name, ".got.plt") == 0) {
-			img->got_plt_addr = sh.sh_addr;
-		} else if (name && strcmp(name, ".got") == 0 &&
-			   !img->got_plt_addr && img->machine == EM_386) {
-			img->got_plt_addr = sh.sh_addr;
+		} else if (strcmp(s->name, ".got.plt") == 0) {
+			img->got_plt_addr = sh->sh_addr;
+		} else if (strcmp(s->name, ".got") == 0 && !img->got_plt_addr &&
+			   img->machine == EM_386) {
+			img->got_plt_addr = sh->sh_addr;
 		}
 	}
 	if (img->nslots)
@@ -246,49 +174,44 @@ static int scan_sections(struct deep_image *img, Elf *elf,
 	return 0;
 }
 
-struct deep_image *deep_image_open(const void *data, size_t size,
-				   struct qh_error *err)
+struct deep_image *deep_image_open(struct qh_elf *e, struct qh_error *err)
 {
-	struct deep_image *img;
-	Elf *elf;
-	GElf_Ehdr eh;
+	struct deep_image *img = calloc(1, sizeof(*img));
+	struct qh_elf_gnu_props props;
+	struct qh_error perr = { "" };
 
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		qh_error_set(err, "libelf: %s", elf_errmsg(-1));
-		return NULL;
-	}
-	img = calloc(1, sizeof(*img));
 	if (!img) {
 		qh_error_set(err, "out of memory");
 		return NULL;
 	}
-	img->base = data;
-	img->size = size;
-	/* elf_memory wants a non-const pointer; ELF_C_READ never writes. */
-	elf = elf_memory((char *)(uintptr_t)data, size);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
-		qh_error_set(err, "not an ELF file: %s", elf_errmsg(-1));
-		goto fail;
-	}
-	img->machine = eh.e_machine;
-	img->elf_class = eh.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32;
-	img->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+	img->base = qh_elf_image(e, &img->size);
+	img->machine = (int)qh_elf_machine(e);
+	img->elf_class = qh_elf_class(e);
+	img->big_endian = qh_elf_big_endian(e);
 	img->arch = arch_of(img->machine, img->elf_class);
-	if (eh.e_type == ET_REL) {
-		qh_error_set(err, "relocatable object: deep checks need a linked file");
-		goto fail;
+	img->relocatable = qh_elf_type(e) == ET_REL;
+	if (img->arch == DEEP_ARCH_NONE || img->relocatable)
+		return img; /* nothing to disassemble: the checks skip */
+	/* A malformed property note only loses the claim, not the file. */
+	if (qh_elf_gnu_properties(e, &props, &perr) == 0) {
+		if (props.has_x86_feature_1) {
+			if (props.x86_feature_1 & QH_X86_FEATURE_1_IBT)
+				img->props |= DEEP_PROP_X86_IBT;
+			if (props.x86_feature_1 & QH_X86_FEATURE_1_SHSTK)
+				img->props |= DEEP_PROP_X86_SHSTK;
+		}
+		if (props.has_aarch64_feature_1) {
+			if (props.aarch64_feature_1 & QH_AARCH64_FEATURE_1_BTI)
+				img->props |= DEEP_PROP_AARCH64_BTI;
+			if (props.aarch64_feature_1 & QH_AARCH64_FEATURE_1_PAC)
+				img->props |= DEEP_PROP_AARCH64_PAC;
+		}
 	}
-	if (scan_sections(img, elf, err) < 0)
-		goto fail;
-	if (deep_funcs_collect(img, elf, err) < 0)
-		goto fail;
-	elf_end(elf);
+	if (scan_sections(img, e, err) < 0 || deep_funcs_collect(img, e, err) < 0) {
+		deep_image_free(img);
+		return NULL;
+	}
 	return img;
-fail:
-	if (elf)
-		elf_end(elf);
-	deep_image_free(img);
-	return NULL;
 }
 
 void deep_image_free(struct deep_image *img)

@@ -2,9 +2,8 @@
  * executable sections (bytes + vaddr), the function list, the GOT slots
  * that relocations bind to imported names, and the GNU property bits.
  *
- * Built once per file from the bytes the caller already mapped (libelf
- * does the parsing; every range handed out here is checked against the
- * image size). Owned by deep.c; the checks only read it.
+ * Built once per file from the caller's qh_elf (elf.h checks every range
+ * it hands out). Owned by deep.c; the checks only read it.
  */
 #ifndef QHARD_DEEP_IMAGE_H
 #define QHARD_DEEP_IMAGE_H
@@ -63,6 +62,7 @@ struct deep_image {
 	int elf_class;   /* 32 / 64 */
 	bool big_endian;
 	unsigned props;  /* DEEP_PROP_* claimed by .note.gnu.property */
+	bool relocatable; /* ET_REL: addresses are not final, nothing to scan */
 	bool has_symtab; /* functions came from .symtab (else dynsym / FDEs) */
 	bool funcs_from_fde;
 	uint64_t got_plt_addr; /* .got.plt (i386 PIC PLT base), 0 if none */
@@ -79,9 +79,11 @@ struct deep_image {
 	uint64_t stack_chk_guard;  /* address of __stack_chk_guard if defined */
 };
 
-/* Parse `data` (size bytes, not copied: must outlive the image). */
-struct deep_image *deep_image_open(const void *data, size_t size,
-				   struct qh_error *err);
+struct qh_elf;
+/* Build the view of `e` (which must outlive it). Unsupported machines and
+ * relocatable objects give an image with arch DEEP_ARCH_NONE / relocatable
+ * set and nothing else. */
+struct deep_image *deep_image_open(struct qh_elf *e, struct qh_error *err);
 void deep_image_free(struct deep_image *img);
 
 /* The executable section holding [addr, addr+len), or NULL. */
@@ -99,9 +101,8 @@ const struct deep_func *deep_image_func_at(const struct deep_image *img,
  * distributions ship them unhardened; the scan skips them (deep_util.c). */
 bool deep_is_crt_function(const char *name);
 
-/* Function list builders (deep_funcs.c), called by deep_image_open. */
-struct Elf;
-int deep_funcs_collect(struct deep_image *img, struct Elf *elf,
+/* Function list builder (deep_funcs.c), called by deep_image_open. */
+int deep_funcs_collect(struct deep_image *img, struct qh_elf *e,
 		       struct qh_error *err);
 
 #endif
