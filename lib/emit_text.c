@@ -1,7 +1,14 @@
 /* emit_text.c - the human format: one aligned line per subject,
  *
- *   /usr/bin/qemu-img                        pie        relro=full pie=yes nx=yes canary=no ...
- *   broken.so                                error: not an ELF file (bad magic)
+ *   /usr/bin/qemu-img                       pie       FAIL relro=full pie=yes nx=yes canary=no! ...
+ *   broken.so                               error: not an ELF file (bad magic)
+ *
+ * path, type, the worst verdict (ok, warn, FAIL), then each applicable check
+ * as id=value. Failing items are red and warnings yellow with opts->color;
+ * without color they carry a '!' (fails) or '?' (warning) suffix, explained
+ * by a legend line. Skipped checks (n/a) are listed only with verbose. The
+ * path column starts at 40 characters and widens (up to 72) as longer paths
+ * stream by, so most lines align without buffering the report.
  *
  * then details for failing findings that carry a reason or fix (audit-style
  * findings), every check's evidence with opts->verbose, the extra sections
@@ -15,7 +22,9 @@
 #include <string.h>
 
 #define PATH_WIDTH 40
+#define MAX_PATH_WIDTH 72
 #define TYPE_WIDTH 10
+#define VERDICT_WIDTH 5
 
 #define C_RED "\033[31m"
 #define C_YELLOW "\033[33m"
@@ -25,6 +34,8 @@
 
 struct text_state {
 	struct qh_buf line;
+	size_t path_width; /* grows with long paths, never shrinks */
+	bool marked;       /* a '!' or '?' was printed: add the legend */
 };
 
 static const char *status_color(const struct qh_emitter *e, enum qh_status s)
@@ -66,6 +77,8 @@ static int put_check(struct qh_emitter *e, struct qh_buf *b,
 	const char *color = status_color(e, c->status);
 	int rc = 0;
 
+	if (c->status == QH_SKIP && !e->opts.verbose)
+		return 0;
 	rc |= qh_buf_putc(b, ' ');
 	if (color)
 		rc |= qh_buf_puts(b, color);
@@ -79,9 +92,33 @@ static int put_check(struct qh_emitter *e, struct qh_buf *b,
 		rc |= qh_emit_value_text(b, c->value);
 	if (c->waived_by)
 		rc |= qh_buf_puts(b, "(waived)");
+	if (color) {
+		rc |= qh_buf_puts(b, C_OFF);
+	} else if (c->status == QH_FAIL || c->status == QH_WARN) {
+		struct text_state *st = e->state;
+
+		rc |= qh_buf_putc(b, c->status == QH_FAIL ? '!' : '?');
+		st->marked = true;
+	}
+	return rc ? -1 : 0;
+}
+
+static int put_verdict(struct qh_emitter *e, struct qh_buf *b,
+		       enum qh_status worst)
+{
+	static const char *const words[] = {
+		[QH_SKIP] = "-", [QH_PASS] = "ok", [QH_WARN] = "warn",
+		[QH_FAIL] = "FAIL",
+	};
+	const char *color = status_color(e, worst);
+	int rc = 0;
+
+	if (color)
+		rc |= qh_buf_puts(b, color);
+	rc |= qh_buf_printf(b, "%-*s", VERDICT_WIDTH - 1, words[worst]);
 	if (color)
 		rc |= qh_buf_puts(b, C_OFF);
-	return rc ? -1 : 0;
+	return rc;
 }
 
 static int put_field(struct qh_buf *b, const char *label, const char *s)
@@ -161,7 +198,15 @@ static int text_result(struct qh_emitter *e, const struct qh_result *res,
 
 	qh_buf_reset(b);
 	rc |= qh_escape_append(b, res->path, QH_ESC_CONTROL);
-	rc |= pad_to(b, 0, PATH_WIDTH);
+	if (st->path_width < PATH_WIDTH)
+		st->path_width = PATH_WIDTH;
+	if (b->data) {
+		size_t w = display_width(b->data, b->len) + 1;
+
+		if (w > st->path_width && w <= MAX_PATH_WIDTH)
+			st->path_width = w;
+	}
+	rc |= pad_to(b, 0, st->path_width);
 	if (res->error) {
 		if (e->opts.color)
 			rc |= qh_buf_puts(b, C_BOLD_RED);
@@ -176,8 +221,8 @@ static int text_result(struct qh_emitter *e, const struct qh_result *res,
 		rc |= qh_escape_append(b, res->type ? res->type : "-",
 				       QH_ESC_CONTROL);
 		rc |= pad_to(b, start, TYPE_WIDTH);
-		/* pad_to left one space; checks bring their own */
-		b->len--;
+		rc |= put_verdict(e, b, qh_result_worst(res));
+		/* checks bring their own leading space */
 		for (size_t i = 0; i < res->nchecks; i++)
 			rc |= put_check(e, b, &res->checks[i]);
 		if (res->nchecks == 0)
@@ -304,6 +349,9 @@ static int text_end(struct qh_emitter *e, const struct qh_report *r,
 	}
 	if (b->len)
 		rc |= qh_buf_putc(b, '\n');
+	if (st->marked)
+		rc |= qh_buf_puts(b, "(a trailing ! fails the policy, "
+				     "? is a warning)\n");
 	rc |= qh_buf_puts(b, "qhard ");
 	rc |= qh_escape_append(b, e->command, QH_ESC_CONTROL);
 	rc |= qh_buf_printf(b, ": %zu %s, %zu pass", s->files,

@@ -235,13 +235,17 @@ static void test_text(void **state)
 	*first_nl = '\0';
 	assert_non_null(strstr(out, "/usr/bin/qemu-img"));
 	assert_int_equal(strstr(out, "pie ") - out, 40);
-	assert_non_null(strstr(out, " relro=full pie=yes canary=yes fortify=3/1"));
+	assert_non_null(strstr(out, "pie       warn relro=full pie=yes canary=yes "
+				    "fortify=3/1?"));
 	*first_nl = '\n';
 	/* hostile path: escaped, cannot break the line or color the tty */
 	assert_non_null(strstr(out, "/tmp/we ird\\x0a\\x1b[31m\\xff-\xc3\xa9.so"));
 	assert_null(strchr(out, '\033'));
-	assert_non_null(strstr(out, "relro=partial pie=n/a stack-clash=no "
-				    "rpath=lib(waived) my-new-check=odd\n"));
+	/* worst verdict, ! for fail and ? for warn, n/a checks left out */
+	assert_non_null(strstr(out, "dso       FAIL relro=partial! stack-clash=no! "
+				    "rpath=lib(waived) my-new-check=odd?\n"));
+	assert_non_null(strstr(out, "(a trailing ! fails the policy, ? is a "
+				    "warning)\n"));
 	/* a finding with reason/fix gets detail lines */
 	assert_non_null(strstr(out, "    fail stack-clash [high]: no probes in "
 				    "\"big_frame\"\n"));
@@ -261,12 +265,52 @@ static void test_text(void **state)
 	/* color only on request, and only around failing items */
 	out = emit_to_string(r, "text", true, &rc);
 	assert_non_null(strstr(out, "\033[31mrelro=partial\033[0m"));
+	assert_non_null(strstr(out, "\033[31mFAIL\033[0m"));
 	assert_non_null(strstr(out, " relro=full pie=yes"));
+	assert_null(strchr(out, '!'));
+	assert_null(strstr(out, "(a trailing"));
 	free(out);
 	qh_report_free(r);
 }
 
 /* --verbose: every check's evidence under the file line. */
+/* The path column widens for long paths (up to a cap) and stays wide. */
+static void test_text_path_column(void **state)
+{
+	struct qh_report *r = qh_report_new("checksec", NULL);
+	const char *paths[] = {
+		"a", "/usr/lib/x86_64-linux-gnu/libgobject-2.0.so.0.7400.6", "b",
+		"/very/long/path/that/goes/beyond/the/cap/of/the/column/width/"
+		"and/further/still.so", "c",
+	};
+	const int type_col[] = { 40, 53, 53, -1, 53 };
+	int rc;
+	char *out, *line;
+
+	(void)state;
+	for (size_t i = 0; i < QH_ARRAY_LEN(paths); i++) {
+		struct qh_result *res = qh_result_new(paths[i], NULL);
+
+		res->type = strdup("dso");
+		qh_result_add_check(res, "nx", QH_PASS, json_string("yes"), NULL);
+		qh_report_add(r, res, NULL);
+	}
+	out = emit_to_string(r, "text", false, &rc);
+	line = out;
+	for (size_t i = 0; i < QH_ARRAY_LEN(paths); i++) {
+		char *nl = strchr(line, '\n');
+
+		*nl = '\0';
+		if (type_col[i] >= 0)
+			assert_int_equal(strstr(line, " dso ") + 1 - line, type_col[i]);
+		else
+			assert_non_null(strstr(line, "still.so dso       ok   nx=yes"));
+		line = nl + 1;
+	}
+	free(out);
+	qh_report_free(r);
+}
+
 static void test_text_verbose(void **state)
 {
 	struct qh_report *r = fixture_report();
@@ -279,6 +323,7 @@ static void test_text_verbose(void **state)
 	(void)state;
 	assert_int_equal(qh_report_emit(r, "text", f, &opts, &err), 0);
 	fclose(f);
+	assert_non_null(strstr(out, " FAIL relro=partial! pie=n/a stack-clash=no!"));
 	assert_non_null(strstr(out, "    pass relro: PT_GNU_RELRO + DT_FLAGS BIND_NOW\n"));
 	assert_non_null(strstr(out, "    skip pie: not applicable to dso\n"));
 	assert_non_null(strstr(out, "    pass rpath: DT_RPATH lib (relative)\n"
@@ -302,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_write_error_reported),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_verbose),
+		cmocka_unit_test(test_text_path_column),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
