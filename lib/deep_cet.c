@@ -2,9 +2,12 @@
  * pac-coverage (AArch64 paciasp/pacibsp) per function.
  *
  * ibt-coverage checks the functions that can be reached indirectly: the
- * global ones (exported or STB_GLOBAL/WEAK). GCC leaves the landing pad out
- * of static functions whose address is never taken, so those are not
- * counted. On AArch64 a pac*sp at entry also counts as a BTI landing pad
+ * global ones (exported or STB_GLOBAL/WEAK) and those whose address is
+ * taken (a RELATIVE relocation points at them, or code forms their address
+ * with lea/adrp+add). GCC leaves the landing pad out of static functions
+ * whose address is never taken, so those are not counted. Limit: function
+ * pointers in the data of a non-PIE executable carry no relocation and are
+ * only seen when code also forms the address. On AArch64 a pac*sp at entry also counts as a BTI landing pad
  * (the architecture treats it as an implicit bti c).
  * pac-coverage checks the functions that store the link register (x30):
  * -mbranch-protection=pac-ret signs the return address in exactly those.
@@ -29,7 +32,10 @@ static bool needs_check(const struct deep_ctx *ctx, size_t i, enum cet_kind k)
 	if (k == CET_PAC)
 		return ctx->scan->facts[i].saves_lr &&
 		       !deep_is_crt_function(ctx->img->funcs[i].name);
-	return ctx->img->funcs[i].global && !deep_is_crt_function(ctx->img->funcs[i].name);
+	const struct deep_func *f = &ctx->img->funcs[i];
+
+	return (f->global || deep_image_is_taken(ctx->img, f->addr)) &&
+	       !deep_is_crt_function(f->name);
 }
 
 static bool has_mark(const struct deep_ctx *ctx, size_t i, enum cet_kind k)
@@ -98,7 +104,7 @@ static int cet_check(struct deep_ctx *ctx, struct qh_result *res,
 	c = qh_result_add_check(res, id, st, val,
 				"%zu of %zu %s functions lack %s; the property note %s %s",
 				missing, checked,
-				k == CET_PAC ? "LR-saving" : "global",
+				k == CET_PAC ? "LR-saving" : "global or address-taken",
 				mark, claimed ? "claims" : "does not claim", prop);
 	if (!c)
 		return -1;

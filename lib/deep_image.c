@@ -82,6 +82,68 @@ static int add_slot(struct deep_image *img, size_t *cap, uint64_t addr,
 	return 0;
 }
 
+/* R_*_RELATIVE: the addend is an address in this file (RELA only; REL
+ * keeps it in the relocated word, which i386 code-side refs cover). */
+static bool is_relative_reloc(int machine, unsigned type)
+{
+	switch (machine) {
+	case EM_X86_64:
+		return type == R_X86_64_RELATIVE;
+	case EM_AARCH64:
+		return type == R_AARCH64_RELATIVE;
+	default:
+		return false;
+	}
+}
+
+int deep_image_add_taken(struct deep_image *img, uint64_t addr)
+{
+	void *arr = img->taken;
+
+	if (qh_array_reserve(&arr, &img->taken_cap, img->ntaken + 1, sizeof(*img->taken)))
+		return -1;
+	img->taken = arr;
+	img->taken[img->ntaken++] = addr;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void deep_image_sort_taken(struct deep_image *img)
+{
+	size_t out = 0;
+
+	if (!img->ntaken)
+		return;
+	qsort(img->taken, img->ntaken, sizeof(*img->taken), cmp_u64);
+	for (size_t i = 0; i < img->ntaken; i++)
+		if (!out || img->taken[out - 1] != img->taken[i])
+			img->taken[out++] = img->taken[i];
+	img->ntaken = out;
+}
+
+bool deep_image_is_taken(const struct deep_image *img, uint64_t addr)
+{
+	size_t lo = 0, hi = img->ntaken;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->taken[mid] == addr)
+			return true;
+		if (img->taken[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static int cmp_slot(const void *a, const void *b)
 {
 	const struct deep_slot *x = a, *y = b;
@@ -120,6 +182,12 @@ static int collect_relocs(struct deep_image *img, Elf *elf, Elf_Scn *scn,
 			info = rel.r_info;
 		}
 		/* gelf hands out 32-bit r_info already in 64-bit layout. */
+		if (sh->sh_type == SHT_RELA &&
+		    is_relative_reloc(img->machine, (unsigned)GELF_R_TYPE(info))) {
+			if (deep_image_add_taken(img, (uint64_t)rela.r_addend) < 0)
+				return -1;
+			continue;
+		}
 		if (!is_slot_reloc(img->machine, (unsigned)GELF_R_TYPE(info)))
 			continue;
 		size_t symi = GELF_R_SYM(info);
@@ -228,6 +296,7 @@ void deep_image_free(struct deep_image *img)
 	free(img->funcs);
 	free(img->slots);
 	free(img->stubs);
+	free(img->taken);
 	free(img);
 }
 

@@ -77,6 +77,11 @@ struct deep_image {
 	struct deep_stub *stubs;   /* sorted by addr */
 	size_t nstubs;
 	uint64_t stack_chk_guard;  /* address of __stack_chk_guard if defined */
+	/* Addresses stored as data (RELATIVE relocations) or formed in code
+	 * (lea/adrp+add): functions starting there can be called indirectly.
+	 * Sorted and unique after deep_scan_run. */
+	uint64_t *taken;
+	size_t ntaken, taken_cap;
 };
 
 struct qh_elf;
@@ -92,6 +97,10 @@ const struct deep_section *deep_image_text_at(const struct deep_image *img,
 /* Name bound to a GOT slot / PLT stub at exactly addr, or NULL. */
 const char *deep_image_slot_name(const struct deep_image *img, uint64_t addr);
 const char *deep_image_stub_name(const struct deep_image *img, uint64_t addr);
+/* Record an address-taken target (deep_image.c, deep_scan.c). */
+int deep_image_add_taken(struct deep_image *img, uint64_t addr);
+void deep_image_sort_taken(struct deep_image *img);
+bool deep_image_is_taken(const struct deep_image *img, uint64_t addr);
 /* Function containing addr, or NULL. */
 const struct deep_func *deep_image_func_at(const struct deep_image *img,
 					   uint64_t addr);

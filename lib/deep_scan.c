@@ -73,6 +73,23 @@ static int add_call(struct scan_ctx *c, uint64_t site, const char *callee)
 	return 0;
 }
 
+/* An address formed in code (lea, adrp+add) that lands in executable
+ * code: a function whose address is taken (IBT/BTI must cover it). */
+static void add_ref(struct scan_ctx *c, uint64_t target)
+{
+	struct deep_scan *s = c->scan;
+	void *arr = s->refs;
+
+	if (!deep_image_text_at(c->img, target, 1))
+		return;
+	if (qh_array_reserve(&arr, &s->refs_cap, s->nrefs + 1, sizeof(*s->refs))) {
+		c->err = -1;
+		return;
+	}
+	s->refs = arr;
+	s->refs[s->nrefs++] = target;
+}
+
 /* Name reached by a direct branch to `target`: a PLT stub, or a local
  * function (i386 PIC code calls __stack_chk_fail_local directly). */
 static void direct_target(struct scan_ctx *c, uint64_t site, uint64_t target)
@@ -268,6 +285,34 @@ static int scan_x86_insn(const cs_insn *in, void *ctx)
 		}
 		break;
 	case X86_INS_LEA:
+		if (x->op_count == 2 && x->operands[1].type == X86_OP_MEM &&
+		    (x->operands[1].mem.base == X86_REG_RIP ||
+		     x->operands[1].mem.base == X86_REG_EBX)) {
+			bool ok;
+			uint64_t t = x86_mem_addr(c, in, &x->operands[1].mem, &ok);
+
+			if (ok)
+				add_ref(c, t);
+			break;
+		}
+		/* i386 PIC: lea f@GOTOFF(%reg), the GOT base in any register
+		 * (get_pc_thunk.ax/.bx/...). Text lies below the GOT, so only a
+		 * negative offset that lands exactly on a function start counts. */
+		if (c->img->arch == DEEP_ARCH_I386 && c->img->got_plt_addr &&
+		    x->op_count == 2 && x->operands[1].type == X86_OP_MEM &&
+		    x->operands[1].mem.disp < 0 &&
+		    x->operands[1].mem.index == X86_REG_INVALID &&
+		    x->operands[1].mem.base != X86_REG_INVALID &&
+		    !x86_is_sp(x->operands[1].mem.base) &&
+		    !x86_is_fp(x->operands[1].mem.base)) {
+			uint64_t t = (c->img->got_plt_addr +
+				      (uint64_t)x->operands[1].mem.disp) & 0xffffffffu;
+			const struct deep_func *fn = deep_image_func_at(c->img, t);
+
+			if (fn && fn->addr == t)
+				add_ref(c, t);
+			break;
+		}
 		if (x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
 		    !x86_is_sp(x->operands[0].reg) && !x86_is_fp(x->operands[0].reg) &&
 		    x->operands[1].type == X86_OP_MEM &&
@@ -359,6 +404,7 @@ static int scan_a64_insn(const cs_insn *in, void *ctx)
 				c->regval[d] = c->regval[s] + (uint64_t)o2->imm;
 				c->regvalid |= 1u << d;
 				tracked = true;
+				add_ref(c, c->regval[d]);
 				if (a64_is_guard_addr(c, c->regval[d]))
 					f->guard_load = true;
 			}
@@ -783,6 +829,9 @@ int deep_scan_run(struct deep_image *img, struct deep_scan *scan,
 			break;
 		}
 		scan->skipped_bytes += p->skipped_bytes;
+		for (size_t j = 0; j < p->nrefs && rc == 0; j++)
+			if (deep_image_add_taken(img, p->refs[j]) < 0)
+				rc = qh_error_set(err, "out of memory");
 		if (!p->ncalls)
 			continue;
 		if (qh_array_reserve(&arr, &scan->calls_cap, scan->ncalls + p->ncalls,
@@ -794,8 +843,11 @@ int deep_scan_run(struct deep_image *img, struct deep_scan *scan,
 		memcpy(scan->calls + scan->ncalls, p->calls, p->ncalls * sizeof(*p->calls));
 		scan->ncalls += p->ncalls;
 	}
-	for (size_t i = 0; i < nw; i++)
+	for (size_t i = 0; i < nw; i++) {
 		free(w[i].part.calls);
+		free(w[i].part.refs);
+	}
+	deep_image_sort_taken(img);
 	if (rc < 0)
 		deep_scan_free(scan);
 	return rc;
@@ -805,5 +857,6 @@ void deep_scan_free(struct deep_scan *scan)
 {
 	free(scan->facts);
 	free(scan->calls);
+	free(scan->refs);
 	memset(scan, 0, sizeof(*scan));
 }

@@ -31,6 +31,8 @@ struct deep_scan {
 	struct deep_facts *facts; /* img->nfuncs entries */
 	struct deep_call *calls;  /* calls to imported names, in address order */
 	size_t ncalls, calls_cap;
+	uint64_t *refs;           /* code addresses formed in code (per worker) */
+	size_t nrefs, refs_cap;
 	size_t skipped_bytes;     /* undecodable bytes (evidence) */
 };
 
