@@ -1,29 +1,263 @@
-/* gate.c - qhard gate (placeholder until its issue lands). */
+/* gate.c - qhard gate: the CI gate. Reads ELF files, directories, packages
+ * or saved reports; applies a policy, then a baseline, then waivers; emits
+ * the report in the format CI wants and returns the contract exit code.
+ *
+ * Order matters: the baseline is recorded after the policy and before
+ * waivers (a waiver's expiry must never be hidden by a baseline), and the
+ * waivers come last so they can accept what is still failing.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "baseline.h"
 #include "commands.h"
+#include "emit.h"
+#include "gate.h"
 #include "options.h"
+#include "policy.h"
+#include "waivers.h"
 
-static const struct qh_option options[] = { { 0 } };
+enum {
+	OPT_POLICY = 1,
+	OPT_WAIVERS,
+	OPT_BASELINE,
+	OPT_WRITE_BASELINE,
+	OPT_FORMAT,
+	OPT_OUTPUT,
+	OPT_DEEP,
+	OPT_TODAY,
+	OPT_COLOR,
+	OPT_VERBOSE,
+};
+
+static const struct qh_option options[] = {
+	{ 0, "policy", "FILE", "policy INI (default: the built-in OpenStack guide list)", OPT_POLICY },
+	{ 0, "waivers", "FILE", "waiver INI: accepted findings with reason and expiry", OPT_WAIVERS },
+	{ 0, "baseline", "FILE", "fail only on regressions against this baseline", OPT_BASELINE },
+	{ 0, "write-baseline", "FILE", "record this run's verdicts as a baseline", OPT_WRITE_BASELINE },
+	{ 0, "format", "FMT", "text, json, sarif, junit, markdown or csv (default: text)", OPT_FORMAT },
+	{ 'o', "output", "FILE", "write the report to FILE instead of stdout", OPT_OUTPUT },
+	{ 0, "deep", NULL, "also run the deep checks (coverage thresholds need them)", OPT_DEEP },
+	{ 0, "today", "DATE", "judge waiver expiry as of DATE (YYYY-MM-DD; default: today, UTC)", OPT_TODAY },
+	{ 0, "color", "WHEN", "text colors: auto, always or never (default: auto)", OPT_COLOR },
+	{ 'v', "verbose", NULL, "text: also show passing checks' evidence", OPT_VERBOSE },
+	{ 0 },
+};
+
 static const struct qh_command_spec spec = {
-	"gate", "qhard gate [options]", "not implemented yet", options, NULL,
+	"gate",
+	"qhard gate [--policy FILE] [--waivers FILE] [--baseline FILE] "
+	"[--write-baseline FILE] [--format FMT] [-o FILE] PATH...",
+	"CI gate: hold ELF files, directories, .deb/.rpm packages or saved "
+	"qhard reports to a policy, with waivers and a baseline.",
+	options,
+	"Exit codes: 0 pass, 1 a finding fails the policy (or a waiver expired,\n"
+	"or a regression against the baseline), 2 usage error or bad policy,\n"
+	"waiver or baseline file, 3 an input could not be analysed.\n"
+	"See qhard-gate(1) and qhard-policy(5).",
+};
+
+struct gate_args {
+	const char *policy, *waivers, *baseline, *write_baseline;
+	const char *format, *output, *today, *color;
+	bool deep, verbose;
 };
 
 static int on_option(int id, const char *arg, void *ctx)
 {
-	(void)id;
-	(void)arg;
-	(void)ctx;
+	struct gate_args *a = ctx;
+
+	switch (id) {
+	case OPT_POLICY: a->policy = arg; break;
+	case OPT_WAIVERS: a->waivers = arg; break;
+	case OPT_BASELINE: a->baseline = arg; break;
+	case OPT_WRITE_BASELINE: a->write_baseline = arg; break;
+	case OPT_OUTPUT: a->output = arg; break;
+	case OPT_DEEP: a->deep = true; break;
+	case OPT_VERBOSE: a->verbose = true; break;
+	case OPT_COLOR: a->color = arg; break;
+	case OPT_FORMAT:
+		if (!qh_emit_format_known(arg))
+			return qh_usage_error(&spec, "unknown format '%s'", arg);
+		a->format = arg;
+		break;
+	case OPT_TODAY:
+		if (!qh_date_valid(arg))
+			return qh_usage_error(&spec, "--today wants YYYY-MM-DD, "
+					      "not '%s'", arg);
+		a->today = arg;
+		break;
+	}
+	return 0;
+}
+
+/* The policy-level facts the report should carry. */
+static int add_gate_section(struct qh_report *r, const struct qh_policy *p,
+			    const struct gate_inputs *in, const char *today)
+{
+	json_t *sec = json_pack("{s:s,s:s?,s:s,s:O,s:O}", "policy",
+				qh_policy_name(p), "profile",
+				qh_policy_profile_path(p), "date", today,
+				"inputs", in->inputs, "devices", in->devices);
+
+	return sec ? json_object_set_new(r->extra, "gate", sec) : -1;
+}
+
+struct gate_state {
+	struct qh_policy *policy;
+	struct qh_waivers *waivers;
+	struct qh_baseline *baseline;
+	struct qh_report *report;
+	struct gate_inputs in;
+	json_t *new_baseline;
+	FILE *out;
+};
+
+static void state_free(struct gate_state *st)
+{
+	qh_policy_free(st->policy);
+	qh_waivers_free(st->waivers);
+	qh_baseline_free(st->baseline);
+	qh_report_free(st->report);
+	json_decref(st->in.devices);
+	json_decref(st->in.inputs);
+	json_decref(st->new_baseline);
+	if (st->out && st->out != stdout)
+		fclose(st->out);
+}
+
+/* Load the policy, waiver and baseline files: any problem is a usage
+ * error (exit 2) naming file:line. */
+static int load_files(const struct gate_args *a, struct gate_state *st)
+{
+	struct qh_error err = { "" };
+
+	st->policy = a->policy ? qh_policy_load(a->policy, &err)
+			       : qh_policy_default(&err);
+	if (!st->policy)
+		goto bad;
+	if (a->waivers && !(st->waivers = qh_waivers_load(a->waivers, &err)))
+		goto bad;
+	if (a->baseline && !(st->baseline = qh_baseline_load(a->baseline, &err)))
+		goto bad;
+	return 0;
+bad:
+	fprintf(stderr, "qhard gate: %s\n", err.msg);
+	return 2;
+}
+
+static int judge(const struct gate_args *a, struct gate_state *st,
+		 const char *today, struct qh_error *err)
+{
+	struct qh_report *r = st->report;
+	size_t ninputs = r->nresults;
+
+	for (size_t i = 0; i < ninputs; i++)
+		if (qh_policy_apply(st->policy, r->results[i], err) < 0)
+			return -1;
+	if (a->write_baseline &&
+	    !(st->new_baseline = qh_baseline_capture(r, qh_policy_name(st->policy),
+						      st->in.devices, today)))
+		return qh_error_set(err, "out of memory");
+	if (st->baseline &&
+	    qh_baseline_apply(st->baseline, r, st->in.devices, err) < 0)
+		return -1;
+	if (st->waivers) {
+		struct qh_result *wres;
+		json_t *sum;
+
+		for (size_t i = 0; i < r->nresults; i++)
+			if (qh_waivers_apply(st->waivers, r->results[i], today,
+					     err) < 0)
+				return -1;
+		wres = qh_waivers_result(st->waivers, today, err);
+		if (!wres)
+			return -1;
+		if (qh_report_add(r, wres, err) < 0) {
+			qh_result_free(wres);
+			return -1;
+		}
+		sum = qh_waivers_summary(st->waivers, today);
+		if (!sum || json_object_set_new(r->extra, "waivers", sum) < 0)
+			return qh_error_set(err, "out of memory");
+	}
+	if (add_gate_section(r, st->policy, &st->in, today) < 0)
+		return qh_error_set(err, "out of memory");
+	return 0;
+}
+
+static int emit(const struct gate_args *a, struct gate_state *st,
+		struct qh_error *err)
+{
+	struct qh_emit_options eo = { .verbose = a->verbose };
+
+	if (a->output) {
+		st->out = fopen(a->output, "w");
+		if (!st->out)
+			return qh_error_errno(err, errno, "cannot write %s",
+					      a->output);
+	} else {
+		st->out = stdout;
+		if (qh_color_mode(a->color, &eo.color) < 0)
+			return qh_error_set(err, "--color wants auto, always or "
+					    "never");
+	}
+	if (qh_report_emit(st->report, a->format ? a->format : "text", st->out,
+			   &eo, err) < 0)
+		return -1;
+	if (fflush(st->out) != 0 || ferror(st->out))
+		return qh_error_errno(err, errno, "cannot write %s",
+				      a->output ? a->output : "stdout");
 	return 0;
 }
 
 int cmd_gate(int argc, char **argv)
 {
-	int n = 0;
-	int rc = qh_parse_options(argc, argv, &spec, on_option, NULL, &n);
+	struct gate_args a = { 0 };
+	struct gate_state st = { 0 };
+	struct qh_error err = { "" };
+	struct qh_summary sum;
+	char today[11];
+	int n = 0, rc;
 
+	rc = qh_parse_options(argc, argv, &spec, on_option, &a, &n);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "qhard gate: not implemented yet\n");
-	return 2;
+	if (n == 0)
+		return qh_usage_error(&spec, "no PATH given");
+	if (a.color && strcmp(a.color, "auto") && strcmp(a.color, "always") &&
+	    strcmp(a.color, "never"))
+		return qh_usage_error(&spec, "--color wants auto, always or never");
+	if (a.today)
+		memcpy(today, a.today, sizeof(today));
+	else
+		qh_today_utc(today);
+	rc = load_files(&a, &st);
+	if (rc)
+		goto out;
+	st.in.deep = a.deep;
+	st.in.devices = json_array();
+	st.in.inputs = json_array();
+	st.report = qh_report_new("gate", &err);
+	if (!st.report || !st.in.devices || !st.in.inputs)
+		goto fail;
+	for (int i = 1; i <= n; i++)
+		if (gate_add_input(st.report, argv[i], &st.in, &err) < 0)
+			goto fail;
+	if (judge(&a, &st, today, &err) < 0 || emit(&a, &st, &err) < 0)
+		goto fail;
+	if (st.new_baseline &&
+	    qh_baseline_save(st.new_baseline, a.write_baseline, &err) < 0)
+		goto fail;
+	qh_report_summary(st.report, &sum);
+	rc = qh_summary_exit_code(&sum);
+	goto out;
+fail:
+	fprintf(stderr, "qhard gate: %s\n", err.msg[0] ? err.msg : "out of memory");
+	rc = 3;
+out:
+	state_free(&st);
+	return rc;
 }
