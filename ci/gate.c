@@ -93,16 +93,27 @@ static int on_option(int id, const char *arg, void *ctx)
 	return 0;
 }
 
-/* The policy-level facts the report should carry. */
+/* What the gate held the inputs to, for the report (text shows it as an
+ * outline, JSON as a "gate" section). */
 static int add_gate_section(struct qh_report *r, const struct qh_policy *p,
 			    const struct gate_inputs *in, const char *today)
 {
-	json_t *sec = json_pack("{s:s,s:s?,s:s,s:O,s:O}", "policy",
-				qh_policy_name(p), "profile",
-				qh_policy_profile_path(p), "date", today,
-				"inputs", in->inputs, "devices", in->devices);
+	json_t *sec = json_pack("{s:s,s:s,s:O}", "policy", qh_policy_name(p),
+				"date", today, "inputs", in->inputs);
 
-	return sec ? json_object_set_new(r->extra, "gate", sec) : -1;
+	if (!sec)
+		return -1;
+	if (qh_policy_profile_path(p) &&
+	    json_object_set_new(sec, "profile",
+				json_string(qh_policy_profile_path(p))) < 0)
+		goto oom;
+	if (json_array_size(in->devices) &&
+	    json_object_set(sec, "devices", in->devices) < 0)
+		goto oom;
+	return json_object_set_new(r->extra, "gate", sec);
+oom:
+	json_decref(sec);
+	return -1;
 }
 
 struct gate_state {
