@@ -396,22 +396,36 @@ static void test_i386(void **state)
 	qh_result_free(r);
 }
 
-/* s390x: the canary pattern is known, the other checks skip with a reason. */
-static void test_s390x(void **state)
+/* s390x and ppc64: the canary pattern is known, the other checks skip
+ * with a reason. */
+static void canary_only_arch(const char *subdir, const char *xcc)
 {
 	struct qh_result *r;
+	char name[64];
 
-	(void)state;
-	if (!have("s390x-linux-gnu-gcc"))
+	if (!have(xcc))
 		skip();
-	assert_int_equal(build_prog("s390x", "s390x-linux-gnu-gcc", "", "", ""), 0);
-	r = deep("s390x/fx", NULL);
+	assert_int_equal(build_prog(subdir, xcc, "", "", ""), 0);
+	snprintf(name, sizeof(name), "%s/fx", subdir);
+	r = deep(name, NULL);
 	assert_names(json_object_get(value_of(r, "canary-coverage"), "unprotected"),
 		     weak_canary, 3);
 	assert_int_equal(qh_result_find_check(r, "ibt-coverage")->status, QH_SKIP);
 	assert_int_equal(qh_result_find_check(r, "stack-clash-coverage")->status, QH_SKIP);
 	assert_non_null(qh_result_find_check(r, "stack-clash-coverage")->evidence);
 	qh_result_free(r);
+}
+
+static void test_s390x(void **state)
+{
+	(void)state;
+	canary_only_arch("s390x", "s390x-linux-gnu-gcc");
+}
+
+static void test_ppc64le(void **state)
+{
+	(void)state;
+	canary_only_arch("ppc64le", "powerpc64le-linux-gnu-gcc");
 }
 
 int main(void)
@@ -429,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_aarch64_bti_pac),
 		cmocka_unit_test(test_i386),
 		cmocka_unit_test(test_s390x),
+		cmocka_unit_test(test_ppc64le),
 	};
 
 	return cmocka_run_group_tests(tests, build_fixture, remove_fixture);
