@@ -1,30 +1,33 @@
 /* emit_markdown.c - a summary for $GITHUB_STEP_SUMMARY or a PR comment:
  *
  *   ### qhard checksec: 1 failing, 1 not analysed (of 3 files)
- *   | files | pass | fail | error | warn |       counts
- *   ### Findings                                 fail/warn/waived rows, per file
- *   | file | check | status | value | evidence |
- *   ### Not analysed                             files with an error
+ *   | files | pass | fail | error | warn |        counts
+ *   #### Failing checks                           one row per failing check
+ *   #### Not analysed                             files with an error
+ *   <details> N warnings and waived findings      folded away
  *
  * The counts come first but are only known at the end, so the rows are kept
- * in memory (findings only, capped at MAX_ROWS so a PR comment stays under
- * GitHub's 65536 characters; the rest is counted). Cell text goes through
- * the escaping rule with control characters escaped, then every Markdown
- * and HTML special character is backslash-escaped, so a hostile file name
- * can neither break the table nor inject markup or links.
+ * in memory, within a byte budget that keeps the whole summary under
+ * GitHub's 65536-character limit for a comment; rows past it are counted
+ * ("... and N more"). Cell text goes through the escaping rule with control
+ * characters escaped, then every Markdown and HTML special character is
+ * backslash-escaped, so a hostile file name can neither break the table nor
+ * inject markup or links.
  */
 #include "emit_internal.h"
 
 #include <string.h>
 
-#define MAX_ROWS 200
-#define MAX_CELL 300 /* characters of evidence/value kept per cell */
+#define ROW_BUDGET 56000 /* bytes of table rows, all tables together */
+#define MAX_CELL 300     /* characters of evidence/value kept per cell */
+
+struct md_table {
+	struct qh_buf rows;
+	size_t n, dropped;
+};
 
 struct md_state {
-	struct qh_buf findings; /* table rows */
-	struct qh_buf errors;   /* table rows */
-	size_t nfindings, nerrors;
-	size_t dropped_findings, dropped_errors;
+	struct md_table failing, errors, warnings;
 };
 
 static int md_cell(struct qh_buf *b, const char *s)
@@ -48,24 +51,34 @@ static int md_cell(struct qh_buf *b, const char *s)
 	return rc;
 }
 
-static int finding_row(struct md_state *st, const struct qh_result *res,
-		       const struct qh_check *c, const char *status)
+/* Keep a finished row if the budget allows, else count it. */
+static int keep_row(struct md_state *st, struct md_table *t,
+		    const struct qh_buf *row)
 {
-	struct qh_buf v = QH_BUF_INIT;
-	struct qh_buf *b = &st->findings;
-	int rc = 0;
+	size_t used = st->failing.rows.len + st->errors.rows.len +
+		      st->warnings.rows.len;
 
-	if (st->nfindings >= MAX_ROWS) {
-		st->dropped_findings++;
+	if (used + row->len > ROW_BUDGET) {
+		t->dropped++;
 		return 0;
 	}
-	st->nfindings++;
-	rc |= qh_buf_puts(b, "|");
-	rc |= md_cell(b, res->path);
-	rc |= md_cell(b, c->id);
-	rc |= md_cell(b, status);
+	t->n++;
+	return qh_buf_append(&t->rows, row->data, row->len);
+}
+
+static int finding_row(struct md_state *st, struct md_table *t,
+		       const struct qh_result *res, const struct qh_check *c,
+		       const char *status)
+{
+	struct qh_buf v = QH_BUF_INIT, row = QH_BUF_INIT;
+	int rc = 0;
+
+	rc |= qh_buf_puts(&row, "|");
+	rc |= md_cell(&row, res->path);
+	rc |= md_cell(&row, c->id);
+	rc |= md_cell(&row, status);
 	rc |= qh_emit_value_text(&v, c->value);
-	rc |= md_cell(b, v.data);
+	rc |= md_cell(&row, v.data);
 	qh_buf_reset(&v);
 	rc |= qh_buf_puts(&v, c->evidence ? c->evidence : "");
 	if (c->fix) {
@@ -76,9 +89,12 @@ static int finding_row(struct md_state *st, const struct qh_result *res,
 		rc |= qh_buf_puts(&v, v.len ? "; waived: " : "waived: ");
 		rc |= qh_buf_puts(&v, c->waived_by);
 	}
-	rc |= md_cell(b, v.data);
-	rc |= qh_buf_putc(b, '\n');
+	rc |= md_cell(&row, v.data);
+	rc |= qh_buf_putc(&row, '\n');
+	if (rc == 0)
+		rc = keep_row(st, t, &row);
 	qh_buf_free(&v);
+	qh_buf_free(&row);
 	return rc;
 }
 
@@ -89,39 +105,47 @@ static int md_result(struct qh_emitter *e, const struct qh_result *res,
 	int rc = 0;
 
 	if (res->error) {
-		if (st->nerrors >= MAX_ROWS) {
-			st->dropped_errors++;
-			return 0;
-		}
-		st->nerrors++;
-		rc |= qh_buf_puts(&st->errors, "|");
-		rc |= md_cell(&st->errors, res->path);
-		rc |= md_cell(&st->errors, res->error);
-		rc |= qh_buf_putc(&st->errors, '\n');
+		struct qh_buf row = QH_BUF_INIT;
+
+		rc |= qh_buf_puts(&row, "|");
+		rc |= md_cell(&row, res->path);
+		rc |= md_cell(&row, res->error);
+		rc |= qh_buf_putc(&row, '\n');
+		if (rc == 0)
+			rc = keep_row(st, &st->errors, &row);
+		qh_buf_free(&row);
 	}
 	for (size_t i = 0; !res->error && i < res->nchecks; i++) {
 		const struct qh_check *c = &res->checks[i];
 
-		if (c->status == QH_FAIL || c->status == QH_WARN)
-			rc |= finding_row(st, res, c, qh_status_name(c->status));
+		if (c->status == QH_FAIL)
+			rc |= finding_row(st, &st->failing, res, c, "fail");
+		else if (c->status == QH_WARN)
+			rc |= finding_row(st, &st->warnings, res, c, "warn");
 		else if (c->waived_by)
-			rc |= finding_row(st, res, c, "waived");
+			rc |= finding_row(st, &st->warnings, res, c, "waived");
 	}
 	return rc ? qh_error_set(err, "out of memory") : 0;
 }
 
-static void put_dropped(FILE *out, size_t n)
+static void put_table(FILE *out, const struct md_table *t, const char *header)
 {
-	if (n)
+	fputs(header, out);
+	fwrite(t->rows.data, 1, t->rows.len, out);
+	if (t->dropped)
 		fprintf(out, "\n... and %zu more not shown (see the JSON or "
-			"SARIF report).\n", n);
+			"SARIF report).\n", t->dropped);
 }
+
+#define FINDINGS_HEADER "| file | check | status | value | evidence |\n" \
+			"|---|---|---|---|---|\n"
 
 static int md_end(struct qh_emitter *e, const struct qh_report *r,
 		  const struct qh_summary *s, struct qh_error *err)
 {
 	struct md_state *st = e->state;
 	struct qh_buf cmd = QH_BUF_INIT;
+	size_t nwarn = st->warnings.n + st->warnings.dropped;
 
 	(void)r;
 	if (md_cell(&cmd, e->command) < 0) {
@@ -142,17 +166,18 @@ static int md_end(struct qh_emitter *e, const struct qh_report *r,
 	fprintf(e->out, "\n\n| files | pass | fail | error | warn |\n"
 		"|---:|---:|---:|---:|---:|\n| %zu | %zu | %zu | %zu | %zu |\n",
 		s->files, s->pass, s->fail, s->error, s->warn);
-	if (st->nfindings) {
-		fputs("\n#### Findings\n\n| file | check | status | value | "
-		      "evidence |\n|---|---|---|---|---|\n", e->out);
-		fwrite(st->findings.data, 1, st->findings.len, e->out);
-		put_dropped(e->out, st->dropped_findings);
-	}
-	if (st->nerrors) {
-		fputs("\n#### Not analysed\n\n| file | error |\n|---|---|\n",
-		      e->out);
-		fwrite(st->errors.data, 1, st->errors.len, e->out);
-		put_dropped(e->out, st->dropped_errors);
+	if (st->failing.n + st->failing.dropped)
+		put_table(e->out, &st->failing,
+			  "\n#### Failing checks\n\n" FINDINGS_HEADER);
+	if (st->errors.n + st->errors.dropped)
+		put_table(e->out, &st->errors, "\n#### Not analysed\n\n"
+			  "| file | error |\n|---|---|\n");
+	if (nwarn) {
+		fprintf(e->out, "\n<details><summary>%zu %s and waived "
+			"findings</summary>\n\n", nwarn,
+			nwarn == 1 ? "warning" : "warnings");
+		put_table(e->out, &st->warnings, FINDINGS_HEADER);
+		fputs("\n</details>\n", e->out);
 	}
 	return 0;
 }
@@ -161,8 +186,9 @@ static void md_fini(struct qh_emitter *e)
 {
 	struct md_state *st = e->state;
 
-	qh_buf_free(&st->findings);
-	qh_buf_free(&st->errors);
+	qh_buf_free(&st->failing.rows);
+	qh_buf_free(&st->errors.rows);
+	qh_buf_free(&st->warnings.rows);
 }
 
 const struct qh_emit_format qh_emit_markdown = {

@@ -100,6 +100,12 @@ static void test_markdown(void **state)
 	/* a pipe or link in a name cannot split a cell or add markup */
 	assert_non_null(strstr(out, "| a\\|b\\[x\\]\\(http://e\\)\\<img\\>.so | "
 				    "nx | fail | no | PT\\_GNU\\_STACK RWX |\n"));
+	/* failures first; warnings folded away below them */
+	assert_non_null(strstr(out, "<details><summary>3 warnings and waived "
+				    "findings</summary>"));
+	assert_true(strstr(out, "#### Failing checks") < strstr(out, "<details>"));
+	assert_true(strstr(out, " | relro | fail | ") < strstr(out, "<details>"));
+	assert_true(strstr(out, " | fortify | warn | ") > strstr(out, "<details>"));
 	/* every table row has the right number of unescaped pipes */
 	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
 		size_t pipes = 0;
@@ -116,7 +122,35 @@ static void test_markdown(void **state)
 	r = qh_report_new("gate", NULL);
 	out = emit_to_string(r, "markdown", false, &rc);
 	assert_non_null(strstr(out, "### qhard gate: all 0 files pass\n"));
-	assert_null(strstr(out, "Findings"));
+	assert_null(strstr(out, "Failing"));
+	assert_null(strstr(out, "<details>"));
+	free(out);
+	qh_report_free(r);
+}
+
+/* Thousands of findings still fit a GitHub comment (65536 characters). */
+static void test_markdown_budget(void **state)
+{
+	struct qh_report *r = qh_report_new("gate", NULL);
+	int rc;
+	char *out, more[64];
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		struct qh_result *res = qh_result_new("/usr/lib/some/rather/long/"
+						      "path/to/a/library.so", NULL);
+
+		qh_result_add_check(res, "relro", QH_FAIL, json_string("partial"),
+				    "PT_GNU_RELRO without BIND_NOW (%d)", i);
+		qh_report_add(r, res, NULL);
+	}
+	out = emit_to_string(r, "markdown", false, &rc);
+	assert_int_equal(rc, 0);
+	assert_true(strlen(out) < 65536);
+	snprintf(more, sizeof(more), "... and %zu more not shown",
+		 3000 - count_substr(out, " | relro | fail | "));
+	assert_non_null(strstr(out, more));
+	assert_true(count_substr(out, " | relro | fail | ") > 200);
 	free(out);
 	qh_report_free(r);
 }
@@ -149,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_markdown_budget),
 		cmocka_unit_test(test_all_formats_smoke),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
