@@ -277,11 +277,12 @@ static void test_text(void **state)
 /* The path column widens for long paths (up to a cap) and stays wide. */
 static void test_text_path_column(void **state)
 {
+	static const char too_long[] = "/very/long/path/that/goes/beyond/the/"
+				       "cap/of/the/column/width/and/further/still.so";
 	struct qh_report *r = qh_report_new("checksec", NULL);
 	const char *paths[] = {
 		"a", "/usr/lib/x86_64-linux-gnu/libgobject-2.0.so.0.7400.6", "b",
-		"/very/long/path/that/goes/beyond/the/cap/of/the/column/width/"
-		"and/further/still.so", "c",
+		too_long, "c",
 	};
 	const int type_col[] = { 40, 53, 53, -1, 53 };
 	int rc;
