@@ -19,7 +19,6 @@ static int json_begin(struct qh_emitter *e, const struct qh_report *r,
 	json_t *cmd = qh_json_str(r && r->command ? r->command : "");
 	int rc;
 
-	(void)r;
 	fprintf(e->out, "{\"schema\":%d,\"tool\":{\"name\":\"qhard\","
 		"\"version\":\"%s\"},\"command\":", QHARD_SCHEMA, QHARD_VERSION);
 	rc = qh_emit_dump(e, cmd, DUMP_FLAGS, err);

@@ -29,7 +29,6 @@
 #define C_RED "\033[31m"
 #define C_YELLOW "\033[33m"
 #define C_BOLD_RED "\033[1;31m"
-#define C_DIM "\033[2m"
 #define C_OFF "\033[0m"
 
 struct text_state {
