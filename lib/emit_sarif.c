@@ -187,24 +187,30 @@ static int sarif_begin(struct qh_emitter *e, const struct qh_report *r,
 	return 0;
 }
 
+/* "<title> failed in <path>: <id>=<value> (<evidence>). Why: ... Fix: ..."
+ * (the id=value part only when the check has a value). */
 static int message_text(struct qh_buf *b, const struct qh_result *res,
 			const struct qh_check *c, enum qh_status shown)
 {
 	const struct qh_rule *rule = qh_rule_find(c->id);
+	bool has_value = c->value && !json_is_null(c->value);
 	int rc = 0;
 
 	rc |= qh_buf_puts(b, rule && rule->title ? rule->title : c->id);
-	rc |= qh_buf_printf(b, " %s: ", shown == QH_FAIL ? "failed" : "warning");
-	rc |= qh_buf_puts(b, c->id);
-	rc |= qh_buf_putc(b, '=');
-	rc |= qh_emit_value_text(b, c->value);
-	if (c->evidence) {
-		rc |= qh_buf_puts(b, " (");
-		rc |= qh_buf_puts(b, c->evidence);
-		rc |= qh_buf_putc(b, ')');
-	}
-	rc |= qh_buf_puts(b, " in ");
+	rc |= qh_buf_puts(b, shown == QH_FAIL ? " failed in " : " warning in ");
 	rc |= qh_buf_puts(b, res->path);
+	if (has_value || c->evidence)
+		rc |= qh_buf_puts(b, ": ");
+	if (has_value) {
+		rc |= qh_buf_puts(b, c->id);
+		rc |= qh_buf_putc(b, '=');
+		rc |= qh_emit_value_text(b, c->value);
+	}
+	if (c->evidence) {
+		rc |= qh_buf_puts(b, has_value ? " (" : "");
+		rc |= qh_buf_puts(b, c->evidence);
+		rc |= qh_buf_puts(b, has_value ? ")" : "");
+	}
 	if (c->reason) {
 		rc |= qh_buf_puts(b, ". Why: ");
 		rc |= qh_buf_puts(b, c->reason);

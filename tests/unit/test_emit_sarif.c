@@ -130,9 +130,9 @@ static void test_sarif_results(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 		loc, "artifactLocation"), "uri")),
 		"file:///tmp/we%20ird%0A%1B%5B31m%FF-%C3%A9.so");
-	/* messages carry evidence; control characters escaped */
+	/* messages carry value and evidence; control characters escaped */
 	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(
-		res, "message"), "text")), "PT_GNU_RELRO, lazy binding"));
+		res, "message"), "text")), ": relro=partial (PT_GNU_RELRO, lazy binding)"));
 	assert_null(strchr(json_string_value(json_object_get(json_object_get(
 		res, "message"), "text")), '\n'));
 	assert_string_equal(json_string_value(json_object_get(find_result(
@@ -216,6 +216,10 @@ static void test_sarif_config_line_and_caps(void **state)
 		doc, "libvirt-seccomp"), "locations"), 0), "physicalLocation");
 	assert_true(json_integer_value(json_object_get(json_object_get(
 		loc, "region"), "startLine")) == 4000000000LL);
+	/* no value: the message does not print an empty "id=" */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		find_result(doc, "many"), "message"), "text")),
+		"many warning in etc/libvirt/qemu.conf: many places");
 	found = find_result(doc, "many");
 	assert_int_equal(json_array_size(json_object_get(found,
 						"relatedLocations")), 100);
