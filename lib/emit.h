@@ -1,7 +1,8 @@
 /* emit.h - renders the report model in every output format.
  *
  * Emitters stream: begin once, one call per result (in any order the caller
- * likes; checksec -r hands results over as workers finish), end once. The
+ * likes; checksec -r hands results over as workers finish, one call at a
+ * time: an emitter does no locking), end once. The
  * emitter writes to the caller's FILE*; it never prints anywhere else.
  * Formats: text, json, sarif, csv, junit, markdown.
  */
