@@ -1,29 +1,461 @@
-/* build.c - qhard build (placeholder until its issue lands). */
+/* build.c - qhard build: profile -> configure -> ninja -> verify what came
+ * out (flag audit, checksec under the policy, device lists) -> one report.
+ * The work is in lib/ (qemu_plan.h, build_driver.h, build_verify.h); this
+ * file parses options, shows progress and emits. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "build_driver.h"
+#include "build_verify.h"
 #include "commands.h"
+#include "emit.h"
 #include "options.h"
+#include "policy.h"
+#include "profile.h"
+#include "qemu_plan.h"
+#include "qemu_tree.h"
 
-static const struct qh_option options[] = { { 0 } };
+enum {
+	OPT_PROFILE = 1, OPT_QEMU_SRC, OPT_BUILD_DIR, OPT_JOBS, OPT_KEEP_GOING,
+	OPT_REUSE, OPT_FORMAT, OPT_CFLAGS, OPT_LDFLAGS, OPT_DEVICES_FILE,
+	OPT_NO_CCACHE, OPT_POLICY, OPT_COMPARE, OPT_COLOR, OPT_QUIET,
+};
+
+static const struct qh_option options[] = {
+	{ 'p', "profile", "FILE", "device allow-list profile (INI, see qhard-profile(5))", OPT_PROFILE },
+	{ 's', "qemu-src", "DIR", "QEMU source tree (never modified); default $QHARD_QEMU_SRC", OPT_QEMU_SRC },
+	{ 'b', "build-dir", "DIR", "out-of-tree build directory; default ./build-<profile name>", OPT_BUILD_DIR },
+	{ 'j', "jobs", "N", "parallel compile jobs for ninja (default: ninja's)", OPT_JOBS },
+	{ 'k', "keep-going", NULL, "let ninja go on after a failed step (-k 0)", OPT_KEEP_GOING },
+	{ 0, "reuse", NULL, "skip configure when the build dir was configured from the same plan", OPT_REUSE },
+	{ 'f', "format", "FMT", "report format: text, json, sarif, csv, junit, markdown", OPT_FORMAT },
+	{ 0, "extra-cflags", "FLAGS", "more compiler flags (appended last; e.g. to prove the audit catches -fno-stack-protector)", OPT_CFLAGS },
+	{ 0, "extra-ldflags", "FLAGS", "more linker flags (appended last)", OPT_LDFLAGS },
+	{ 0, "devices-file", "FILE", "use this devices .mak for the first target instead of the planned one, and verify it against the profile", OPT_DEVICES_FILE },
+	{ 0, "no-ccache", NULL, "do not compile through ccache even when it is installed", OPT_NO_CCACHE },
+	{ 0, "policy", "FILE", "policy for the binaries (default: the built-in OpenStack guide policy)", OPT_POLICY },
+	{ 0, "compare", "PATTERN", "distro emulator to compare device count and size with; default /usr/bin/qemu-system-%s ('' for none)", OPT_COMPARE },
+	{ 0, "color", "WHEN", "text colors: auto, always, never", OPT_COLOR },
+	{ 'q', "quiet", NULL, "no progress on stderr", OPT_QUIET },
+	{ 0 },
+};
+
 static const struct qh_command_spec spec = {
-	"build", "qhard build [options]", "not implemented yet", options, NULL,
+	"build",
+	"qhard build --profile FILE --qemu-src DIR [--build-dir DIR] [options]",
+	"build a minimized, hardened QEMU from a profile and verify what came out",
+	options,
+	"Runs the profile's configure line out of tree, then ninja (logs:\n"
+	"qhard-configure.log, qhard-ninja.log in the build dir), then checks the\n"
+	"flags every unit really used, checksec of every produced binary, and the\n"
+	"devices the emulator lists (-device help / -machine help only; no guest).\n"
+	"Exit: 0 all verified, 1 a check failed (configure, compile, flag audit,\n"
+	"binary policy, devices), 2 usage or bad profile, 3 a binary could not be\n"
+	"analysed.",
+};
+
+struct opts {
+	const char *profile, *src, *build_dir, *format, *devices_file;
+	const char *policy, *compare, *color;
+	struct qh_plan_options plan;
+	unsigned long jobs;
+	bool keep_going, reuse, no_ccache, quiet;
 };
 
 static int on_option(int id, const char *arg, void *ctx)
 {
-	(void)id;
-	(void)arg;
-	(void)ctx;
+	struct opts *o = ctx;
+
+	switch (id) {
+	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_QEMU_SRC: o->src = arg; break;
+	case OPT_BUILD_DIR: o->build_dir = arg; break;
+	case OPT_JOBS:
+		if (qh_parse_uint(arg, 1024, &o->jobs) < 0 || o->jobs == 0)
+			return qh_usage_error(&spec, "--jobs wants a number from 1 to 1024, not '%s'", arg);
+		break;
+	case OPT_KEEP_GOING: o->keep_going = true; break;
+	case OPT_REUSE: o->reuse = true; break;
+	case OPT_FORMAT:
+		if (!qh_emit_format_known(arg))
+			return qh_usage_error(&spec, "unknown format '%s'", arg);
+		o->format = arg;
+		break;
+	case OPT_CFLAGS: o->plan.extra_cflags = arg; break;
+	case OPT_LDFLAGS: o->plan.extra_ldflags = arg; break;
+	case OPT_DEVICES_FILE: o->devices_file = arg; break;
+	case OPT_NO_CCACHE: o->no_ccache = true; break;
+	case OPT_POLICY: o->policy = arg; break;
+	case OPT_COMPARE: o->compare = arg; break;
+	case OPT_COLOR: o->color = arg; break;
+	case OPT_QUIET: o->quiet = true; break;
+	}
 	return 0;
+}
+
+/* Progress: on a terminal ninja's "[n/total] ..." status rewrites one
+ * line; otherwise only the phases are announced (the full output is in the
+ * logs). */
+struct progress {
+	bool tty, quiet, open_line;
+	const char *build_dir;
+};
+
+static void on_progress(void *ctx, const char *phase, const char *line)
+{
+	struct progress *p = ctx;
+
+	if (p->quiet)
+		return;
+	if (!line) {
+		if (p->open_line)
+			fputc('\n', stderr);
+		p->open_line = false;
+		fprintf(stderr, "qhard build: %s in %s (log: qhard-%s.log)\n",
+			phase, p->build_dir, phase);
+		return;
+	}
+	if (p->tty && strcmp(phase, "ninja") == 0 && line[0] == '[') {
+		fprintf(stderr, "\r\033[K%.*s", 110, line);
+		p->open_line = true;
+	}
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "r"), *out;
+	char buf[4096];
+	size_t got;
+	int rc = 0;
+
+	if (!in)
+		return -1;
+	out = fopen(to, "w");
+	if (!out) {
+		fclose(in);
+		return -1;
+	}
+	while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, got, out) != got)
+			rc = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* The plan rewrites its devices files on every run. meson's build.ninja
+ * depends on them, so a new mtime with the same content would make ninja
+ * regenerate the whole build description: keep the old mtime when the
+ * content did not change. */
+struct kept_file {
+	char *path;
+	char *data;
+	size_t len;
+	struct timespec mtime;
+};
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *data = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 > cap) {
+			char *grown = realloc(data, cap = n + 65536);
+
+			if (!grown) {
+				free(data);
+				fclose(f);
+				return NULL;
+			}
+			data = grown;
+		}
+		got = fread(data + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	*len = n;
+	return data;
+}
+
+static size_t keep_snapshot(const char *dir, struct kept_file **out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	*out = NULL;
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct kept_file *grown, *k;
+		struct stat st;
+		char *path;
+
+		if (de->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, de->d_name) < 0)
+			continue;
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    !(grown = realloc(*out, (n + 1) * sizeof(**out)))) {
+			free(path);
+			continue;
+		}
+		*out = grown;
+		k = &grown[n];
+		k->path = path;
+		k->mtime = st.st_mtim;
+		k->data = slurp(path, &k->len);
+		if (!k->data) {
+			free(path);
+			continue;
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void keep_restore(struct kept_file *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		char *now = slurp(k[i].path, &len);
+
+		if (now && len == k[i].len && memcmp(now, k[i].data, len) == 0) {
+			struct timespec times[2] = { k[i].mtime, k[i].mtime };
+
+			utimensat(AT_FDCWD, k[i].path, times, 0);
+		}
+		free(now);
+		free(k[i].path);
+		free(k[i].data);
+	}
+	free(k);
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *absolute(const char *path)
+{
+	char *abs;
+
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return NULL;
+	abs = realpath(path, NULL);
+	return abs;
 }
 
 int cmd_build(int argc, char **argv)
 {
-	int n = 0;
-	int rc = qh_parse_options(argc, argv, &spec, on_option, NULL, &n);
+	struct opts o = { 0 };
+	struct qh_error err = { { 0 } };
+	struct qh_plan *plan = NULL;
+	struct qh_profile *pr = NULL;
+	struct qh_qemu_tree *tree;
+	struct qh_policy *pol = NULL;
+	struct qh_report *r = NULL;
+	struct qh_build_outcome bo = { 0 };
+	struct qh_summary sum;
+	struct qh_emit_options eo = { 0 };
+	struct progress prog = { 0 };
+	char **targets = NULL, *stamp_text = NULL, *build_dir = NULL, *plan_dir = NULL;
+	char default_dir[256];
+	struct kept_file *kept = NULL;
+	size_t nkept = 0;
+	double started = mono_now();
+	int n = 0, rc;
 
+	o.format = "text";
+	o.compare = "/usr/bin/qemu-system-%s";
+	rc = qh_parse_options(argc, argv, &spec, on_option, &o, &n);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "qhard build: not implemented yet\n");
-	return 2;
+	if (n > 0)
+		return qh_usage_error(&spec, "unexpected argument '%s'", argv[1]);
+	if (!o.profile)
+		return qh_usage_error(&spec, "--profile FILE is needed");
+	if (!o.src)
+		o.src = getenv("QHARD_QEMU_SRC");
+	if (!o.src)
+		return qh_usage_error(&spec, "--qemu-src DIR is needed (or $QHARD_QEMU_SRC)");
+	if (qh_color_mode(o.color, &eo.color) < 0)
+		return qh_usage_error(&spec, "--color wants auto, always or never");
+	if (o.compare && !o.compare[0])
+		o.compare = NULL;
+	if (o.compare && (!strstr(o.compare, "%s") || strchr(strstr(o.compare, "%s") + 2, '%') ||
+			  strstr(o.compare, "%") != strstr(o.compare, "%s")))
+		return qh_usage_error(&spec, "--compare wants a path with one %%s for the arch");
+	if (!o.build_dir) {
+		const char *base = strrchr(o.profile, '/');
+
+		base = base ? base + 1 : o.profile;
+		snprintf(default_dir, sizeof(default_dir), "build-%.*s",
+			 (int)strcspn(base, "."), base);
+		o.build_dir = default_dir;
+	}
+	pol = o.policy ? qh_policy_load(o.policy, &err) : qh_policy_default(&err);
+	if (!pol)
+		return qh_usage_error(&spec, "%s", err.msg);
+	/* Same order and codes as qhard profile: a bad profile is a usage
+	 * error (2), an unreadable tree could not be analysed (3); both are
+	 * found before anything is created or configured. */
+	pr = qh_profile_load(o.profile, &err);
+	if (!pr) {
+		qh_policy_free(pol);
+		return qh_usage_error(&spec, "%s", err.msg);
+	}
+	tree = qh_qemu_tree_open(o.src, &err);
+	if (!tree) {
+		fprintf(stderr, "qhard build: %s\n", err.msg);
+		qh_profile_free(pr);
+		qh_policy_free(pol);
+		return 3;
+	}
+	qh_qemu_tree_free(tree);
+	build_dir = absolute(o.build_dir);
+	if (!build_dir) {
+		fprintf(stderr, "qhard build: %s: %s\n", o.build_dir, strerror(errno));
+		rc = 3;
+		goto out;
+	}
+	/* The plan (and its devices files) lives in the build dir: the QEMU
+	 * tree is never written to. */
+	if (asprintf(&plan_dir, "%s/qhard-plan", build_dir) < 0) {
+		plan_dir = NULL;
+		rc = 3;
+		goto out;
+	}
+	nkept = keep_snapshot(plan_dir, &kept);
+	plan = qh_plan_create_from(pr, o.src, plan_dir, &o.plan, &err);
+	pr = NULL; /* owned by the plan now, freed on failure too */
+	if (!plan) {
+		fprintf(stderr, "qhard build: %s\n", err.msg);
+		rc = 2;
+		goto out;
+	}
+	if (o.devices_file) {
+		if (plan->ntargets == 0 ||
+		    copy_file(o.devices_file, plan->targets[0].devices_file) < 0) {
+			fprintf(stderr, "qhard build: cannot use devices file %s: %s\n",
+				o.devices_file, strerror(errno));
+			rc = 2;
+			goto out;
+		}
+	}
+	keep_restore(kept, nkept);
+	kept = NULL;
+	nkept = 0;
+	targets = qh_build_targets(plan, &err);
+	stamp_text = qh_build_stamp_text(plan);
+	if (!targets || !stamp_text) {
+		fprintf(stderr, "qhard build: out of memory\n");
+		rc = 3;
+		goto out;
+	}
+	{
+		const char *cache = getenv("QHARD_CACHE");
+		char *ccache_dir = NULL;
+		/* qh_strlist is not NULL-terminated; posix_spawn wants it. */
+		const char **cargv = calloc(plan->configure_argv.n + 1, sizeof(*cargv));
+
+		if (!cargv) {
+			rc = 3;
+			goto out;
+		}
+		for (size_t i = 0; i < plan->configure_argv.n; i++)
+			cargv[i] = plan->configure_argv.items[i];
+		struct qh_build_options bopt = {
+			.build_dir = build_dir,
+			.configure_argv = cargv,
+			.targets = (const char *const *)targets,
+			.jobs = (unsigned)o.jobs,
+			.keep_going = o.keep_going,
+			.reuse = o.reuse,
+			.stamp_text = stamp_text,
+			.ccache = !o.no_ccache,
+			.progress = on_progress,
+			.progress_ctx = &prog,
+		};
+
+		/* ccache shares objects between build dirs only when paths in
+		 * compile lines are relative: base them at the common parent. */
+		if (cache && cache[0] && asprintf(&ccache_dir, "%s/ccache", cache) >= 0) {
+			bopt.ccache_dir = ccache_dir;
+			bopt.ccache_basedir = cache;
+		}
+		prog.tty = isatty(2);
+		prog.quiet = o.quiet;
+		prog.build_dir = build_dir;
+		rc = qh_build_run(&bopt, &bo, &err);
+		free(ccache_dir);
+		free(cargv);
+		if (prog.open_line)
+			fputc('\n', stderr);
+		if (rc < 0) {
+			fprintf(stderr, "qhard build: %s\n", err.msg);
+			rc = 3;
+			goto out;
+		}
+	}
+	if (!o.quiet)
+		fprintf(stderr, "qhard build: verifying %s\n", build_dir);
+	r = qh_report_new("build", &err);
+	if (!r) {
+		rc = 3;
+		goto out;
+	}
+	{
+		struct qh_build_verify_options vo = {
+			.build_dir = build_dir,
+			.profile_path = o.profile,
+			.outcome = &bo,
+			.policy = pol,
+			.compare_pattern = o.compare,
+			.help_timeout = 60,
+			.started = started,
+		};
+
+		if (qh_build_verify(plan, &vo, r, &err) < 0) {
+			fprintf(stderr, "qhard build: %s\n", err.msg);
+			rc = 3;
+			goto out;
+		}
+	}
+	if (qh_report_emit(r, o.format, stdout, &eo, &err) < 0) {
+		fprintf(stderr, "qhard build: %s\n", err.msg);
+		rc = 3;
+		goto out;
+	}
+	qh_report_summary(r, &sum);
+	rc = qh_summary_exit_code(&sum);
+out:
+	keep_restore(kept, nkept);
+	qh_report_free(r);
+	qh_build_outcome_free(&bo);
+	for (size_t i = 0; targets && targets[i]; i++)
+		free(targets[i]);
+	free(targets);
+	free(stamp_text);
+	free(plan_dir);
+	free(build_dir);
+	qh_plan_free(plan);
+	qh_profile_free(pr);
+	qh_policy_free(pol);
+	return rc;
 }

@@ -1,0 +1,88 @@
+/* build_driver.h - run QEMU's configure and ninja in a build dir, and run
+ * the produced emulator for its help listings only.
+ *
+ * Every program is started with posix_spawn and an argv (never a shell).
+ * The full output of configure and ninja goes to logs in the build dir
+ * (qhard-configure.log, qhard-ninja.log); lines are also handed to the
+ * caller's progress callback, because lib/ never prints.
+ *
+ * Facts about Debian's QEMU 7.2 dfsg source that the driver relies on:
+ *  - the bundled meson/, dtc/, slirp/ and the firmware blobs are removed:
+ *    the system meson (>= 0.61.5, Debian 12 has 1.0.1) is picked up by
+ *    configure, fdt must come from libfdt-dev (--enable-fdt=system), and
+ *    --disable-install-blobs keeps meson from installing missing ROMs;
+ *  - Debian's skip-meson-pc-bios.diff (applied by apt-get source) keeps
+ *    pc-bios/meson.build out of the build, so the missing edk2 .fd.bz2
+ *    files are never referenced even when bzip2 is installed;
+ *  - --with-devices-ARCH=NAME is resolved by configure as
+ *    configs/devices/ARCH-softmmu/NAME.mak inside the source tree, so a
+ *    devices file outside the tree is passed as a relative path from there
+ *    (an absolute path does not work) without the ".mak" suffix.
+ */
+#ifndef QHARD_BUILD_DRIVER_H
+#define QHARD_BUILD_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qh.h"
+
+/* phase: "configure", "ninja", "run"; line: one output line without '\n'
+ * (NULL when the phase starts). */
+typedef void (*qh_build_progress_fn)(void *ctx, const char *phase,
+				     const char *line);
+
+struct qh_build_options {
+	const char *build_dir;             /* created when missing */
+	const char *const *configure_argv; /* NULL-terminated; [0] = configure */
+	const char *const *targets;        /* ninja targets, NULL-terminated */
+	unsigned jobs;                     /* 0: ninja's default */
+	bool keep_going;                   /* ninja -k 0 */
+	bool reuse;     /* skip configure when the stamp matches */
+	const char *stamp_text; /* what defines the configuration (argv,
+				   devices files...): hashed into the stamp */
+	bool ccache;            /* put ccache in front when installed */
+	const char *ccache_dir; /* CCACHE_DIR (NULL: ccache's default) */
+	const char *ccache_basedir; /* CCACHE_BASEDIR: relative paths let
+				       several build dirs share objects */
+	qh_build_progress_fn progress;
+	void *progress_ctx;
+};
+
+struct qh_build_outcome {
+	bool reused;          /* configure skipped: the stamp matched */
+	bool configured;      /* configure succeeded (or was reused) */
+	int configure_status; /* exit status (-1: not run / killed) */
+	bool compiled;
+	int ninja_status;
+	bool ccache_used;
+	double configure_seconds;
+	double compile_seconds;
+	char *configure_log; /* paths of the logs */
+	char *ninja_log;
+	char *stamp;         /* hex hash of stamp_text */
+};
+
+/* Configure (unless reused) and build. Returns 0 when the steps could be
+ * run at all (look at outcome for success), -1 + err when not (no build
+ * dir, cannot spawn). */
+int qh_build_run(const struct qh_build_options *o,
+		 struct qh_build_outcome *out, struct qh_error *err);
+void qh_build_outcome_free(struct qh_build_outcome *out);
+
+/* Run argv (no shell, stdin /dev/null, in `cwd` or NULL) and capture its
+ * stdout+stderr up to max_bytes; kill it after timeout_s seconds. *status
+ * is the exit status, or -1 when killed by a signal / the timeout. */
+int qh_run_capture(const char *const *argv, const char *cwd,
+		   unsigned timeout_s, size_t max_bytes, char **output,
+		   int *status, struct qh_error *err);
+
+/* Sum of the PT_LOAD file sizes of an ELF file (what gets mapped: a size
+ * comparable between stripped and unstripped builds). */
+int qh_elf_load_size(const char *path, uint64_t *size, struct qh_error *err);
+
+/* Hex FNV-1a of text (the stamp). */
+void qh_build_stamp_hash(const char *text, char out[17]);
+
+#endif

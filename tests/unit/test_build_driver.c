@@ -1,0 +1,261 @@
+/* test_build_driver.c - the configure/ninja driver with stand-in scripts:
+ * logs, progress lines, the reuse stamp, failures; the bounded runner. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build_driver.h"
+
+static char tmpdir[] = "/tmp/qh-driver-XXXXXX";
+static char bindir[256], build_dir[256], configure[256], counter[256];
+
+static void write_script(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+static int setup(void **state)
+{
+	char text[1024], *path;
+
+	(void)state;
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(bindir, sizeof(bindir), "%s/bin", tmpdir);
+	snprintf(build_dir, sizeof(build_dir), "%s/b", tmpdir);
+	snprintf(configure, sizeof(configure), "%s/configure", tmpdir);
+	snprintf(counter, sizeof(counter), "%s/configured", tmpdir);
+	mkdir(bindir, 0755);
+	/* configure: counts its runs, writes build.ninja, fails on demand. */
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\necho configuring \"$@\"\necho run >> %s\n"
+		 "[ \"$1\" = --fail ] && { echo broken >&2; exit 1; }\n"
+		 "echo 'rule x' > build.ninja\n", counter);
+	write_script(configure, text);
+	/* ninja: prints a status line per target and creates it. */
+	snprintf(text, sizeof(text), "%s/ninja", bindir);
+	write_script(text, "#!/bin/sh\nd=$2; shift 2\n"
+			   "for t; do case $t in -*) continue;; esac; "
+			   "echo \"[1/1] Linking target $t\"; : > \"$d/$t\"; done\n");
+	/* The fake ninja is found through PATH, like the real one. */
+	if (asprintf(&path, "%s:%s", bindir, getenv("PATH")) < 0)
+		return -1;
+	setenv("PATH", path, 1);
+	free(path);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int configure_runs(void)
+{
+	FILE *f = fopen(counter, "r");
+	char line[32];
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
+struct seen {
+	int starts, ninja_lines;
+	char last[256];
+};
+
+static void progress(void *ctx, const char *phase, const char *line)
+{
+	struct seen *s = ctx;
+
+	if (!line) {
+		s->starts++;
+		return;
+	}
+	if (strcmp(phase, "ninja") == 0 && line[0] == '[')
+		s->ninja_lines++;
+	snprintf(s->last, sizeof(s->last), "%s", line);
+}
+
+static bool file_has(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strstr(buf, needle) != NULL;
+}
+
+static void test_configure_build_reuse(void **state)
+{
+	const char *cargv[] = { configure, "--target-list=x", NULL };
+	const char *targets[] = { "qemu-system-x86_64", NULL };
+	struct qh_build_options o = {
+		.build_dir = build_dir, .configure_argv = cargv, .targets = targets,
+		.jobs = 2, .reuse = true, .stamp_text = "plan A",
+		.progress = progress,
+	};
+	struct qh_build_outcome out;
+	struct qh_error err;
+	struct seen s = { 0 };
+	char path[300];
+
+	(void)state;
+	o.progress_ctx = &s;
+	assert_int_equal(qh_build_run(&o, &out, &err), 0);
+	assert_true(out.configured);
+	assert_false(out.reused);
+	assert_true(out.compiled);
+	assert_int_equal(configure_runs(), 1);
+	assert_int_equal(s.starts, 2); /* configure, ninja */
+	assert_int_equal(s.ninja_lines, 1);
+	assert_true(file_has(out.configure_log, "configuring --target-list=x"));
+	assert_true(file_has(out.ninja_log, "Linking target qemu-system-x86_64"));
+	snprintf(path, sizeof(path), "%s/qemu-system-x86_64", build_dir);
+	assert_int_equal(access(path, F_OK), 0);
+	qh_build_outcome_free(&out);
+
+	/* Same plan: configure is skipped, ninja still runs. */
+	assert_int_equal(qh_build_run(&o, &out, &err), 0);
+	assert_true(out.reused);
+	assert_true(out.compiled);
+	assert_int_equal(configure_runs(), 1);
+	qh_build_outcome_free(&out);
+
+	/* Another plan: configured again. */
+	o.stamp_text = "plan B";
+	assert_int_equal(qh_build_run(&o, &out, &err), 0);
+	assert_false(out.reused);
+	assert_int_equal(configure_runs(), 2);
+	qh_build_outcome_free(&out);
+
+	/* Without --reuse configure always runs. */
+	o.reuse = false;
+	assert_int_equal(qh_build_run(&o, &out, &err), 0);
+	assert_false(out.reused);
+	assert_int_equal(configure_runs(), 3);
+	qh_build_outcome_free(&out);
+}
+
+static void test_configure_failure(void **state)
+{
+	const char *cargv[] = { configure, "--fail", NULL };
+	const char *targets[] = { "x", NULL };
+	struct qh_build_options o = {
+		.build_dir = build_dir, .configure_argv = cargv, .targets = targets,
+		.reuse = true, .stamp_text = "plan C",
+	};
+	struct qh_build_outcome out;
+	struct qh_error err;
+
+	(void)state;
+	assert_int_equal(qh_build_run(&o, &out, &err), 0);
+	assert_false(out.configured);
+	assert_int_equal(out.configure_status, 1);
+	assert_false(out.compiled);
+	assert_true(file_has(out.configure_log, "broken"));
+	qh_build_outcome_free(&out);
+	/* A failed configure leaves no stamp: reuse must not skip it now. */
+	cargv[1] = "--ok";
+	assert_int_equal(qh_build_run(&o, &out, &err), 0);
+	assert_false(out.reused);
+	assert_true(out.configured);
+	qh_build_outcome_free(&out);
+}
+
+static void test_missing_program(void **state)
+{
+	const char *cargv[] = { "/nonexistent/configure", NULL };
+	struct qh_build_options o = {
+		.build_dir = build_dir, .configure_argv = cargv,
+		.stamp_text = "plan D",
+	};
+	struct qh_build_outcome out;
+	struct qh_error err;
+
+	(void)state;
+	assert_int_equal(qh_build_run(&o, &out, &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/configure"));
+	qh_build_outcome_free(&out);
+}
+
+static void test_run_capture(void **state)
+{
+	const char *argv[] = { "/bin/sh", "-c", "echo out; echo err >&2; exit 3", NULL };
+	const char *slow[] = { "/bin/sh", "-c", "sleep 30", NULL };
+	const char *big[] = { "/bin/sh", "-c", "yes | head -c 100000", NULL };
+	struct qh_error err;
+	char *out;
+	int status;
+
+	(void)state;
+	assert_int_equal(qh_run_capture(argv, NULL, 10, 4096, &out, &status, &err), 0);
+	assert_int_equal(status, 3);
+	assert_non_null(strstr(out, "out\n"));
+	assert_non_null(strstr(out, "err\n"));
+	free(out);
+	assert_int_equal(qh_run_capture(slow, NULL, 1, 4096, &out, &status, &err), -1);
+	assert_int_equal(status, -1);
+	assert_non_null(strstr(err.msg, "killed"));
+	assert_int_equal(qh_run_capture(big, NULL, 10, 1000, &out, &status, &err), 0);
+	assert_int_equal(strlen(out), 1000);
+	free(out);
+}
+
+static void test_stamp_and_load_size(void **state)
+{
+	char a[17], b[17];
+	uint64_t size = 0;
+	struct qh_error err;
+
+	(void)state;
+	qh_build_stamp_hash("plan A", a);
+	qh_build_stamp_hash("plan B", b);
+	assert_int_equal(strlen(a), 16);
+	assert_string_not_equal(a, b);
+	qh_build_stamp_hash("plan A", b);
+	assert_string_equal(a, b);
+	/* /bin/sh is an ELF file with PT_LOAD segments on any Debian. */
+	assert_int_equal(qh_elf_load_size("/bin/sh", &size, &err), 0);
+	assert_true(size > 1000);
+	assert_int_equal(qh_elf_load_size(configure, &size, &err), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_configure_build_reuse),
+		cmocka_unit_test(test_configure_failure),
+		cmocka_unit_test(test_missing_program),
+		cmocka_unit_test(test_run_capture),
+		cmocka_unit_test(test_stamp_and_load_size),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
