@@ -1,7 +1,7 @@
 /* emit_markdown.c - a summary for $GITHUB_STEP_SUMMARY or a PR comment:
  *
  *   ### qhard checksec: 1 failing, 1 not analysed (of 3 files)
- *   | files | pass | fail | error | warn |        counts
+ *   | files | pass | fail | error | warnings |    counts (warnings: checks)
  *   #### Failing checks                           one row per failing check
  *   #### Not analysed                             files with an error
  *   <details> N warnings and waived findings      folded away
@@ -28,6 +28,7 @@ struct md_table {
 
 struct md_state {
 	struct md_table failing, errors, warnings;
+	size_t nwarn; /* warning checks (the summary counts files instead) */
 };
 
 static int md_cell(struct qh_buf *b, const char *s)
@@ -118,6 +119,8 @@ static int md_result(struct qh_emitter *e, const struct qh_result *res,
 	for (size_t i = 0; !res->error && i < res->nchecks; i++) {
 		const struct qh_check *c = &res->checks[i];
 
+		if (c->status == QH_WARN)
+			st->nwarn++;
 		if (c->status == QH_FAIL)
 			rc |= finding_row(st, &st->failing, res, c, "fail");
 		else if (c->status == QH_WARN)
@@ -163,9 +166,9 @@ static int md_end(struct qh_emitter *e, const struct qh_report *r,
 		fprintf(e->out, "%zu failing, %zu not analysed (of %zu %s)",
 			s->fail, s->error, s->files,
 			s->files == 1 ? "file" : "files");
-	fprintf(e->out, "\n\n| files | pass | fail | error | warn |\n"
+	fprintf(e->out, "\n\n| files | pass | fail | error | warnings |\n"
 		"|---:|---:|---:|---:|---:|\n| %zu | %zu | %zu | %zu | %zu |\n",
-		s->files, s->pass, s->fail, s->error, s->warn);
+		s->files, s->pass, s->fail, s->error, st->nwarn);
 	if (st->failing.n + st->failing.dropped)
 		put_table(e->out, &st->failing,
 			  "\n#### Failing checks\n\n" FINDINGS_HEADER);
