@@ -1,8 +1,10 @@
 /* profile.c - load and write device allow-list profiles (libinih). */
 #include "profile.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,30 +358,73 @@ struct qh_profile *qh_profile_parse(const char *name, const char *text,
 /* ---- writing ---------------------------------------------------------- */
 
 /* libinih (Debian builds it with a 200-byte line limit) rejects longer
- * lines, and every key here may repeat with its values appended, so long
- * values are written as several "key = ..." lines. Breaks go only at a lone
- * space, which the reader turns back into that one space. */
+ * lines, and every key here may repeat with its values appended (joined by
+ * one space), so long values are written as several "key = ..." lines.
+ * A break goes at a lone space, which the reader turns back into that one
+ * space. In free text (hard = true) a word too long for a line is cut
+ * between two non-space bytes (never inside a UTF-8 sequence), which the
+ * reader joins with a space; flags and names are never cut (a cut would
+ * change their meaning), so a single one too long for libinih stays an
+ * error when read back. libinih strips whitespace (any isspace) around
+ * values and takes " ;" as the start of a comment, so no piece may start or
+ * end with whitespace or start with ';'. */
 #define INI_WRAP 100
 
-static void put_wrapped(struct qh_buf *b, const char *key, const char *text)
+static size_t wrap_at(const char *t, size_t start, size_t len, bool hard)
 {
-	size_t len = strlen(text), start = 0;
+	/* a joined ";x" line must start its own line again */
+	for (size_t i = start + 1; i + 1 < len && i <= start + INI_WRAP; i++)
+		if (t[i] == ' ' && t[i + 1] == ';')
+			return i;
+	if (len - start <= INI_WRAP)
+		return len;
+	for (size_t i = start + INI_WRAP; i > start; i--)
+		if (t[i] == ' ' && !isspace((unsigned char)t[i - 1]) &&
+		    t[i + 1] && !isspace((unsigned char)t[i + 1]) &&
+		    t[i + 1] != ';')
+			return i;
+	for (size_t i = start + INI_WRAP; hard && i > start + 1; i--)
+		if (!isspace((unsigned char)t[i]) &&
+		    !isspace((unsigned char)t[i - 1]) && t[i] != ';' &&
+		    ((unsigned char)t[i] & 0xc0) != 0x80)
+			return i;
+	/* not UTF-8 at all: any cut that keeps the bytes is as good */
+	for (size_t i = start + INI_WRAP; hard && i > start + 1; i--)
+		if (!isspace((unsigned char)t[i]) &&
+		    !isspace((unsigned char)t[i - 1]) && t[i] != ';')
+			return i;
+	return len;
+}
+
+/* A copy with CR and LF turned into spaces: a line break inside a value
+ * (a builder's text, e.g. Glance properties given with a newline) would
+ * otherwise inject INI lines of its own. NULL on ENOMEM. */
+static char *one_line(const char *s)
+{
+	char *c = qh_strdup(s);
+
+	for (char *p = c; p && *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return c;
+}
+
+static void put_wrapped(struct qh_buf *b, const char *key, const char *value,
+			bool hard)
+{
+	char *text = one_line(value);
+	size_t len = text ? strlen(text) : 0, start = 0;
 
 	while (start < len) {
-		size_t end = len;
+		size_t end = wrap_at(text, start, len, hard);
 
-		if (len - start > INI_WRAP) {
-			for (size_t i = start + INI_WRAP; i > start; i--)
-				if (text[i] == ' ' && text[i - 1] != ' ' &&
-				    text[i + 1] != ' ' && text[i + 1] != '\0') {
-					end = i;
-					break;
-				}
-		}
-		qh_buf_printf(b, "%s = %.*s\n", key, (int)(end - start),
+		/* "key =;x" keeps a leading ';' (after a space it is a comment) */
+		qh_buf_printf(b, "%s =%s%.*s\n", key,
+			      text[start] == ';' ? "" : " ", (int)(end - start),
 			      text + start);
-		start = end < len ? end + 1 : len;
+		start = end < len && text[end] == ' ' ? end + 1 : end;
 	}
+	free(text);
 }
 
 /* Lists are written space separated, wrapped like any long value. */
@@ -390,7 +435,7 @@ static void put_list(struct qh_buf *b, const char *key, const struct qh_strlist 
 	for (size_t i = 0; i < l->n; i++)
 		qh_buf_printf(&line, "%s%s", i ? " " : "", l->items[i]);
 	if (line.data)
-		put_wrapped(b, key, line.data);
+		put_wrapped(b, key, line.data, false);
 	qh_buf_free(&line);
 }
 
@@ -402,17 +447,22 @@ static void put_items(struct qh_buf *b, const char *key,
 	for (size_t i = 0; i < n; i++)
 		qh_buf_printf(&line, "%s%s", i ? " " : "", items[i].name);
 	if (line.data)
-		put_wrapped(b, key, line.data);
+		put_wrapped(b, key, line.data, false);
 	qh_buf_free(&line);
 }
 
 char *qh_profile_to_ini(const struct qh_profile *p)
 {
 	struct qh_buf b = QH_BUF_INIT;
+	char *name;
 
-	qh_buf_printf(&b, "[profile]\nname = %s\n", p->name ? p->name : "unnamed");
+	/* "name =;x": after a space, ';' would start a comment */
+	name = one_line(p->name ? p->name : "unnamed");
+	qh_buf_printf(&b, "[profile]\nname =%s%s\n",
+		      name && name[0] == ';' ? "" : " ", name ? name : "");
+	free(name);
 	if (p->description)
-		put_wrapped(&b, "description", p->description);
+		put_wrapped(&b, "description", p->description, true);
 	put_list(&b, "targets", &p->targets);
 	qh_buf_puts(&b, "\n[devices]\n");
 	put_items(&b, "machines", p->machines, p->nmachines);
@@ -425,8 +475,8 @@ char *qh_profile_to_ini(const struct qh_profile *p)
 	}
 	qh_buf_printf(&b, "\n[hardening]\nlevel = %s\n", p->level ? p->level : "strict");
 	if (p->cflags)
-		put_wrapped(&b, "cflags", p->cflags);
+		put_wrapped(&b, "cflags", p->cflags, false);
 	if (p->ldflags)
-		put_wrapped(&b, "ldflags", p->ldflags);
+		put_wrapped(&b, "ldflags", p->ldflags, false);
 	return b.data ? qh_buf_detach(&b) : NULL;
 }
