@@ -29,6 +29,7 @@ FUZZ_NEEDS_qom_index = lib/qom_index.c
 FUZZ_NEEDS_libvirt_conf = lib/libvirt_conf.c
 FUZZ_NEEDS_report_read = lib/report_read.c
 FUZZ_NEEDS_flagaudit = lib/flagaudit.c
+FUZZ_NEEDS_glance = lib/glance.c lib/flags.c
 FUZZ_NEEDS_emit = lib/emit.c
 
 FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
