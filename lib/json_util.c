@@ -281,10 +281,20 @@ json_t *qh_json_result(const struct qh_result *res)
 		rc |= put(o, "checks", checks);
 		for (size_t i = 0; checks && i < res->nchecks; i++) {
 			const struct qh_check *c = &res->checks[i];
-			char *key = qh_escape_dup(c->id, 0);
+			struct qh_buf key = QH_BUF_INIT;
 
-			rc |= key ? put(checks, key, check_json(c)) : -1;
-			free(key);
+			/* an id twice in one result (or two ids that escape
+			 * alike) must not overwrite: the JSON would disagree
+			 * with its own summary. Later ones become "id#2"... */
+			rc |= qh_escape_append(&key, c->id, 0);
+			for (unsigned n = 2; rc == 0 && key.data &&
+			     json_object_get(checks, key.data); n++) {
+				qh_buf_reset(&key);
+				rc |= qh_escape_append(&key, c->id, 0);
+				rc |= qh_buf_printf(&key, "#%u", n);
+			}
+			rc |= key.data ? put(checks, key.data, check_json(c)) : -1;
+			qh_buf_free(&key);
 		}
 	}
 	rc |= put(o, "error", qh_json_str(res->error));

@@ -51,7 +51,8 @@ json_t *qh_json_sanitize(const json_t *v);
  * Keys in a fixed order: path, type, machine, class, endian, checks, error;
  * a check: status, then raw_status only when policy changed the verdict
  * (what the check itself found), value, evidence, then reason, fix,
- * severity, waived_by, locations only when set. */
+ * severity, waived_by, locations only when set. A check id met again in
+ * the same result is written as "id#2", "id#3"... rather than lost. */
 json_t *qh_json_result(const struct qh_result *res);
 json_t *qh_json_summary(const struct qh_summary *s);
 

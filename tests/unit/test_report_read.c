@@ -77,6 +77,33 @@ static void test_round_trip(void **state)
 	qh_report_free(r);
 }
 
+/* The same id twice in a result: both kept ("id#2"), summary consistent. */
+static void test_duplicate_ids(void **state)
+{
+	struct qh_report *r = qh_report_new("checksec", NULL), *back;
+	struct qh_result *res = qh_result_new("/bin/dup", NULL);
+	struct qh_error err = { "" };
+	int rc;
+	char *json;
+
+	(void)state;
+	qh_result_add_check(res, "relro", QH_PASS, json_string("full"), NULL);
+	qh_result_add_check(res, "relro", QH_FAIL, json_string("none"), NULL);
+	qh_result_add_check(res, "relro#2", QH_PASS, NULL, NULL);
+	qh_report_add(r, res, NULL);
+	json = emit_to_string(r, "json", false, &rc);
+	back = read_string(json, "dup.json", &err);
+	if (!back)
+		fail_msg("%s\n%s", err.msg, json);
+	assert_int_equal(back->results[0]->nchecks, 3);
+	assert_int_equal(qh_result_find_check(back->results[0], "relro#2")->status,
+			 QH_FAIL);
+	assert_non_null(qh_result_find_check(back->results[0], "relro#2#2"));
+	qh_report_free(back);
+	free(json);
+	qh_report_free(r);
+}
+
 static void test_read_file(void **state)
 {
 	struct qh_report *r = fixture_report(), *back;
@@ -239,6 +266,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_duplicate_ids),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_damage_is_reported),
 		cmocka_unit_test(test_not_json),
