@@ -1,0 +1,42 @@
+#!/bin/sh
+# Deep checks through the CLI (qhard gate --deep): a program whose weak.c
+# unit lacks the hardening flags; the JSON report names exactly that unit's
+# functions, the FORTIFY sites carry weak.c and the marked lines, and the
+# SARIF results carry the functions as locations.
+. "$(dirname "$0")/lib.sh"
+FIX=$(cd "$(dirname "$0")/../fixtures/deep" && pwd)
+CC=${CC_UNDER_TEST:-cc}
+HARD="-O2 -g -fstack-protector-strong -fstack-clash-protection -fcf-protection=full -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3"
+WEAK="-O2 -g -fno-stack-protector -fno-stack-clash-protection -fcf-protection=none -U_FORTIFY_SOURCE"
+
+( cd "$T_TMP" && $CC $HARD -c "$FIX/hard.c" "$FIX/main.c" &&
+  $CC $WEAK -c "$FIX/weak.c" && $CC -pie -o fx hard.o main.o weak.o ) ||
+	{ fail "compile the fixture with $CC"; finish; }
+
+json_get() {
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+"$QHARD" gate --deep --format json -o "$T_TMP/r.json" "$T_TMP/fx"
+CHK="d['results'][0]['checks']"
+got=$(json_get "$T_TMP/r.json" "' '.join(sorted($CHK['canary-coverage']['value']['unprotected']))")
+[ "$got" = "weak_copy weak_ptr weak_vla" ] && pass "canary-coverage names weak.c's functions" ||
+	fail "canary-coverage unprotected: '$got'"
+got=$(json_get "$T_TMP/r.json" "' '.join(sorted($CHK['ibt-coverage']['value']['missing']))")
+[ "$got" = "weak_big weak_cb weak_copy weak_indirect weak_ptr weak_vla" ] &&
+	pass "ibt-coverage names weak.c's functions" || fail "ibt-coverage missing: '$got'"
+got=$(json_get "$T_TMP/r.json" "' '.join(sorted($CHK['stack-clash-coverage']['value']['unprobed']))")
+[ "$got" = "weak_big weak_vla" ] && pass "stack-clash-coverage names weak.c's functions" ||
+	fail "stack-clash-coverage unprobed: '$got'"
+got=$(json_get "$T_TMP/r.json" "$CHK['stack-clash']['value']")
+[ "$got" = "no" ] && pass "contract stack-clash filled from the deep pass" || fail "stack-clash: '$got'"
+
+want=$(grep -n FORTIFY-SITE "$FIX/weak.c" | cut -d: -f1 | sed 's/^/weak.c:/' | tr '\n' ' ')
+got=$(json_get "$T_TMP/r.json" "' '.join(s['file'].rsplit('/',1)[-1]+':'+str(s['line']) for s in $CHK['fortify-sites']['value']['sites'])")
+[ "$got " = "$want" ] && pass "fortify-sites: $got" || fail "fortify-sites '$got', wanted '$want'"
+
+"$QHARD" gate --deep --format sarif -o "$T_TMP/r.sarif" "$T_TMP/fx"
+got=$(json_get "$T_TMP/r.sarif" "' '.join(sorted(l['name'] for r in d['runs'][0]['results'] if r['ruleId']=='canary-coverage' for loc in r.get('locations',[]) for l in loc.get('logicalLocations',[])))")
+[ "$got" = "weak_copy weak_ptr weak_vla" ] && pass "SARIF carries the functions" ||
+	fail "SARIF canary-coverage locations: '$got'"
+finish
