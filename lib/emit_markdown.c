@@ -39,7 +39,9 @@ static int md_cell(struct qh_buf *b, const char *s)
 
 	rc |= qh_buf_puts(b, " ");
 	for (const char *p = clean.data; rc == 0 && p && *p; p++, n++) {
-		if (n == MAX_CELL) {
+		/* cut at a character boundary: a cut inside a UTF-8 sequence
+		 * would make the whole comment invalid UTF-8 */
+		if (n >= MAX_CELL && ((unsigned char)*p & 0xc0) != 0x80) {
 			rc = qh_buf_puts(b, "...");
 			break;
 		}
