@@ -26,11 +26,16 @@ static void check_output(const char *fmt, const char *out, size_t len,
 		size_t n = qh_utf8_seq_len((const unsigned char *)out + i, len - i);
 		unsigned char c = (unsigned char)out[i];
 
-		if (n == 0)
-			__builtin_trap(); /* invalid UTF-8 in the output */
+		if (n == 0) {
+			fprintf(stderr, "%s: invalid UTF-8 at byte %zu:\n%.*s\n",
+				fmt, i, (int)len, out);
+			__builtin_trap();
+		}
 		if (line_format && n == 1 && (c < 0x20 || c == 0x7f) &&
-		    c != '\n' && c != '\t' && c != '\r')
-			__builtin_trap(); /* raw control character */
+		    c != '\n' && c != '\t' && c != '\r') {
+			fprintf(stderr, "%s: raw control byte %#x at %zu\n", fmt, c, i);
+			__builtin_trap();
+		}
 		i += n;
 	}
 	if (!line_format) {
