@@ -43,6 +43,8 @@ struct scan_ctx {
 	bool called;        /* a call was seen (argument spills come before) */
 	int64_t param_slot[8]; /* stack slots argument registers were spilled to */
 	unsigned nparam_slots;
+	int64_t addr_slot[8];  /* stack slots whose address was taken */
+	unsigned naddr_slots;
 	unsigned args_written; /* x86-64 argument registers written so far */
 	uint64_t sp_depth;  /* bytes pushed or subtracted so far (never lowered:
 			       code after an early epilogue is still in the body) */
@@ -138,16 +140,34 @@ static void note_param_slot(struct scan_ctx *c, int64_t disp)
 		c->param_slot[c->nparam_slots++] = disp;
 }
 
-/* Taking the address of a spilled argument (f(&param)) or of the caller's
- * frame is not a local array: -fstack-protector-strong ignores both. */
-static bool is_local_slot(const struct scan_ctx *c, int64_t disp, bool sp_based)
+/* A stack slot whose address is taken (lea d(%rsp), mov %rsp,%reg). Slots
+ * at or above the return address belong to the caller (stack-passed
+ * arguments). The rest is judged when the function ends (finish_function),
+ * because GCC often schedules the lea before the store that spills an
+ * argument there. */
+static void note_addr_slot(struct scan_ctx *c, int64_t disp, bool sp_based)
 {
-	for (unsigned i = 0; i < c->nparam_slots; i++)
-		if (c->param_slot[i] == disp)
-			return false;
 	if (sp_based && disp >= 0 && (uint64_t)disp >= c->sp_depth)
-		return false; /* at or above the return address: caller's frame */
-	return true;
+		return;
+	if (!sp_based || c->naddr_slots >= QH_ARRAY_LEN(c->addr_slot)) {
+		c->f->stack_addr = true;
+		return;
+	}
+	c->addr_slot[c->naddr_slots++] = disp;
+}
+
+/* Taking the address of a spilled argument (f(&param)) is not a local
+ * array: -fstack-protector-strong ignores it. */
+static void finish_function(struct scan_ctx *c)
+{
+	for (unsigned i = 0; i < c->naddr_slots && !c->f->stack_addr; i++) {
+		bool param = false;
+
+		for (unsigned j = 0; j < c->nparam_slots; j++)
+			param |= c->param_slot[j] == c->addr_slot[i];
+		if (!param)
+			c->f->stack_addr = true;
+	}
 }
 
 static uint64_t x86_mem_addr(const struct scan_ctx *c, const cs_insn *in,
@@ -280,8 +300,8 @@ static int scan_x86_insn(const cs_insn *in, void *ctx)
 			 x86_is_sp(x->operands[1].reg)) {
 			if (x86_is_fp(x->operands[0].reg))
 				c->fp_set = true;
-			else if (is_local_slot(c, 0, true))
-				f->stack_addr = true; /* mov %rsp,%rdi: &buf[0] at 0(%rsp) */
+			else
+				note_addr_slot(c, 0, true); /* mov %rsp,%rdi: &buf[0] */
 		}
 		break;
 	case X86_INS_LEA:
@@ -317,10 +337,9 @@ static int scan_x86_insn(const cs_insn *in, void *ctx)
 		    !x86_is_sp(x->operands[0].reg) && !x86_is_fp(x->operands[0].reg) &&
 		    x->operands[1].type == X86_OP_MEM &&
 		    (x86_is_sp(x->operands[1].mem.base) ||
-		     (c->fp_set && x86_is_fp(x->operands[1].mem.base))) &&
-		    is_local_slot(c, x->operands[1].mem.disp,
-				  x86_is_sp(x->operands[1].mem.base)))
-			f->stack_addr = true;
+		     (c->fp_set && x86_is_fp(x->operands[1].mem.base))))
+			note_addr_slot(c, x->operands[1].mem.disp,
+				       x86_is_sp(x->operands[1].mem.base));
 		break;
 	default:
 		break;
@@ -745,6 +764,7 @@ static void *scan_worker_run(void *arg)
 		if (img->arch == DEEP_ARCH_AARCH64)
 			a64_pac_scan(img, code, f->size, c.f);
 		deep_disasm_range(&dis, code, f->size, f->addr, fn, &c);
+		finish_function(&c);
 		if (c.err) {
 			qh_error_set(&w->err, "out of memory");
 			deep_disasm_close(&dis);
