@@ -283,11 +283,20 @@ static void consider(struct audit_ctx *c, struct queue *q, const char *path)
 	int rc = qh_rootfs_stat(c->fs, path, 0, &st, &canon, NULL);
 
 	if (rc == EXDEV) {
-		qh_rootfs_readlink(c->fs, path, &target, NULL);
-		audit_check(c, path, "symlink-escape", QH_FAIL, NULL, 0,
-			    "%s leads out of the root (link target %s); not followed",
-			    path, target ? target : "?");
-		free(target);
+		struct qh_result *res;
+
+		/* name the link by its own canonical path (/bin -> usr/bin) */
+		if (qh_rootfs_stat(c->fs, path, QH_ROOTFS_NOFOLLOW, NULL, &canon, NULL))
+			canon = qh_strdup(path);
+		res = canon ? audit_subject(c, canon) : NULL;
+		if (res && !qh_result_find_check(res, "symlink-escape")) {
+			qh_rootfs_readlink(c->fs, canon, &target, NULL);
+			audit_check_res(c, res, "symlink-escape", QH_FAIL, NULL, 0,
+					"%s leads out of the root (link target %s); "
+					"not followed", canon, target ? target : "?");
+			free(target);
+		}
+		free(canon);
 		return;
 	}
 	if (rc || !S_ISREG(st.st_mode)) {

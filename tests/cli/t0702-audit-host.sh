@@ -1,0 +1,63 @@
+#!/bin/sh
+# qhard audit on the machine running the tests, as the live host and as
+# --root /: no crash, a contract exit code, every finding explained; and on
+# Debian's real qemu-system-x86_64 (when installed) the QOM extractor finds
+# the well-known devices and Debian's reference count.
+. "$(dirname "$0")/lib.sh"
+
+for args in "" "--root /"; do
+	# shellcheck disable=SC2086
+	"$QHARD" audit $args --format json >"$T_TMP/host.json" 2>"$T_TMP/host.err"
+	rc=$?
+	case $rc in
+	0 | 1 | 3) pass "audit $args: exit $rc" ;;
+	*) fail "audit $args: exit $rc"; sed 's/^/# /' "$T_TMP/host.err" ;;
+	esac
+	python3 - "$T_TMP/host.json" <<'EOF' && pass "audit $args: every finding has evidence, reason and fix" || fail "audit $args: unexplained findings"
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = 0
+for r in d["results"]:
+    for k, c in (r.get("checks") or {}).items():
+        if c["status"] in ("fail", "warn") and k not in (
+                "relro", "pie", "nx", "canary", "fortify", "rpath", "runpath", "textrel",
+                "rwx-segment", "cet-ibt", "cet-shstk", "bti", "pac", "stack-clash",
+                "sanitizers", "stripped"):
+            if not (c.get("evidence") and c.get("reason") and c.get("fix") and c.get("severity")):
+                print("# unexplained:", r["path"], k, c); bad += 1
+            else:
+                print("# %s %s: %s" % (r["path"], k, c["evidence"]))
+sys.exit(1 if bad else 0)
+EOF
+	"$QHARD" audit $args --format sarif >/dev/null 2>&1
+	[ $? -le 3 ] && pass "audit $args: sarif" || fail "audit $args: sarif"
+done
+
+qemu=/usr/bin/qemu-system-x86_64
+ver=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null)
+if [ -f "$qemu" ] && [ "$ver" = "1:7.2+dfsg-7+deb12u18+b3" ]; then
+	cat >"$T_TMP/minimal.ini" <<'EOF'
+[profile]
+name = minimal
+[devices]
+allow = virtio-net-pci virtio-blk-pci
+EOF
+	"$QHARD" audit --allow-list "$T_TMP/minimal.ini" --format json >"$T_TMP/dev.json"
+	python3 - "$T_TMP/dev.json" "$qemu" <<'EOF' && pass "Debian qemu-system-x86_64: devices found, count = reference" || fail "Debian qemu-system-x86_64 devices"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [r for r in d["results"] if r["path"] == sys.argv[2]][0]["checks"]["devices-allowlist"]
+v = c["value"]
+known = ["pcie-root-port", "ich9-ahci", "isa-debugcon", "vfio-pci", "nvme", "e1000e",
+         "usb-tablet", "virtio-scsi-pci", "qemu-xhci", "isa-serial"]
+missing = [k for k in known if k not in v["extra"]]
+print("# devices %d (reference %d), beyond allow-list %d, status %s" %
+      (v["devices"], v["debian_full"], len(v["extra"]), c["status"]))
+ok = (not missing and "virtio-net-pci" not in v["extra"] and c["status"] == "fail"
+      and v["devices"] == v["debian_full"] and len(v["extra"]) == v["devices"] - 2)
+sys.exit(0 if ok else 1)
+EOF
+else
+	echo "# Debian's qemu-system-x86 7.2 not installed: reference count not checked"
+fi
+finish
