@@ -75,6 +75,7 @@ ldso=$($CC -print-file-name=ld-linux-x86-64.so.2)
 cat >"$T_TMP/profile.ini" <<'EOF'
 [profile]
 name = test-virtio
+targets = x86_64-softmmu
 [devices]
 machines = q35
 allow = virtio-net-pci virtio-blk-pci

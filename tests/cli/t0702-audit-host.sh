@@ -37,6 +37,7 @@ if [ -f "$qemu" ] && [ "$ver" = "1:7.2+dfsg-7+deb12u18+b3" ]; then
 	cat >"$T_TMP/minimal.ini" <<'EOF'
 [profile]
 name = minimal
+targets = x86_64-softmmu
 [devices]
 allow = virtio-net-pci virtio-blk-pci
 EOF
