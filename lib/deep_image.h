@@ -105,7 +105,8 @@ bool deep_image_is_taken(const struct deep_image *img, uint64_t addr);
 const struct deep_func *deep_image_func_at(const struct deep_image *img,
 					   uint64_t addr);
 
-/* C runtime start-file functions (crt1.o, crti.o, crtbegin.o...): they come
+/* C runtime start-file functions (crt1.o, crti.o, crtbegin.o, glibc's
+ * libc_nonshared.a): they come
  * with the C library and compiler, not from the units being checked, and
  * distributions ship them unhardened; the scan skips them (deep_util.c). */
 bool deep_is_crt_function(const char *name);

@@ -43,6 +43,7 @@ struct scan_ctx {
 	bool called;        /* a call was seen (argument spills come before) */
 	int64_t param_slot[8]; /* stack slots argument registers were spilled to */
 	unsigned nparam_slots;
+	x86_reg sp_copy[4];    /* registers holding an unmodified copy of %rsp */
 	int64_t addr_slot[8];  /* stack slots whose address was taken */
 	unsigned naddr_slots;
 	unsigned args_written; /* x86-64 argument registers written so far */
@@ -229,9 +230,15 @@ static int scan_x86_insn(const cs_insn *in, void *ctx)
 		const cs_x86_op *op = &x->operands[i];
 		int fam;
 
-		if (op->type == X86_OP_REG && (op->access & CS_AC_WRITE) &&
-		    (fam = x86_arg_family(op->reg)) >= 0)
+		if (op->type != X86_OP_REG || !(op->access & CS_AC_WRITE))
+			continue;
+		if ((fam = x86_arg_family(op->reg)) >= 0)
 			c->args_written |= 1u << fam;
+		/* The scan is linear: code after the epilogue's pops (cold
+		 * paths reached by a jump from the body) still sees the copy. */
+		for (size_t k = 0; k < QH_ARRAY_LEN(c->sp_copy) && in->id != X86_INS_POP; k++)
+			if (c->sp_copy[k] == op->reg)
+				c->sp_copy[k] = X86_REG_INVALID;
 	}
 	switch (in->id) {
 	case X86_INS_PUSH:
@@ -283,7 +290,14 @@ static int scan_x86_insn(const cs_insn *in, void *ctx)
 		    x86_is_sp(x->operands[0].reg) &&
 		    x->operands[1].type == X86_OP_REG &&
 		    !x86_is_fp(x->operands[1].reg)) {
-			f->var_frame = true; /* mov %rbx,%rsp after sub %rax,%rbx */
+			bool restore = false;
+
+			for (size_t k = 0; k < QH_ARRAY_LEN(c->sp_copy); k++)
+				restore |= c->sp_copy[k] == x->operands[1].reg;
+			/* mov %rbx,%rsp after sub %rax,%rbx allocates; putting
+			 * back an untouched copy of %rsp does not. */
+			if (!restore)
+				f->var_frame = true;
 			break;
 		}
 		if (x->op_count == 2 && x->operands[0].type == X86_OP_MEM &&
@@ -298,10 +312,16 @@ static int scan_x86_insn(const cs_insn *in, void *ctx)
 			 x->operands[0].type == X86_OP_REG &&
 			 x->operands[1].type == X86_OP_REG &&
 			 x86_is_sp(x->operands[1].reg)) {
-			if (x86_is_fp(x->operands[0].reg))
+			if (x86_is_fp(x->operands[0].reg)) {
 				c->fp_set = true;
-			else
+			} else {
 				note_addr_slot(c, 0, true); /* mov %rsp,%rdi: &buf[0] */
+				for (size_t k = 0; k < QH_ARRAY_LEN(c->sp_copy); k++)
+					if (c->sp_copy[k] == X86_REG_INVALID) {
+						c->sp_copy[k] = x->operands[0].reg;
+						break;
+					}
+			}
 		}
 		break;
 	case X86_INS_LEA:

@@ -10,7 +10,9 @@ bool deep_is_crt_function(const char *name)
 		"__libc_csu_init", "__libc_csu_fini", "call_weak_fn",
 		"deregister_tm_clones", "register_tm_clones",
 		"__do_global_dtors_aux", "frame_dummy",
-		"__stack_chk_fail_local", /* libc_nonshared.a */
+		/* glibc's libc_nonshared.a, linked into every program */
+		"__stack_chk_fail_local", "atexit", "at_quick_exit",
+		"__pthread_atfork", "pthread_atfork",
 	};
 
 	/* i386 PIC helpers GCC emits per unit; only ever called directly. */
