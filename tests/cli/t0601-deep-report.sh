@@ -39,4 +39,7 @@ got=$(json_get "$T_TMP/r.json" "' '.join(s['file'].rsplit('/',1)[-1]+':'+str(s['
 got=$(json_get "$T_TMP/r.sarif" "' '.join(sorted(l['name'] for r in d['runs'][0]['results'] if r['ruleId']=='canary-coverage' for loc in r.get('locations',[]) for l in loc.get('logicalLocations',[])))")
 [ "$got" = "weak_copy weak_ptr weak_vla" ] && pass "SARIF carries the functions" ||
 	fail "SARIF canary-coverage locations: '$got'"
+got=$(json_get "$T_TMP/r.sarif" "' '.join(l['physicalLocation']['artifactLocation']['uri'].rsplit('/',1)[-1]+':'+str(l['physicalLocation']['region']['startLine']) for r in d['runs'][0]['results'] if r['ruleId']=='fortify-sites' for l in r.get('relatedLocations',[]))")
+[ "$got " = "$want" ] && pass "SARIF carries the FORTIFY sites' file:line" ||
+	fail "SARIF fortify-sites related locations '$got', wanted '$want'"
 finish
