@@ -37,6 +37,9 @@
 
 struct sarif_state {
 	size_t nknown;         /* rules from rules.h, indices 0..nknown-1 */
+	const struct qh_rule **known; /* them, in order (qh_rule_at walks the
+				       * tables from the start every call) */
+	size_t known_cap;
 	json_t *unknown_index; /* check id -> index, for ids rules.h lacks */
 	json_t *unknown_rules; /* reportingDescriptors of those, in order */
 	/* one notification per file that could not be analysed, kept as
@@ -144,7 +147,7 @@ static json_int_t rule_index(struct qh_emitter *e, const struct qh_check *c)
 	json_int_t n;
 
 	for (size_t i = 0; i < st->nknown; i++)
-		if ((r = qh_rule_at(i)) && strcmp(r->id, c->id) == 0)
+		if ((r = st->known[i]) && strcmp(r->id, c->id) == 0)
 			return (json_int_t)i;
 	key = qh_escape_dup(c->id, QH_ESC_CONTROL);
 	if (!key)
@@ -176,8 +179,15 @@ static int sarif_begin(struct qh_emitter *e, const struct qh_report *r,
 	struct sarif_state *st = e->state;
 
 	(void)r;
-	while (qh_rule_at(st->nknown))
-		st->nknown++;
+	for (const struct qh_rule *rule; (rule = qh_rule_at(st->nknown));) {
+		void *arr = st->known;
+
+		if (qh_array_reserve(&arr, &st->known_cap, st->nknown + 1,
+				     sizeof(*st->known)) < 0)
+			return oom(err);
+		st->known = arr;
+		st->known[st->nknown++] = rule;
+	}
 	st->unknown_index = json_object();
 	st->unknown_rules = json_array();
 	if (!st->unknown_index || !st->unknown_rules)
@@ -190,9 +200,9 @@ static int sarif_begin(struct qh_emitter *e, const struct qh_report *r,
 /* "<title> failed in <path>: <id>=<value> (<evidence>). Why: ... Fix: ..."
  * (the id=value part only when the check has a value). */
 static int message_text(struct qh_buf *b, const struct qh_result *res,
-			const struct qh_check *c, enum qh_status shown)
+			const struct qh_check *c, enum qh_status shown,
+			const struct qh_rule *rule)
 {
-	const struct qh_rule *rule = qh_rule_find(c->id);
 	bool has_value = c->value && !json_is_null(c->value);
 	int rc = 0;
 
@@ -318,13 +328,16 @@ static json_t *fingerprints(const struct qh_result *res,
 static json_t *finding(struct qh_emitter *e, const struct qh_result *res,
 		       const struct qh_check *c, enum qh_status shown)
 {
+	struct sarif_state *st = e->state;
 	struct qh_buf msg = QH_BUF_INIT;
 	json_int_t idx = rule_index(e, c);
 	json_t *o = NULL, *rel;
 	char *rule_id = NULL;
 	json_t *props;
 
-	if (idx < 0 || message_text(&msg, res, c, shown) < 0)
+	if (idx < 0 || message_text(&msg, res, c, shown,
+				    (size_t)idx < st->nknown ? st->known[idx]
+							     : NULL) < 0)
 		goto out;
 	/* ids as the rule wrote them: escaped, control characters too */
 	rule_id = qh_escape_dup(c->id, QH_ESC_CONTROL);
@@ -429,7 +442,7 @@ static int sarif_end(struct qh_emitter *e, const struct qh_report *r,
 
 	(void)r;
 	for (i = 0; rules && i < st->nknown; i++)
-		if (json_array_append_new(rules, known_rule_json(qh_rule_at(i))) < 0)
+		if (json_array_append_new(rules, known_rule_json(st->known[i])) < 0)
 			break;
 	json_array_foreach(st->unknown_rules, i, item)
 		json_array_append(rules, item);
@@ -459,6 +472,7 @@ static void sarif_fini(struct qh_emitter *e)
 {
 	struct sarif_state *st = e->state;
 
+	free(st->known);
 	json_decref(st->unknown_index);
 	json_decref(st->unknown_rules);
 	qh_buf_free(&st->notifications);
