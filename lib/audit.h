@@ -72,6 +72,11 @@ struct qh_qom_types {
  * (CPU models) are not seen. */
 int qh_qom_scan(const void *data, size_t size, struct qh_qom_types *out,
 		struct qh_error *err);
+/* Same over a binary and the QEMU modules it can load (hw-*.so): the
+ * modules' types chain up through the binary's. data[0] must be ELF; a
+ * module that is not is skipped. */
+int qh_qom_scan_many(const void *const *data, const size_t *size, size_t n,
+		     struct qh_qom_types *out, struct qh_error *err);
 void qh_qom_types_free(struct qh_qom_types *t);
 size_t qh_qom_device_count(const struct qh_qom_types *t);
 

@@ -24,6 +24,17 @@ static const char *const bin_globs[] = {
 	"virtiofsd", "swtpm", "virtfs-proxy-helper",
 };
 
+/* Where distributions put QEMU's loadable modules (hw-*.so, ui-*.so...). */
+static const char *const module_globs[] = {
+	"/usr/lib/x86_64-linux-gnu/qemu/*.so", "/usr/lib/aarch64-linux-gnu/qemu/*.so",
+	"/usr/lib64/qemu/*.so", "/usr/lib/qemu/*.so",
+};
+
+struct modules {
+	char **paths; /* canonical */
+	size_t n, cap;
+};
+
 struct queue {
 	char **paths; /* canonical paths, analysed or queued */
 	size_t n, cap, next;
@@ -112,8 +123,10 @@ static bool allowed(const struct qh_audit_options *o, const char *name)
 }
 
 static void devices(struct audit_ctx *c, struct qh_result *res, const char *path,
-		    const void *data, size_t size)
+		    const void *data, size_t size, const struct modules *mods)
 {
+	const void **datas = calloc(mods->n + 1, sizeof(*datas));
+	size_t *sizes = calloc(mods->n + 1, sizeof(*sizes)), nimg = 1, nmods = 0;
 	struct qh_qom_types t;
 	struct qh_error err;
 	const char *base = strrchr(path, '/'), *release;
@@ -121,9 +134,34 @@ static void devices(struct audit_ctx *c, struct qh_result *res, const char *path
 	json_t *value, *extra;
 	struct qh_buf ev = QH_BUF_INIT;
 	struct qh_check *chk;
+	int rc;
 
 	base = base ? base + 1 : path;
-	if (qh_qom_scan(data, size, &t, &err) < 0) {
+	if (!datas || !sizes) {
+		free(datas);
+		free(sizes);
+		c->oom = true;
+		return;
+	}
+	datas[0] = data;
+	sizes[0] = size;
+	for (size_t i = 0; i < mods->n; i++) {
+		void *d;
+		size_t sz;
+
+		if (qh_rootfs_map(c->fs, mods->paths[i], AUDIT_MAX_BINARY, &d, &sz,
+				  NULL, NULL, NULL) == 0 && d) {
+			datas[nimg] = d;
+			sizes[nimg++] = sz;
+		}
+	}
+	nmods = nimg - 1;
+	rc = qh_qom_scan_many(datas, sizes, nimg, &t, &err);
+	for (size_t i = 1; i < nimg; i++)
+		qh_rootfs_unmap((void *)(uintptr_t)datas[i], sizes[i]);
+	free(datas);
+	free(sizes);
+	if (rc < 0) {
 		audit_check_res(c, res, "devices-allowlist", QH_SKIP, NULL, 0,
 				"QOM types not readable: %s", err.msg);
 		return;
@@ -135,10 +173,12 @@ static void devices(struct audit_ctx *c, struct qh_result *res, const char *path
 		if (t.types[i].device && !t.types[i].abstract &&
 		    c->opts->allow && !allowed(c->opts, t.types[i].name))
 			json_array_append_new(extra, json_string(t.types[i].name));
-	value = json_pack("{s:I,s:I,s:I,s:o}", "types", (json_int_t)t.n,
-			  "devices", (json_int_t)ndev, "debian_full",
-			  (json_int_t)ref, "extra", extra);
+	value = json_pack("{s:I,s:I,s:I,s:I,s:o}", "types", (json_int_t)t.n,
+			  "devices", (json_int_t)ndev, "modules", (json_int_t)nmods,
+			  "debian_full", (json_int_t)ref, "extra", extra);
 	qh_buf_printf(&ev, "%zu device types compiled in", ndev);
+	if (nmods)
+		qh_buf_printf(&ev, " (with %zu modules)", nmods);
 	if (ref)
 		qh_buf_printf(&ev, " (%s: %zu)", release, ref);
 	if (c->opts->allow) {
@@ -210,7 +250,7 @@ static char *find_library(struct audit_ctx *c, const char *name,
 }
 
 static void analyse(struct audit_ctx *c, struct queue *q, const char *path,
-		    bool is_bin)
+		    bool is_bin, const struct modules *mods)
 {
 	struct qh_analyze_options ao = { .deep = c->opts->deep };
 	struct qh_result *res;
@@ -242,7 +282,7 @@ static void analyse(struct audit_ctx *c, struct queue *q, const char *path,
 	if (res && !res->error)
 		mode_checks(c, res, path, &st);
 	if (res && !res->error && is_bin && !script && emulator(path))
-		devices(c, res, path, data, size);
+		devices(c, res, path, data, size, mods);
 	if (res && !res->error && elf_deps_read(data, size, &deps) == 0) {
 		struct ldso_dirs dirs;
 		struct qh_buf missing = QH_BUF_INIT;
@@ -313,6 +353,7 @@ static void consider(struct audit_ctx *c, struct queue *q, const char *path)
 void audit_binaries(struct audit_ctx *c)
 {
 	struct queue q = { 0 };
+	struct modules mods = { 0 };
 	size_t nbins;
 
 	for (size_t d = 0; d < QH_ARRAY_LEN(bin_dirs); d++) {
@@ -333,9 +374,33 @@ void audit_binaries(struct audit_ctx *c)
 		qh_rootfs_names_free(names, n);
 	}
 	nbins = q.n;
+	/* modules are QEMU code too: audited like libraries, and their
+	 * devices count for the emulators (only when there is an emulator) */
+	for (size_t g = 0; nbins && g < QH_ARRAY_LEN(module_globs); g++) {
+		char **paths;
+		size_t n;
+
+		if (qh_rootfs_glob(c->fs, module_globs[g], &paths, &n, NULL) != 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			struct stat st;
+			char *canon = NULL;
+
+			if (qh_rootfs_stat(c->fs, paths[i], 0, &st, &canon, NULL) == 0 &&
+			    S_ISREG(st.st_mode) && !queued(&q, canon)) {
+				enqueue(c, &q, canon);
+				if (qh_array_reserve((void **)&mods.paths, &mods.cap,
+						     mods.n + 1, sizeof(char *)) == 0)
+					mods.paths[mods.n++] = canon, canon = NULL;
+			}
+			free(canon);
+		}
+		qh_rootfs_names_free(paths, n);
+	}
 	for (q.next = 0; q.next < q.n && !c->oom; q.next++)
-		analyse(c, &q, q.paths[q.next], q.next < nbins);
+		analyse(c, &q, q.paths[q.next], q.next < nbins, &mods);
 	for (size_t i = 0; i < q.n; i++)
 		free(q.paths[i]);
 	free(q.paths);
+	qh_rootfs_names_free(mods.paths, mods.n);
 }

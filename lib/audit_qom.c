@@ -243,7 +243,8 @@ static bool string_at(const struct image *im, uint64_t addr, const char **out)
 
 struct pair {
 	const char *name, *parent;
-	uint64_t at;
+	uint64_t at;              /* TypeInfo address; 0 when not a TypeInfo */
+	const struct image *im;   /* the image it was read from */
 };
 
 static int cmp_pair(const void *a, const void *b)
@@ -350,8 +351,8 @@ static bool read_abstract(const struct image *im, uint64_t at)
 	return im->data[s->offset + (byte_addr - s->addr)] == 1;
 }
 
-static int push_pair(struct pair **pairs, size_t *n, size_t *cap,
-		     const char *name, const char *parent, uint64_t at)
+static int push_pair(const struct image *im, struct pair **pairs, size_t *n,
+		     size_t *cap, const char *name, const char *parent, uint64_t at)
 {
 	if (parent && strcmp(name, parent) == 0)
 		return 0;
@@ -360,6 +361,7 @@ static int push_pair(struct pair **pairs, size_t *n, size_t *cap,
 	(*pairs)[*n].name = name;
 	(*pairs)[*n].parent = parent;
 	(*pairs)[*n].at = at;
+	(*pairs)[*n].im = im;
 	(*n)++;
 	return 0;
 }
@@ -410,20 +412,21 @@ static int virtio_pci_info(const struct image *im, uint64_t at,
 	if (pointer_at(im, start + 5 * p, &v) ||
 	    !word_at(im, start + 5 * p, &v) || v >= MAX_INSTANCE_SIZE)
 		return 0;
-	if (names[0] && push_pair(pairs, n, cap, names[0], parent, 0) < 0)
+	if (names[0] && push_pair(im, pairs, n, cap, names[0], parent, 0) < 0)
 		return -1;
 	for (int i = 1; i < 4; i++)
-		if (names[i] && push_pair(pairs, n, cap, names[i],
+		if (names[i] && push_pair(im, pairs, n, cap, names[i],
 					  names[0] ? names[0] : parent, 0) < 0)
 			return -1;
 	return 0;
 }
 
-static int collect(struct image *im, struct qh_qom_types *out)
+/* Append the candidate {name, parent} pairs of one image. */
+static int collect(const struct image *im, struct pair **pairs_out,
+		   size_t *npairs_out, size_t *cap_out)
 {
-	struct pair *pairs = NULL;
-	struct groups g = { 0 };
-	size_t npairs = 0, cap = 0;
+	struct pair *pairs = *pairs_out;
+	size_t npairs = *npairs_out, cap = *cap_out;
 	uint64_t p = (uint64_t)im->ptr;
 	int rc = -1;
 
@@ -482,8 +485,23 @@ static int collect(struct image *im, struct qh_qom_types *out)
 		pairs[npairs].name = name;
 		pairs[npairs].parent = parent;
 		pairs[npairs].at = at;
+		pairs[npairs].im = im;
 		npairs++;
 	}
+	rc = 0;
+out:
+	*pairs_out = pairs;
+	*npairs_out = npairs;
+	*cap_out = cap;
+	return rc;
+}
+
+/* Group the pairs by name and keep the groups that chain up to a root. */
+static int resolve(struct pair *pairs, size_t npairs, struct qh_qom_types *out)
+{
+	struct groups g = { 0 };
+	int rc = -1;
+
 	if (npairs)
 		qsort(pairs, npairs, sizeof(*pairs), cmp_pair);
 	g.pairs = pairs;
@@ -519,7 +537,7 @@ static int collect(struct image *im, struct qh_qom_types *out)
 			goto out;
 		}
 		t->device = g.device[gi];
-		t->abstract = cur->at && read_abstract(im, cur->at);
+		t->abstract = cur->at && read_abstract(cur->im, cur->at);
 		out->n++;
 	}
 	rc = 0;
@@ -528,21 +546,27 @@ out:
 	free(g.state);
 	free(g.chosen);
 	free(g.device);
-	free(pairs);
 	return rc;
 }
 
-int qh_qom_scan(const void *data, size_t size, struct qh_qom_types *out,
-		struct qh_error *err)
+static void image_free(struct image *im)
 {
-	struct image im = { 0 };
+	free(im->secs);
+	free(im->slots);
+	memset(im, 0, sizeof(*im));
+}
+
+/* Sections and (PIE) relocated words of one image. */
+static int image_load(const void *data, size_t size, struct image *im,
+		      struct qh_error *err)
+{
 	Elf *e;
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
 	size_t cap = 0;
 	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
+	memset(im, 0, sizeof(*im));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return qh_error_set(err, "libelf: %s", elf_errmsg(-1));
 	e = elf_memory((char *)(uintptr_t)data, size);
@@ -550,12 +574,12 @@ int qh_qom_scan(const void *data, size_t size, struct qh_qom_types *out,
 		qh_error_set(err, "not an ELF file");
 		goto done;
 	}
-	im.data = data;
-	im.size = size;
-	im.ptr = gelf_getclass(e) == ELFCLASS64 ? 8 : 4;
-	im.big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
-	im.pie = eh.e_type == ET_DYN;
-	im.machine = eh.e_machine;
+	im->data = data;
+	im->size = size;
+	im->ptr = gelf_getclass(e) == ELFCLASS64 ? 8 : 4;
+	im->big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+	im->pie = eh.e_type == ET_DYN;
+	im->machine = eh.e_machine;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 
@@ -564,31 +588,65 @@ int qh_qom_scan(const void *data, size_t size, struct qh_qom_types *out,
 		if (sh.sh_type != SHT_NOBITS &&
 		    (sh.sh_offset > size || size - sh.sh_offset < sh.sh_size))
 			continue; /* truncated: ignore the section */
-		if (qh_array_reserve((void **)&im.secs, &cap, im.nsecs + 1,
-				     sizeof(*im.secs)) < 0)
+		if (qh_array_reserve((void **)&im->secs, &cap, im->nsecs + 1,
+				     sizeof(*im->secs)) < 0)
 			goto oom;
-		im.secs[im.nsecs++] = (struct sec){ sh.sh_addr, sh.sh_size,
+		im->secs[im->nsecs++] = (struct sec){ sh.sh_addr, sh.sh_size,
 			sh.sh_offset, sh.sh_flags, sh.sh_type };
 	}
-	if (im.nsecs == 0) {
+	if (im->nsecs == 0) {
 		qh_error_set(err, "no section headers: cannot locate TypeInfo data");
 		goto done;
 	}
 	scn = NULL;
-	while (im.pie && (scn = elf_nextscn(e, scn))) {
+	while (im->pie && (scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 
 		if (!gelf_getshdr(scn, &sh))
 			continue;
 		if ((sh.sh_type == SHT_RELA || sh.sh_type == SHT_REL) &&
-		    read_relocs(&im, scn, &sh) < 0)
+		    read_relocs(im, scn, &sh) < 0)
 			goto oom;
-		if (sh.sh_type == 19 /* SHT_RELR */ && read_relr(&im, scn) < 0)
+		if (sh.sh_type == 19 /* SHT_RELR */ && read_relr(im, scn) < 0)
 			goto oom;
 	}
-	if (im.nslots)
-		qsort(im.slots, im.nslots, sizeof(*im.slots), cmp_slot);
-	if (collect(&im, out) < 0)
+	if (im->nslots)
+		qsort(im->slots, im->nslots, sizeof(*im->slots), cmp_slot);
+	rc = 0;
+	goto done;
+oom:
+	qh_error_set(err, "out of memory");
+done:
+	if (e)
+		elf_end(e);
+	if (rc)
+		image_free(im);
+	return rc;
+}
+
+int qh_qom_scan_many(const void *const *data, const size_t *size, size_t n,
+		     struct qh_qom_types *out, struct qh_error *err)
+{
+	struct image *ims;
+	struct pair *pairs = NULL;
+	size_t npairs = 0, cap = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	ims = calloc(n + 1, sizeof(*ims));
+	if (!ims)
+		return qh_error_set(err, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		/* the first image must be readable; a bad module is skipped */
+		if (image_load(data[i], size[i], &ims[i], err) < 0) {
+			if (i == 0)
+				goto done;
+			continue;
+		}
+		if (collect(&ims[i], &pairs, &npairs, &cap) < 0)
+			goto oom;
+	}
+	if (resolve(pairs, npairs, out) < 0)
 		goto oom;
 	rc = 0;
 	goto done;
@@ -596,11 +654,17 @@ oom:
 	qh_error_set(err, "out of memory");
 	qh_qom_types_free(out);
 done:
-	if (e)
-		elf_end(e);
-	free(im.secs);
-	free(im.slots);
+	for (size_t i = 0; i < n; i++)
+		image_free(&ims[i]);
+	free(ims);
+	free(pairs);
 	return rc;
+}
+
+int qh_qom_scan(const void *data, size_t size, struct qh_qom_types *out,
+		struct qh_error *err)
+{
+	return qh_qom_scan_many(&data, &size, 1, out, err);
 }
 
 void qh_qom_types_free(struct qh_qom_types *t)
@@ -622,16 +686,17 @@ size_t qh_qom_device_count(const struct qh_qom_types *t)
 	return n;
 }
 
-/* Measured with qh_qom_scan on Debian 12's packages (qemu-system-x86
+/* Measured with qh_qom_scan_many (binary + its 25 modules from
+ * qemu-system-modules-*) on Debian 12's packages (qemu-system-x86
  * 1:7.2+dfsg-7+deb12u18+b3); the test t0702 re-measures when that exact
  * package is installed. */
 static const struct {
 	const char *binary;
 	size_t devices;
 } debian_full[] = {
-	{ "qemu-system-x86_64", 283 },
-	{ "qemu-system-i386", 283 },
-	{ "qemu-system-x86_64-microvm", 80 },
+	{ "qemu-system-x86_64", 298 },
+	{ "qemu-system-i386", 298 },
+	{ "qemu-system-x86_64-microvm", 83 },
 };
 
 size_t qh_qom_debian_devices(const char *binary_name, const char **release)

@@ -69,6 +69,24 @@ build "$T_TMP/qemu-good" "$HARD" ""
 build "$T_TMP/qemu-soft" "$SOFT" ""
 build "$T_TMP/qemu-extra" "$HARD" '{ .name = "e1000", .parent = "pci-device", .instance_size = 9000 }, { .name = "sb16", .parent = "device", .instance_size = 900 }'
 $CC $HARD -o "$T_TMP/helper" "$T_TMP/helper.c" || exit 1
+# a QEMU module: its device's parent lives in the emulator, not in the module
+cat >"$T_TMP/module.c" <<'EOF'
+#include <stdbool.h>
+#include <stddef.h>
+typedef struct TypeInfo {
+	const char *name, *parent;
+	size_t instance_size, instance_align;
+	void (*instance_init)(void *), (*instance_post_init)(void *),
+	     (*instance_finalize)(void *);
+	bool abstract;
+	size_t class_size;
+	void (*class_init)(void *, void *), (*class_base_init)(void *, void *);
+	void *class_data, *interfaces;
+} TypeInfo;
+const TypeInfo qxl_info = { .name = "qxl-vga", .parent = "pci-device", .instance_size = 5000 };
+const TypeInfo *module_types(void) { return &qxl_info; }
+EOF
+$CC $HARD -shared -fPIC -o "$T_TMP/hw-display-qxl.so" "$T_TMP/module.c" || exit 1
 libc=$($CC -print-file-name=libc.so.6)
 ldso=$($CC -print-file-name=ld-linux-x86-64.so.2)
 
@@ -231,6 +249,19 @@ print("# value:", v); sys.exit(0 if v["extra"]==["e1000","sb16"] and v["devices"
 # without --allow-list the count is reported, nothing fails
 "$QHARD" audit --root "$T_TMP/extra" --policy "$T_TMP/policy.ini" --format json >"$T_TMP/noallow.json"
 [ $? -eq 0 ] && pass "no allow-list: exit 0" || fail "no allow-list: exit"
+
+good_root "$T_TMP/module"
+mkdir -p "$T_TMP/module/usr/lib/x86_64-linux-gnu/qemu"
+cp "$T_TMP/hw-display-qxl.so" "$T_TMP/module/usr/lib/x86_64-linux-gnu/qemu/"
+check_root module 1 "/usr/bin/qemu-system-x86_64: devices-allowlist"
+python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+v=[r for r in d["results"] if r["path"]=="/usr/bin/qemu-system-x86_64"][0]["checks"]["devices-allowlist"]["value"]
+m=[r for r in d["results"] if r["path"].endswith("/qemu/hw-display-qxl.so")]
+print("# value:", v); sys.exit(0 if v["extra"]==["qxl-vga"] and v["modules"]==1 and m and m[0]["type"]=="dso" else 1)' \
+	"$T_TMP/module.json" && pass "module: its device counts, the module itself is audited" ||
+	fail "module: devices from modules"
 
 good_root "$T_TMP/broken"
 echo "not an ELF file" >"$T_TMP/broken/usr/bin/qemu-nbd"
