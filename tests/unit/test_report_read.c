@@ -233,6 +233,45 @@ static void test_damage_is_reported(void **state)
 	qh_report_free(r);
 }
 
+/* tests/data/qhard-report.schema.json, the machine-readable contract for
+ * other consumers, accepts what qhard writes and refuses what the reader
+ * refuses for type reasons. */
+#define VALIDATE_REPORT "python3 -c 'import json,sys,jsonschema\n" \
+	"s=json.load(open(\"tests/data/qhard-report.schema.json\"))\n" \
+	"jsonschema.Draft4Validator.check_schema(s)\n" \
+	"jsonschema.Draft4Validator(s).validate(json.load(sys.stdin))' 2>/dev/null"
+
+static void test_json_schema_file(void **state)
+{
+	struct qh_report *r = fixture_report();
+	int rc;
+	char *json = emit_to_string(r, "json", false, &rc);
+	json_t *good = json_loads(json, 0, NULL);
+	size_t refused = 0, tried = 0;
+
+	(void)state;
+	assert_int_equal(pipe_to(VALIDATE_REPORT, json), 0);
+	for (size_t i = 0; i < QH_ARRAY_LEN(damages); i++) {
+		json_t *doc;
+		char *text;
+
+		/* arithmetic between keys is beyond a JSON schema */
+		if (strstr(damages[i].error, "summary.fail: says"))
+			continue;
+		doc = damaged(good, &damages[i]);
+		text = json_dumps(doc, JSON_ENCODE_ANY);
+		tried++;
+		refused += pipe_to(VALIDATE_REPORT, text) != 0;
+		free(text);
+		json_decref(doc);
+	}
+	/* every damage but the summary arithmetic is a schema violation */
+	assert_int_equal(refused, tried);
+	json_decref(good);
+	free(json);
+	qh_report_free(r);
+}
+
 static void test_not_json(void **state)
 {
 	struct qh_error err = { "" };
@@ -269,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_ids),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_damage_is_reported),
+		cmocka_unit_test(test_json_schema_file),
 		cmocka_unit_test(test_not_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
