@@ -193,6 +193,13 @@ good_root "$T_TMP/as-root"
 printf 'user = "root"\ngroup = "kvm"\n' >"$T_TMP/as-root/etc/libvirt/qemu.conf"
 check_root as-root 1 "/etc/libvirt/qemu.conf: libvirt-user"
 
+# a policy that names an audit id decides its level
+{ cat "$T_TMP/policy.ini"; printf '[path "/etc/libvirt/*"]\nlibvirt-user = ignore\n'; } >"$T_TMP/waive.ini"
+"$QHARD" audit --root "$T_TMP/as-root" --policy "$T_TMP/waive.ini" --format json >"$T_TMP/waived.json"
+rc=$?
+[ $rc -eq 0 ] && [ -z "$(summarize "$T_TMP/waived.json")" ] &&
+	pass "as-root: a policy can ignore libvirt-user" || fail "as-root: policy level for an audit id (exit $rc)"
+
 good_root "$T_TMP/setuid"
 chmod 4755 "$T_TMP/setuid/usr/lib/qemu/qemu-bridge-helper"
 check_root setuid 1 "/usr/lib/qemu/qemu-bridge-helper: setuid"

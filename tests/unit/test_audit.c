@@ -308,6 +308,35 @@ static void test_missing_root(void **state)
 	qh_report_free(r);
 }
 
+static void test_qom_scan_hostile_and_foreign_input(void **state)
+{
+	static const char junk[] = "\x7f" "ELF but not really an ELF file at all";
+	struct qh_qom_types t;
+	struct qh_error err;
+	FILE *f = fopen("/proc/self/exe", "rb");
+	char *buf = malloc(8 << 20);
+	size_t n;
+
+	(void)state;
+	assert_int_equal(qh_qom_scan(junk, sizeof(junk), &t, &err), -1);
+	assert_non_null(strstr(err.msg, "not an ELF"));
+	assert_int_equal(qh_qom_scan("", 0, &t, &err), -1);
+	/* a real program that is not QEMU has no QOM types */
+	assert_non_null(f);
+	assert_non_null(buf);
+	n = fread(buf, 1, 8 << 20, f);
+	fclose(f);
+	assert_int_equal(qh_qom_scan(buf, n, &t, &err), 0);
+	assert_int_equal(t.n, 0);
+	qh_qom_types_free(&t);
+	/* every truncation of it is read safely */
+	for (size_t cut = 64; cut < n; cut += n / 97 + 1) {
+		if (qh_qom_scan(buf, cut, &t, &err) == 0)
+			qh_qom_types_free(&t);
+	}
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_apparmor_host),
 		cmocka_unit_test(test_symlink_out_of_root),
 		cmocka_unit_test(test_missing_root),
+		cmocka_unit_test(test_qom_scan_hostile_and_foreign_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
