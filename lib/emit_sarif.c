@@ -7,7 +7,7 @@
  *   {"$schema": ..., "version": "2.1.0", "runs": [{"results": [
  *   {...}, ...
  *   ], "tool": {"driver": {... "rules": [...]}}, "invocations": [...],
- *   "properties": {"summary": ...}}]}
+ *   "properties": {"summary": ...}, "automationDetails": {...}}]}
  *
  * Rules: every rule rules.h knows (ruleIndex is stable) followed by unknown
  * check ids in order of first sight, with generic text. A result is written
@@ -461,6 +461,22 @@ static int sarif_end(struct qh_emitter *e, const struct qh_report *r,
 	if (rc == 0) {
 		fputs(",\"properties\":", e->out);
 		rc = qh_emit_dump(e, props, DUMP_FLAGS, err);
+	}
+	if (rc == 0) {
+		/* GitHub keeps one analysis per category and commit: checksec,
+		 * audit and gate logs uploaded for one commit must not replace
+		 * each other ("category/" with an empty run id) */
+		json_t *auto_id = NULL;
+		char *cmd = qh_escape_dup(e->command, QH_ESC_CONTROL);
+		struct qh_buf id = QH_BUF_INIT;
+
+		if (cmd && qh_buf_printf(&id, "qhard-%s/", cmd[0] ? cmd : "report") == 0)
+			auto_id = json_pack("{s:s}", "id", id.data);
+		fputs(",\"automationDetails\":", e->out);
+		rc = qh_emit_dump(e, auto_id, DUMP_FLAGS, err);
+		json_decref(auto_id);
+		qh_buf_free(&id);
+		free(cmd);
 	}
 	fputs("}]}\n", e->out);
 	json_decref(tool);

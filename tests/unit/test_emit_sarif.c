@@ -176,6 +176,10 @@ static void test_sarif_results(void **state)
 	json_decref(doc2);
 	free(fp);
 
+	/* one GitHub category per subcommand */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		run0(doc), "automationDetails"), "id")), "qhard-checksec/");
+
 	/* the unanalysable file is a notification, not a result */
 	res = json_array_get(json_object_get(json_array_get(json_object_get(
 		run0(doc), "invocations"), 0), "toolExecutionNotifications"), 0);
