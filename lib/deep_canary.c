@@ -62,7 +62,7 @@ int deep_check_canary(struct deep_ctx *ctx, struct qh_result *res)
 		why = "some candidates lack a canary";
 	}
 	c = qh_result_add_check(res, "canary-coverage", st, val,
-				"%zu of %zu candidate functions load the stack guard (%s; %s, %zu functions from %s): %s",
+				"%zu of %zu candidate functions load the stack guard (%s; %s, %zu functions from %s, %zu undecodable bytes skipped): %s",
 				prot, cand,
 				img->arch == DEEP_ARCH_X86_64 ? "%fs:0x28" :
 				img->arch == DEEP_ARCH_I386 ? "%gs:0x14" :
@@ -71,7 +71,7 @@ int deep_check_canary(struct deep_ctx *ctx, struct qh_result *res)
 				deep_arch_name(img->arch), img->nfuncs,
 				img->has_symtab ? ".symtab" :
 				img->funcs_from_fde ? ".eh_frame FDEs" : ".dynsym",
-				why);
+				ctx->scan->skipped_bytes, why);
 	if (!c)
 		return -1;
 	for (size_t i = 0; i < img->nfuncs; i++) {
