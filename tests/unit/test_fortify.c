@@ -28,8 +28,8 @@ static void test_not_fortifiable(void **state)
 	static const char *const names[] = {
 		"", "_chk", "_2", "memcpyx", "xmemcpy", "__memcpy_chk", "open6",
 		"strlen", "main",
-		"a_very_long_name_that_is_longer_than_any_glibc_function_name_"
-		"could_ever_be_and_then_some",
+		/* longer than any glibc function name could ever be */
+		"a_very_long_name_that_is_longer_than_any_glibc_function_name_could_ever_be",
 	};
 
 	(void)state;
