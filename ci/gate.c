@@ -17,6 +17,7 @@
 #include "gate.h"
 #include "options.h"
 #include "policy.h"
+#include "profile.h"
 #include "waivers.h"
 
 enum {
@@ -120,6 +121,7 @@ struct gate_state {
 	struct qh_policy *policy;
 	struct qh_waivers *waivers;
 	struct qh_baseline *baseline;
+	struct qh_profile *profile;
 	struct qh_report *report;
 	struct gate_inputs in;
 	json_t *new_baseline;
@@ -131,9 +133,11 @@ static void state_free(struct gate_state *st)
 	qh_policy_free(st->policy);
 	qh_waivers_free(st->waivers);
 	qh_baseline_free(st->baseline);
+	qh_profile_free(st->profile);
 	qh_report_free(st->report);
 	json_decref(st->in.devices);
 	json_decref(st->in.inputs);
+	json_decref(st->in.builds);
 	json_decref(st->new_baseline);
 	if (st->out && st->out != stdout)
 		fclose(st->out);
@@ -153,10 +157,49 @@ static int load_files(const struct gate_args *a, struct gate_state *st)
 		goto bad;
 	if (a->baseline && !(st->baseline = qh_baseline_load(a->baseline, &err)))
 		goto bad;
+	if (qh_policy_profile_path(st->policy) &&
+	    !(st->profile = qh_profile_load(qh_policy_profile_path(st->policy),
+					    &err))) {
+		qh_error_prefix(&err, "%s: profile: ", qh_policy_name(st->policy));
+		goto bad;
+	}
 	return 0;
 bad:
 	fprintf(stderr, "qhard gate: %s\n", err.msg);
 	return 2;
+}
+
+/* The policy's profile holds every qhard build report read: it must have
+ * been built from that profile (the build itself checked its devices
+ * against it). One "profile-match" check per build report. Like the
+ * waiver and baseline checks it is the gate's own verdict, so policy
+ * levels do not apply to it. */
+static int hold_to_profile(struct gate_state *st, struct qh_error *err)
+{
+	const char *want = st->profile->name ? st->profile->name : "";
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(st->in.builds, i, b) {
+		const char *got = json_string_value(json_object_get(b, "profile"));
+		struct qh_result *res = qh_result_new(
+			json_string_value(json_object_get(b, "path")), err);
+		bool same = got && strcmp(got, want) == 0;
+
+		if (!res)
+			return -1;
+		if (!qh_result_add_check(res, "profile-match",
+					 same ? QH_PASS : QH_FAIL,
+					 json_string(got ? got : ""),
+					 "built from profile \"%s\"; the policy holds "
+					 "builds to \"%s\" (%s)", got ? got : "?", want,
+					 qh_policy_profile_path(st->policy)) ||
+		    qh_report_add(st->report, res, err) < 0) {
+			qh_result_free(res);
+			return qh_error_set(err, "out of memory");
+		}
+	}
+	return 0;
 }
 
 static int judge(const struct gate_args *a, struct gate_state *st,
@@ -168,6 +211,8 @@ static int judge(const struct gate_args *a, struct gate_state *st,
 	for (size_t i = 0; i < ninputs; i++)
 		if (qh_policy_apply(st->policy, r->results[i], err) < 0)
 			return -1;
+	if (st->profile && hold_to_profile(st, err) < 0)
+		return -1;
 	if (a->write_baseline &&
 	    !(st->new_baseline = qh_baseline_capture(r, qh_policy_name(st->policy),
 						      st->in.devices, today)))
@@ -251,8 +296,9 @@ int cmd_gate(int argc, char **argv)
 	st.in.deep = a.deep;
 	st.in.devices = json_array();
 	st.in.inputs = json_array();
+	st.in.builds = json_array();
 	st.report = qh_report_new("gate", &err);
-	if (!st.report || !st.in.devices || !st.in.inputs)
+	if (!st.report || !st.in.devices || !st.in.inputs || !st.in.builds)
 		goto fail;
 	for (int i = 1; i <= n; i++)
 		if (gate_add_input(st.report, argv[i], &st.in, &err) < 0)

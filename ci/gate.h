@@ -10,6 +10,7 @@ struct gate_inputs {
 	bool deep;          /* run the deep checks on ELF files */
 	json_t *devices;    /* device names from build reports (array) */
 	json_t *inputs;     /* what each operand was: [{path, kind, files}] */
+	json_t *builds;     /* qhard build reports read: [{path, profile}] */
 };
 
 /* Add the results for one operand (ELF file, directory, .deb/.rpm/tar, or a

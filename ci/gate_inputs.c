@@ -167,6 +167,12 @@ static int add_report(struct qh_report *r, const char *path,
 		return add_error(r, path, rerr.msg, err);
 	if (merge_devices(in, saved->extra) < 0)
 		goto oom;
+	if (json_is_object(json_object_get(saved->extra, "build")) &&
+	    json_array_append_new(in->builds, json_pack("{s:s,s:O?}", "path", path,
+			"profile", json_object_get(json_object_get(saved->extra,
+								   "build"),
+						   "profile"))) < 0)
+		goto oom;
 	/* the results move over: the policy is applied again from raw_status */
 	for (n = 0; n < saved->nresults; n++) {
 		if (qh_report_add(r, saved->results[n], err) < 0) {

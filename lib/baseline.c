@@ -448,27 +448,61 @@ out:
 
 /* ---- devices ---------------------------------------------------------- */
 
-json_t *qh_report_devices(const json_t *extra)
+static int append_name(json_t *out, const char *prefix, const char *name)
 {
-	json_t *devices = json_object_get(extra, "devices");
-	json_t *out = json_array();
+	struct qh_buf b = QH_BUF_INIT;
+	int rc;
+
+	if (!name)
+		return 0;
+	if (prefix)
+		qh_buf_printf(&b, "%s:%s", prefix, name);
+	else
+		qh_buf_puts(&b, name);
+	rc = b.data ? json_array_append_new(out, json_string(b.data)) : -1;
+	qh_buf_free(&b);
+	return rc;
+}
+
+/* A device list: array of names or of {"name": ...}, or object by name. */
+static int append_devices(json_t *out, const char *prefix, const json_t *devices)
+{
 	const char *key;
 	size_t i;
 	json_t *v;
 
-	if (!out)
-		return NULL;
-	if (json_is_object(devices)) {
-		json_object_foreach(devices, key, v)
-			if (json_array_append_new(out, json_string(key)) < 0)
-				goto oom;
-	}
+	if (json_is_object(devices))
+		json_object_foreach((json_t *)devices, key, v)
+			if (append_name(out, prefix, key) < 0)
+				return -1;
 	json_array_foreach(devices, i, v) {
 		const char *name = json_is_string(v) ? json_string_value(v) :
 				   json_string_value(json_object_get(v, "name"));
 
-		if (name && json_array_append_new(out, json_string(name)) < 0)
-			goto oom;
+		if (append_name(out, prefix, name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+json_t *qh_report_devices(const json_t *extra)
+{
+	json_t *build = json_object_get(extra, "build");
+	json_t *per_target = json_object_get(build, "devices");
+	json_t *out = json_array();
+	const char *target;
+	json_t *t;
+
+	if (!out)
+		return NULL;
+	/* qhard build: {"build": {"devices": {"<target>": {"present": [...]}}}} */
+	if (json_is_object(per_target)) {
+		json_object_foreach(per_target, target, t)
+			if (append_devices(out, target,
+					   json_object_get(t, "present")) < 0)
+				goto oom;
+	} else if (append_devices(out, NULL, json_object_get(extra, "devices")) < 0) {
+		goto oom;
 	}
 	return out;
 oom:

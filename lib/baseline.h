@@ -51,8 +51,10 @@ void qh_baseline_free(struct qh_baseline *b);
 int qh_baseline_apply(const struct qh_baseline *b, struct qh_report *r,
 		      const json_t *devices, struct qh_error *err);
 
-/* Device names from a report's extra section: "devices" as an array of
- * strings, an array of objects with "name", or an object keyed by name.
+/* Device names from a report's extra section: a qhard build report's
+ * build.devices.<target>.present lists (as "<target>:<name>"), else a
+ * top-level "devices" as an array of strings, an array of objects with
+ * "name", or an object keyed by name.
  * Returns a new array of strings (empty when there are none); NULL on
  * out-of-memory. */
 json_t *qh_report_devices(const json_t *extra);

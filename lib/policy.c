@@ -522,16 +522,28 @@ enum qh_level qh_policy_level(const struct qh_policy *p, const char *path,
 	return level;
 }
 
+/* Coverage values of the deep checks come in two shapes:
+ *   {"protected"|"probed": N, "candidates": M}  N of M candidates are fine;
+ *   {"checked": M, "missing": [names]}           all but the missing are. */
 int qh_coverage_percent(const json_t *value, double *percent)
 {
-	json_t *prot = json_object_get(value, "protected");
-	json_t *cand = json_object_get(value, "candidates");
+	json_t *good = json_object_get(value, "protected");
+	json_t *all = json_object_get(value, "candidates");
+	json_t *missing = json_object_get(value, "missing");
 	double n, m;
 
-	if (!json_is_number(prot) || !json_is_number(cand))
+	if (!good)
+		good = json_object_get(value, "probed");
+	if (json_is_number(good) && json_is_number(all)) {
+		n = json_number_value(good);
+		m = json_number_value(all);
+	} else if (json_is_number(json_object_get(value, "checked")) &&
+		   json_is_array(missing)) {
+		m = json_number_value(json_object_get(value, "checked"));
+		n = m - (double)json_array_size(missing);
+	} else {
 		return -1;
-	n = json_number_value(prot);
-	m = json_number_value(cand);
+	}
 	if (n < 0 || m < 0 || n > m)
 		return -1;
 	*percent = m > 0 ? 100.0 * n / m : 100.0;

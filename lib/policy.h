@@ -56,9 +56,9 @@ const char *qh_policy_profile_path(const struct qh_policy *p);
 bool qh_policy_threshold(const struct qh_policy *p, const char *check_id,
 			 double *percent);
 
-/* Coverage of a check value {"protected": N, "candidates": M} in percent
- * (100 when there are no candidates). Returns -1 when the value has
- * another shape. */
+/* Coverage of a deep check's value in percent: {"protected": N,
+ * "candidates": M} (or "probed" for N), or {"checked": M, "missing": [...]};
+ * 100 when there are no candidates. Returns -1 for any other shape. */
 int qh_coverage_percent(const json_t *value, double *percent);
 
 /* Path glob matching shared by policies and waivers: a glob without '/'

@@ -20,5 +20,10 @@ const struct qh_rule qh_rules_gate[] = {
 	  "restore the hardening the baseline had, or record a new baseline "
 	  "with qhard gate --write-baseline once the change is accepted",
 	  "8.0" },
+	{ "profile-match", "Build made from the policy's profile",
+	  "The policy holds builds to a device allow-list profile; this qhard "
+	  "build report was made from another profile (or none), so its device "
+	  "checks prove nothing about the allow list the policy asks for.",
+	  "rebuild with qhard build --profile <the policy's profile>", "7.5" },
 	{ 0 },
 };

@@ -214,6 +214,16 @@ static void test_report_devices_shapes(void **state)
 		json_decref(d);
 		json_decref(extras[i]);
 	}
+	extra1 = json_pack("{s:{s:{s:{s:[s,s]},s:{s:[s]}}}}",
+			   "build", "devices", "x86_64-softmmu", "present", "e1000",
+			   "virtio-net-pci", "aarch64-softmmu", "present",
+			   "virtio-mmio");
+	d = qh_report_devices(extra1);
+	json_decref(extra1);
+	assert_int_equal(json_array_size(d), 3);
+	assert_true(json_string_value(json_array_get(d, 0)) &&
+		    strchr(json_string_value(json_array_get(d, 0)), ':'));
+	json_decref(d);
 	d = qh_report_devices(none);
 	assert_int_equal(json_array_size(d), 0);
 	json_decref(d);

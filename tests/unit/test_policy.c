@@ -243,9 +243,17 @@ static void test_coverage_percent(void **state)
 	json_t *none = json_pack("{s:i,s:i}", "protected", 0, "candidates", 0);
 	json_t *bad = json_pack("{s:i,s:i}", "protected", 5, "candidates", 2);
 	json_t *str = json_string("yes");
+	json_t *probed = json_pack("{s:i,s:i}", "probed", 3, "candidates", 4);
+	json_t *ibt = json_pack("{s:i,s:[s]}", "checked", 4, "missing", "main");
 	double pct = -1;
 
 	(void)state;
+	assert_int_equal(qh_coverage_percent(probed, &pct), 0);
+	assert_true(pct > 74.9 && pct < 75.1);
+	assert_int_equal(qh_coverage_percent(ibt, &pct), 0);
+	assert_true(pct > 74.9 && pct < 75.1);
+	json_decref(probed);
+	json_decref(ibt);
 	assert_int_equal(qh_coverage_percent(none, &pct), 0);
 	assert_true(pct > 99.9);
 	assert_int_equal(qh_coverage_percent(bad, &pct), -1);
