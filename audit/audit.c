@@ -1,10 +1,15 @@
 /* audit.c - qhard audit: pre-deployment audit of a host or an image root.
  * Thin glue: options, lib/audit.h, the policy, an emitter, the exit code. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <unistd.h>
+
 #include "audit.h"
+#include "qemu_plan.h"
 #include "commands.h"
 #include "emit.h"
 #include "options.h"
@@ -12,12 +17,13 @@
 #include "rules.h"
 
 enum { OPT_ROOT = 1, OPT_POLICY, OPT_ALLOW, OPT_FORMAT, OPT_DEEP, OPT_COLOR,
-       OPT_VERBOSE };
+       OPT_VERBOSE, OPT_QEMU_SRC };
 
 static const struct qh_option options[] = {
 	{ 0, "root", "DIR", "audit the image or chroot at DIR instead of the running host (/)", OPT_ROOT },
 	{ 0, "policy", "FILE", "policy for the binaries' checks and the audit findings", OPT_POLICY },
 	{ 0, "allow-list", "PROFILE", "profile whose [devices] allow list the compiled-in devices must stay within", OPT_ALLOW },
+	{ 0, "qemu-src", "DIR", "with --allow-list: also allow every QOM type the profile's Kconfig closure compiles in this QEMU tree", OPT_QEMU_SRC },
 	{ 'f', "format", "FMT", "output format: text, json, sarif, csv, junit, markdown", OPT_FORMAT },
 	{ 0, "deep", NULL, "also run the deep (disassembly) checks on binaries", OPT_DEEP },
 	{ 0, "color", "WHEN", "color text output: auto, always, never", OPT_COLOR },
@@ -35,7 +41,7 @@ static const struct qh_command_spec spec = {
 };
 
 struct args {
-	const char *root, *policy, *allow, *format, *color;
+	const char *root, *policy, *allow, *format, *color, *qemu_src;
 	bool deep, verbose;
 };
 
@@ -47,6 +53,7 @@ static int on_option(int id, const char *arg, void *ctx)
 	case OPT_ROOT: a->root = arg; break;
 	case OPT_POLICY: a->policy = arg; break;
 	case OPT_ALLOW: a->allow = arg; break;
+	case OPT_QEMU_SRC: a->qemu_src = arg; break;
 	case OPT_FORMAT:
 		if (!qh_emit_format_known(arg))
 			return qh_usage_error(&spec, "unknown format \"%s\"", arg);
@@ -100,6 +107,64 @@ static int apply_policy(const struct qh_policy *p, struct qh_result *res,
 	return 0;
 }
 
+/* The plan writes its devices files; keep them in a scratch dir. */
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[4096];
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path) != 0)
+			remove_dir(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+/* Add the QOM types of the profile's closure (qemu_plan.h) to the allow
+ * list, so a minimized build is not blamed for the board devices its
+ * machine needs. */
+static int add_closure(struct qh_audit_allow *allow, const char *profile,
+		       const char *qemu_src, struct qh_error *err)
+{
+	struct qh_plan_options po = { .no_probe = true };
+	char tmp[] = "/tmp/qhard-audit-plan.XXXXXX";
+	struct qh_plan *plan;
+	int rc = 0;
+
+	if (!mkdtemp(tmp))
+		return qh_error_errno(err, errno, "mkdtemp");
+	plan = qh_plan_create(profile, qemu_src, tmp, &po, err);
+	if (!plan) {
+		remove_dir(tmp);
+		return -1;
+	}
+	for (size_t t = 0; t < plan->ntargets && rc == 0; t++) {
+		const struct qh_strlist *l = &plan->targets[t].qom_types;
+		size_t cap = allow->n;
+
+		for (size_t i = 0; i < l->n && rc == 0; i++) {
+			char *d = qh_strdup(l->items[i]);
+
+			if (!d || qh_array_reserve((void **)&allow->names, &cap,
+						   allow->n + 1, sizeof(char *)) < 0) {
+				free(d);
+				rc = qh_error_set(err, "out of memory");
+				break;
+			}
+			allow->names[allow->n++] = d;
+		}
+	}
+	qh_plan_free(plan);
+	remove_dir(tmp);
+	return rc;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	struct args a = { .root = "/", .format = "text" };
@@ -126,6 +191,14 @@ int cmd_audit(int argc, char **argv)
 		return 2;
 	}
 	if (a.allow && qh_audit_allow_load(a.allow, &allow, &err) < 0) {
+		fprintf(stderr, "qhard audit: %s\n", err.msg);
+		goto out;
+	}
+	if (a.qemu_src && !a.allow) {
+		code = qh_usage_error(&spec, "--qemu-src needs --allow-list");
+		goto out;
+	}
+	if (a.qemu_src && add_closure(&allow, a.allow, a.qemu_src, &err) < 0) {
 		fprintf(stderr, "qhard audit: %s\n", err.msg);
 		goto out;
 	}
