@@ -1,29 +1,388 @@
-/* checksec.c - qhard checksec (placeholder until its issue lands). */
+/* checksec.c - qhard checksec: ELF hardening report for files and trees.
+ *
+ * Glue only: options -> input list (operands, stdin, -r walks) -> worker
+ * threads running qh_analyze_path -> policy -> emitter, in input order.
+ * Workers fill numbered slots; the main thread emits slot i as soon as it
+ * is done, so output streams yet stays in the order the inputs were given.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "analyze.h"
 #include "commands.h"
+#include "emit.h"
 #include "options.h"
+#include "policy.h"
+#include "report.h"
+#include "walk.h"
 
-static const struct qh_option options[] = { { 0 } };
-static const struct qh_command_spec spec = {
-	"checksec", "qhard checksec [options]", "not implemented yet", options, NULL,
+enum {
+	OPT_RECURSIVE = 1,
+	OPT_JOBS,
+	OPT_FORMAT,
+	OPT_POLICY,
+	OPT_COLOR,
+	OPT_DEEP,
+	OPT_VERBOSE,
+	OPT_DEBUG_ROOT,
 };
 
-static int on_option(int id, const char *arg, void *ctx)
+static const struct qh_option options[] = {
+	{ 'r', "recursive", NULL, "walk directories (symlinked directories are "
+	  "not followed; non-ELF files are skipped)", OPT_RECURSIVE },
+	{ 'j', "jobs", "N", "analyse N files in parallel (default: number of "
+	  "CPUs)", OPT_JOBS },
+	{ 'f', "format", "FORMAT", "text, json, sarif, csv, junit or markdown "
+	  "(default text)", OPT_FORMAT },
+	{ 'p', "policy", "FILE", "INI policy deciding which checks fail "
+	  "(default: the OpenStack guide's list)", OPT_POLICY },
+	{ 0, "color", "WHEN", "auto, always or never (text format; NO_COLOR "
+	  "honoured)", OPT_COLOR },
+	{ 0, "deep", NULL, "also disassemble: canary/IBT/stack-clash coverage, "
+	  "fortify call sites, per-CU flags", OPT_DEEP },
+	{ 0, "debug-root", "DIR", "where --deep looks for separate debug files "
+	  "(default /usr/lib/debug)", OPT_DEBUG_ROOT },
+	{ 'v', "verbose", NULL, "text format: show every check's evidence",
+	  OPT_VERBOSE },
+	{ 0 },
+};
+
+static const struct qh_command_spec spec = {
+	"checksec",
+	"qhard checksec [options] PATH...",
+	"Report the hardening of ELF files: RELRO, PIE, NX, stack canary, "
+	"FORTIFY,\nRPATH/RUNPATH, text relocations, RWX segments, CET, BTI/PAC, "
+	"sanitizers.\nPATH '-' reads paths from standard input, one per line.",
+	options,
+	"exit status: 0 all pass, 1 a check fails the policy, 2 usage error,\n"
+	"3 an input could not be analysed (every other input is still "
+	"reported).\nSee qhard-checksec(1).",
+};
+
+struct config {
+	bool recursive;
+	bool deep;
+	bool verbose;
+	unsigned long jobs;
+	const char *format;
+	const char *policy_path;
+	const char *color;
+	const char *debug_root;
+};
+
+static int on_option(int id, const char *arg, void *vctx)
 {
-	(void)id;
-	(void)arg;
-	(void)ctx;
+	struct config *cfg = vctx;
+
+	switch (id) {
+	case OPT_RECURSIVE: cfg->recursive = true; break;
+	case OPT_DEEP: cfg->deep = true; break;
+	case OPT_VERBOSE: cfg->verbose = true; break;
+	case OPT_FORMAT: cfg->format = arg; break;
+	case OPT_POLICY: cfg->policy_path = arg; break;
+	case OPT_COLOR: cfg->color = arg; break;
+	case OPT_DEBUG_ROOT: cfg->debug_root = arg; break;
+	case OPT_JOBS:
+		if (qh_parse_uint(arg, 1024, &cfg->jobs) < 0 || cfg->jobs == 0)
+			return qh_usage_error(&spec, "--jobs wants a number "
+					      "from 1 to 1024, not '%s'", arg);
+		break;
+	default:
+		break;
+	}
 	return 0;
+}
+
+/* ---- the input list ---------------------------------------------------- */
+
+struct job {
+	char *path;
+	char *walk_error;  /* a directory the walk could not read */
+	bool walked;       /* found by -r: non-ELF files are dropped */
+	bool done;
+	struct qh_result *res; /* NULL when dropped (or out of memory) */
+};
+
+struct jobs {
+	struct job *v;
+	size_t n, cap;
+};
+
+static int jobs_add(struct jobs *js, const char *path, const char *walk_error,
+		    bool walked)
+{
+	void *arr = js->v;
+	struct job *j;
+
+	if (qh_array_reserve(&arr, &js->cap, js->n + 1, sizeof(*js->v)) < 0)
+		return -1;
+	js->v = arr;
+	j = &js->v[js->n];
+	memset(j, 0, sizeof(*j));
+	j->path = strdup(path);
+	j->walk_error = walk_error ? strdup(walk_error) : NULL;
+	j->walked = walked;
+	if (!j->path || (walk_error && !j->walk_error)) {
+		free(j->path);
+		free(j->walk_error);
+		return -1;
+	}
+	js->n++;
+	return 0;
+}
+
+static void jobs_free(struct jobs *js)
+{
+	for (size_t i = 0; i < js->n; i++) {
+		free(js->v[i].path);
+		free(js->v[i].walk_error);
+		qh_result_free(js->v[i].res);
+	}
+	free(js->v);
+}
+
+static int on_walk(const char *path, const char *error, void *ctx)
+{
+	return jobs_add(ctx, path, error, error == NULL) < 0 ? -1 : 0;
+}
+
+static int add_operand(struct jobs *js, const char *path, bool recursive)
+{
+	struct qh_error err = { "" };
+	struct stat st;
+
+	if (recursive && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		int rc = qh_walk(path, on_walk, js, &err);
+
+		if (rc == -1 && err.msg[0])
+			return jobs_add(js, path, err.msg, false);
+		return rc;
+	}
+	return jobs_add(js, path, NULL, false);
+}
+
+static int read_stdin_paths(struct jobs *js, bool recursive)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+
+	while (rc == 0 && (len = getline(&line, &cap, stdin)) >= 0) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len > 0)
+			rc = add_operand(js, line, recursive);
+	}
+	free(line);
+	return rc;
+}
+
+/* ---- workers ------------------------------------------------------------ */
+
+struct pool {
+	struct jobs *jobs;
+	const struct qh_analyze_options *opts;
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	size_t next;
+};
+
+static struct qh_result *run_job(struct job *j,
+				 const struct qh_analyze_options *opts)
+{
+	struct qh_error err = { "" };
+	struct qh_result *res;
+	int is_elf;
+
+	if (j->walk_error) {
+		res = qh_result_new(j->path, NULL);
+		if (res && qh_result_set_error(res, "%s", j->walk_error) < 0) {
+			qh_result_free(res);
+			res = NULL;
+		}
+		return res;
+	}
+	if (j->walked) {
+		is_elf = qh_file_is_elf(j->path, &err);
+		if (is_elf == 0)
+			return NULL; /* -r skips non-ELF files silently */
+		/* unreadable: let analyze report why */
+	}
+	return qh_analyze_path(j->path, opts);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		struct qh_result *res;
+		size_t i;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->jobs->n)
+			return NULL;
+		res = run_job(&p->jobs->v[i], p->opts);
+		pthread_mutex_lock(&p->lock);
+		p->jobs->v[i].res = res;
+		p->jobs->v[i].done = true;
+		pthread_cond_broadcast(&p->done);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+/* A dropped job that was not a non-ELF walk entry means out of memory. */
+static bool job_dropped_ok(const struct job *j)
+{
+	return j->walked && !j->walk_error;
+}
+
+/* Emit results in input order as workers finish them. */
+static int emit_all(struct pool *p, struct qh_emitter *em,
+		    const struct qh_policy *pol, struct qh_summary *sum)
+{
+	struct qh_error err = { "" };
+	int rc = 0;
+
+	for (size_t i = 0; i < p->jobs->n; i++) {
+		struct job *j = &p->jobs->v[i];
+		struct qh_result *res;
+
+		pthread_mutex_lock(&p->lock);
+		while (!j->done)
+			pthread_cond_wait(&p->done, &p->lock);
+		res = j->res;
+		j->res = NULL;
+		pthread_mutex_unlock(&p->lock);
+		if (!res) {
+			if (job_dropped_ok(j))
+				continue;
+			fprintf(stderr, "qhard checksec: %s: out of memory\n",
+				j->path);
+			rc = -1;
+			continue;
+		}
+		if (!res->error && qh_policy_apply(pol, res, &err) < 0) {
+			fprintf(stderr, "qhard checksec: %s: %s\n", res->path,
+				err.msg);
+			rc = -1;
+		}
+		qh_summary_add(sum, res);
+		if (rc == 0 && qh_emitter_result(em, res, &err) < 0) {
+			fprintf(stderr, "qhard checksec: %s\n", err.msg);
+			rc = -1;
+		}
+		qh_result_free(res);
+	}
+	return rc;
+}
+
+static unsigned long default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned long)n : 1;
+}
+
+/* Everything after option parsing; returns the exit code. */
+static int run(const struct config *cfg, struct jobs *js,
+	       struct qh_policy *pol)
+{
+	struct qh_analyze_options aopts = { cfg->deep, cfg->debug_root };
+	struct qh_emit_options eopts = { false, cfg->verbose };
+	struct qh_summary sum = { 0 };
+	struct qh_error err = { "" };
+	struct qh_emitter *em = NULL;
+	struct qh_report *rep = NULL;
+	struct pool p = { js, &aopts, PTHREAD_MUTEX_INITIALIZER,
+			  PTHREAD_COND_INITIALIZER, 0 };
+	pthread_t *threads = NULL;
+	size_t nthreads = cfg->jobs ? cfg->jobs : default_jobs(), started = 0;
+	int code = 3, erc;
+
+	if (qh_color_mode(cfg->color, &eopts.color) < 0)
+		return qh_usage_error(&spec, "--color wants auto, always or "
+				      "never, not '%s'", cfg->color);
+	if (nthreads > js->n)
+		nthreads = js->n ? js->n : 1;
+	rep = qh_report_new("checksec", &err);
+	em = rep ? qh_emitter_new(cfg->format, stdout, &eopts, &err) : NULL;
+	if (!em) {
+		qh_report_free(rep);
+		return qh_usage_error(&spec, "%s", err.msg);
+	}
+	threads = calloc(nthreads, sizeof(*threads));
+	if (!threads || qh_emitter_begin(em, rep, &err) < 0)
+		goto out;
+	for (; started < nthreads; started++)
+		if (pthread_create(&threads[started], NULL, worker, &p) != 0)
+			break;
+	if (started == 0) {
+		fprintf(stderr, "qhard checksec: cannot start threads\n");
+		goto out;
+	}
+	erc = emit_all(&p, em, pol, &sum);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	started = 0;
+	if (qh_emitter_end(em, rep, &sum, &err) < 0 || erc < 0 ||
+	    fflush(stdout) != 0) {
+		if (err.msg[0])
+			fprintf(stderr, "qhard checksec: %s\n", err.msg);
+		goto out;
+	}
+	code = qh_summary_exit_code(&sum);
+out:
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	qh_emitter_free(em);
+	qh_report_free(rep);
+	return code;
 }
 
 int cmd_checksec(int argc, char **argv)
 {
-	int n = 0;
-	int rc = qh_parse_options(argc, argv, &spec, on_option, NULL, &n);
+	struct config cfg = { .format = "text" };
+	struct qh_error err = { "" };
+	struct jobs js = { 0 };
+	struct qh_policy *pol;
+	int n = 0, rc;
 
+	rc = qh_parse_options(argc, argv, &spec, on_option, &cfg, &n);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "qhard checksec: not implemented yet\n");
-	return 2;
+	if (n == 0)
+		return qh_usage_error(&spec, "no PATH given");
+	if (!qh_emit_format_known(cfg.format))
+		return qh_usage_error(&spec, "unknown format '%s'", cfg.format);
+	pol = cfg.policy_path ? qh_policy_load(cfg.policy_path, &err) :
+				qh_policy_default(&err);
+	if (!pol)
+		return qh_usage_error(&spec, "%s", err.msg);
+	for (int i = 1; i <= n && rc <= 0; i++) {
+		rc = strcmp(argv[i], "-") == 0 ?
+			     read_stdin_paths(&js, cfg.recursive) :
+			     add_operand(&js, argv[i], cfg.recursive);
+	}
+	if (rc != 0 && rc != -1) {
+		rc = 3;
+	} else if (rc == -1) {
+		fprintf(stderr, "qhard checksec: out of memory\n");
+		rc = 3;
+	} else {
+		rc = run(&cfg, &js, pol);
+	}
+	jobs_free(&js);
+	qh_policy_free(pol);
+	return rc;
 }

@@ -578,13 +578,27 @@ static int check_sanitizers(const struct qh_check_ctx *c,
 {
 	json_t *list = json_array();
 	const char *first = NULL, *debug = NULL;
+	bool full_runtime = false;
 	int rc;
 
 	if (!list)
 		return oom(err);
+	/* Clang links ASan/TSan/MSan/HWASan statically, and those runtimes
+	 * carry every UBSan and CFI handler: their definitions then prove
+	 * nothing about -fsanitize=undefined or cfi (an import still does). */
+	for (size_t i = 0; i < QH_ARRAY_LEN(sanitizer_syms); i++)
+		if (sanitizer_syms[i].debug_only &&
+		    qh_elf_defines(c->elf, sanitizer_syms[i].symbol))
+			full_runtime = true;
 	for (size_t i = 0; i < QH_ARRAY_LEN(sanitizer_syms); i++) {
-		if (!qh_elf_sym_find(c->elf, QH_SYMTAB_ANY,
-				     sanitizer_syms[i].symbol))
+		const struct qh_elf_symbol *s = qh_elf_sym_find(
+			c->elf, QH_SYMTAB_ANY, sanitizer_syms[i].symbol);
+
+		if (!s)
+			continue;
+		if (full_runtime && !sanitizer_syms[i].debug_only &&
+		    !qh_elf_imports(c->elf, s->name) &&
+		    !(c->type == QH_TYPE_OBJECT && !s->defined))
 			continue;
 		if (json_add_unique(list, sanitizer_syms[i].name) < 0) {
 			json_decref(list);
@@ -596,7 +610,7 @@ static int check_sanitizers(const struct qh_check_ctx *c,
 			debug = sanitizer_syms[i].symbol;
 	}
 	if (debug)
-		rc = ADD(res, "sanitizers", QH_WARN, list,
+		rc = ADD(res, "sanitizers", QH_FAIL, list,
 			 "%s: a debugging runtime in a release binary", debug);
 	else if (first)
 		rc = ADD(res, "sanitizers", QH_PASS, list, "%s", first);
@@ -617,10 +631,15 @@ static int check_stripped(const struct qh_check_ctx *c, struct qh_result *res,
 		rc = ADD(res, "stripped", QH_PASS, yes_no(true),
 			 "no .symtab, no .debug_info");
 	else
-		rc = ADD(res, "stripped", QH_WARN, yes_no(false), "has %s",
+		rc = ADD(res, "stripped", QH_FAIL, yes_no(false), "has %s",
 			 symtab ? ".symtab" : ".debug_info");
 	return rc < 0 ? oom(err) : 0;
 }
+
+/* A check reports `fail` whenever the property is missing; whether that
+ * fails the run is the policy's call (the default only requires RELRO,
+ * PIE, NX, canary and FORTIFY, and warns for the rest). `warn` is kept for
+ * "cannot tell" and for the issue's mixed FORTIFY case. */
 
 /* ---- the table -------------------------------------------------------- */
 

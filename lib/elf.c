@@ -104,8 +104,13 @@ static int load_phdrs(struct qh_elf *e, struct qh_error *err)
 	/* libelf clamps the count to what fits in the file; we want to know
 	 * that it did not fit. PN_XNUM means the real count is elsewhere. */
 	n = e->ehdr.e_phnum;
-	if (n == PN_XNUM && elf_getphdrnum(e->elf, &n) != 0)
-		return elf_fail(err, "cannot read program header count");
+	if (n == PN_XNUM) {
+		if (elf_getphdrnum(e->elf, &n) != 0)
+			return elf_fail(err, "cannot read program header count");
+		if (n < PN_XNUM)
+			return qh_error_set(err, "e_phnum is PN_XNUM but section "
+					    "0 gives %zu program headers", n);
+	}
 	if (n == 0)
 		return 0;
 	entsize = gelf_fsize(e->elf, ELF_T_PHDR, 1, EV_CURRENT);
