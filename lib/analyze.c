@@ -18,6 +18,33 @@ static const char *without_name(const char *msg, const char *name)
 	return msg;
 }
 
+/* The contract's `stack-clash` id is "probes found by disassembly": the
+ * header pass can only say skip; once the deep pass has looked at every
+ * function with a large or variable frame, its verdict is the answer. */
+static int fill_stack_clash(struct qh_result *res)
+{
+	const struct qh_check *deep = qh_result_find_check(res,
+						   "stack-clash-coverage");
+	struct qh_check *sc = qh_result_find_check(res, "stack-clash");
+	json_int_t candidates;
+	bool yes;
+
+	if (!deep || !sc || sc->raw_status != QH_SKIP ||
+	    (deep->raw_status != QH_PASS && deep->raw_status != QH_FAIL))
+		return 0;
+	candidates = json_integer_value(json_object_get(deep->value,
+							"candidates"));
+	if (candidates == 0)
+		return qh_check_set_str(&sc->evidence,
+					"no function with a large or variable "
+					"frame: nothing to probe");
+	yes = deep->raw_status == QH_PASS;
+	json_decref(sc->value);
+	sc->value = json_string(yes ? "yes" : "no");
+	sc->status = sc->raw_status = yes ? QH_PASS : QH_FAIL;
+	return sc->value ? qh_check_set_str(&sc->evidence, deep->evidence) : -1;
+}
+
 static struct qh_result *analyze_elf(struct qh_elf *elf, const char *name,
 				     const struct qh_error *open_err,
 				     const struct qh_analyze_options *opts)
@@ -36,7 +63,9 @@ static struct qh_result *analyze_elf(struct qh_elf *elf, const char *name,
 		return res;
 	}
 	if (qh_checks_run(elf, res, &err) < 0 ||
-	    (opts && opts->deep && qh_deep_run(elf, res, opts, &err) < 0)) {
+	    (opts && opts->deep && qh_deep_run(elf, res, opts, &err) < 0) ||
+	    (opts && opts->deep && fill_stack_clash(res) < 0 &&
+	     qh_error_set(&err, "out of memory"))) {
 		/* The contract: an error result has no checks. */
 		struct qh_result *bad = qh_result_new(name, NULL);
 
