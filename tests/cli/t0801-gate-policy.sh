@@ -89,4 +89,9 @@ echo readme >"$T_TMP/tree/doc/README"
 n=$(json_get "$T_TMP/d.json" "len(d['results'])")
 [ "$n" = 1 ] && pass "directory: one ELF file, link and README skipped" ||
 	fail "directory gave $n results"
+# every option of --help is documented in the man page
+for opt in $("$QHARD" gate --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	grep -q -- "\\*.*$opt" "$GATE_SRC_DIR/docs/qhard-gate.1.scd" &&
+		pass "man page documents $opt" || fail "$opt missing from docs/qhard-gate.1.scd"
+done
 finish
