@@ -10,50 +10,15 @@
  *
  * Status: skip where the probe patterns are not known (ppc64, s390x); pass
  * when every candidate probes (or there is none); fail otherwise.
+ * analyze.c answers the contract's stack-clash (yes/no) from this check.
  */
 #include "deep_checks.h"
-
-#include <stdlib.h>
 
 static bool is_candidate(const struct deep_image *img, const struct deep_facts *f)
 {
 	uint64_t page = img->arch == DEEP_ARCH_AARCH64 ? 65536 : 4096;
 
 	return f->probe || f->var_frame || f->frame >= page;
-}
-
-/* The contract's header-level id "stack-clash" (yes/no) can only be
- * answered from the code: checks.c adds it as skip, and the deep pass
- * fills it in. yes: probes seen and every candidate probes; no: some
- * candidate does not probe; no candidate: stays skip (nothing to prove). */
-static int fill_contract_id(struct qh_result *res, size_t probed, size_t cand)
-{
-	struct qh_check *c = qh_result_find_check(res, "stack-clash");
-	enum qh_status st = !cand ? QH_SKIP : probed == cand ? QH_PASS : QH_FAIL;
-	json_t *v = !cand ? NULL : json_string(probed == cand ? "yes" : "no");
-	struct qh_buf ev = QH_BUF_INIT;
-
-	if (!cand)
-		qh_buf_puts(&ev, "no function has a large or variable frame: nothing to probe");
-	else
-		qh_buf_printf(&ev, "%zu of %zu functions with large or variable frames probe the stack (disassembly)",
-			      probed, cand);
-	if (!ev.data || (cand && !v)) {
-		json_decref(v);
-		qh_buf_free(&ev);
-		return -1;
-	}
-	if (!c) {
-		c = qh_result_add_check(res, "stack-clash", st, v, "%s", ev.data);
-		qh_buf_free(&ev);
-		return c ? 0 : -1;
-	}
-	json_decref(c->value);
-	c->value = v;
-	c->status = c->raw_status = st;
-	free(c->evidence);
-	c->evidence = qh_buf_detach(&ev);
-	return c->evidence ? 0 : -1;
 }
 
 int deep_check_stackclash(struct deep_ctx *ctx, struct qh_result *res)
@@ -94,10 +59,6 @@ int deep_check_stackclash(struct deep_ctx *ctx, struct qh_result *res)
 	json_object_set_new(val, "candidates", json_integer((json_int_t)cand));
 	json_object_set_new(val, "unprobed", unprobed);
 	st = probed == cand ? QH_PASS : QH_FAIL;
-	if (fill_contract_id(res, probed, cand) < 0) {
-		json_decref(val);
-		return -1;
-	}
 	c = qh_result_add_check(res, "stack-clash-coverage", st, val,
 				"%zu of %zu functions with large or variable frames probe the stack",
 				probed, cand);
