@@ -1,5 +1,6 @@
 #!/bin/sh
-# Deep checks through the CLI (qhard gate --deep): a program whose weak.c
+# Deep checks through the CLI (qhard checksec --deep, qhard gate --deep): a
+# program whose weak.c
 # unit lacks the hardening flags; the JSON report names exactly that unit's
 # functions, the FORTIFY sites carry weak.c and the marked lines, and the
 # SARIF results carry the functions as locations.
@@ -42,4 +43,13 @@ got=$(json_get "$T_TMP/r.sarif" "' '.join(sorted(l['name'] for r in d['runs'][0]
 got=$(json_get "$T_TMP/r.sarif" "' '.join(l['physicalLocation']['artifactLocation']['uri'].rsplit('/',1)[-1]+':'+str(l['physicalLocation']['region']['startLine']) for r in d['runs'][0]['results'] if r['ruleId']=='fortify-sites' for l in r.get('relatedLocations',[]))")
 [ "$got " = "$want" ] && pass "SARIF carries the FORTIFY sites' file:line" ||
 	fail "SARIF fortify-sites related locations '$got', wanted '$want'"
+
+# qhard checksec --deep: the same findings, and the debug root option.
+"$QHARD" checksec --deep --debug-root=/nonexistent --format json "$T_TMP/fx" >"$T_TMP/c.json"
+got=$(json_get "$T_TMP/c.json" "' '.join(sorted($CHK['canary-coverage']['value']['unprotected']))")
+[ "$got" = "weak_copy weak_ptr weak_vla" ] && pass "checksec --deep names weak.c's functions" ||
+	fail "checksec --deep canary-coverage: '$got'"
+"$QHARD" checksec --format json "$T_TMP/fx" >"$T_TMP/n.json"
+got=$(json_get "$T_TMP/n.json" "'canary-coverage' in $CHK")
+[ "$got" = "False" ] && pass "no deep checks without --deep" || fail "deep ids without --deep"
 finish
