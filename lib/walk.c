@@ -55,7 +55,8 @@ static int read_names(const char *dir, char ***out, size_t *nout,
 		return qh_error_errno(err, e, "cannot read directory");
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
 	*out = names;
 	*nout = n;
 	return 0;

@@ -29,6 +29,9 @@ PY
 if [ $? -eq 0 ]; then pass "-r: ELF found, non-ELF/symlinked dir/dangling link skipped"; else
 	fail "-r walk"; sed 's/^/# /' "$T_TMP/walk.log"; fi
 
+mkdir "$tree/empty"
+expect_exit 0 "-r over an empty directory (no files, no error)" -- "$QHARD" checksec -r "$tree/empty"
+
 if [ "$(id -u)" -ne 0 ]; then
 	mkdir "$tree/locked"; chmod 000 "$tree/locked"
 	expect_exit 3 "-r lists an unreadable directory as an error" -- "$QHARD" checksec -r "$tree"
