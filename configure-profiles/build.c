@@ -393,8 +393,9 @@ int cmd_build(int argc, char **argv)
 			.progress_ctx = &prog,
 		};
 
-		/* ccache shares objects between build dirs only when paths in
-		 * compile lines are relative: base them at the common parent. */
+		/* ccache shares objects between build dirs (same devices and
+		 * flags) only when paths in compile lines are relative: base
+		 * them at the common parent. */
 		if (cache && cache[0] && asprintf(&ccache_dir, "%s/ccache", cache) >= 0) {
 			bopt.ccache_dir = ccache_dir;
 			bopt.ccache_basedir = cache;

@@ -204,7 +204,9 @@ static int stream_child(const char *const *argv, const char *cwd,
 				continue;
 			break;
 		}
+		/* Flushed per chunk so `tail -f` on the log follows the build. */
 		fwrite(buf, 1, (size_t)got, log);
+		fflush(log);
 		for (ssize_t i = 0; i < got; i++) {
 			if (buf[i] == '\n') {
 				if (o->progress)

@@ -492,8 +492,16 @@ int qh_build_verify(const struct qh_plan *plan,
 	double t_verify = mono_now();
 	int rc = -1;
 
-	if (!extra || !jbins || !jdev || !br || !targets)
+	if (!extra || !jbins || !jdev || !br || !targets) {
+		qh_result_free(br);
 		goto nomem;
+	}
+	/* The build dir's result comes first in the report; the report owns
+	 * it from here on and its checks are added below. */
+	if (qh_report_add(r, br, err) < 0) {
+		qh_result_free(br);
+		goto fail;
+	}
 	json_object_set_new(extra, "profile", json_string(plan->profile_name ?
 								 plan->profile_name : ""));
 	if (o->profile_path)
@@ -533,9 +541,6 @@ int qh_build_verify(const struct qh_plan *plan,
 		if (add_flag_audit(plan, o->build_dir, targets, br, r, extra, err) < 0)
 			goto fail;
 	}
-	if (qh_report_add(r, br, err) < 0)
-		goto fail;
-	br = NULL;
 	if (bo->compiled) {
 		for (size_t i = 0; targets[i]; i++) {
 			char *bin = dupf("%s/%s", o->build_dir, targets[i]);
@@ -589,7 +594,6 @@ fail:
 	free(targets);
 	free(cc);
 	free(ccver);
-	qh_result_free(br);
 	json_decref(extra);
 	json_decref(jbins);
 	json_decref(jdev);

@@ -39,38 +39,50 @@ static void raise_for_linker_word(struct qh_flag_requirements *req,
 		need_on(&req->noexecstack);
 }
 
+static void raise_for_flag(struct qh_flag_requirements *req, const char *f)
+{
+	if (strncmp(f, "-D_FORTIFY_SOURCE=", 18) == 0) {
+		int lvl = atoi(f + 18);
+
+		if (lvl > req->fortify_level)
+			req->fortify_level = lvl;
+	} else if (strcmp(f, "-fstack-protector-strong") == 0 ||
+		   strcmp(f, "-fstack-protector-all") == 0) {
+		need_on(&req->stack_protector);
+	} else if (strcmp(f, "-fstack-clash-protection") == 0) {
+		need_on(&req->stack_clash);
+	} else if (strcmp(f, "-fcf-protection") == 0 ||
+		   strcmp(f, "-fcf-protection=full") == 0) {
+		need_on(&req->cf_protection);
+	} else if (strcmp(f, "-fPIE") == 0 || strcmp(f, "-fpie") == 0 ||
+		   strcmp(f, "-pie") == 0) {
+		need_on(&req->pie);
+	} else if (strncmp(f, "-Wl,", 4) == 0) {
+		char *copy = strdup(f + 4), *save = NULL;
+
+		if (!copy)
+			return;
+		for (char *w = strtok_r(copy, ",", &save); w;
+		     w = strtok_r(NULL, ",", &save))
+			raise_for_linker_word(req, w);
+		free(copy);
+	}
+}
+
 void qh_flag_requirements_from_flags(struct qh_flag_requirements *req,
 				     const char *const *flags, size_t n)
 {
+	/* An entry may hold several flags ("-U_FORTIFY_SOURCE
+	 * -D_FORTIFY_SOURCE=3" is one probed unit in the plan). */
 	for (size_t i = 0; i < n; i++) {
-		const char *f = flags[i];
+		char *copy = strdup(flags[i]), *save = NULL;
 
-		if (strncmp(f, "-D_FORTIFY_SOURCE=", 18) == 0) {
-			int lvl = atoi(f + 18);
-
-			if (lvl > req->fortify_level)
-				req->fortify_level = lvl;
-		} else if (strcmp(f, "-fstack-protector-strong") == 0 ||
-			   strcmp(f, "-fstack-protector-all") == 0) {
-			need_on(&req->stack_protector);
-		} else if (strcmp(f, "-fstack-clash-protection") == 0) {
-			need_on(&req->stack_clash);
-		} else if (strcmp(f, "-fcf-protection") == 0 ||
-			   strcmp(f, "-fcf-protection=full") == 0) {
-			need_on(&req->cf_protection);
-		} else if (strcmp(f, "-fPIE") == 0 || strcmp(f, "-fpie") == 0 ||
-			   strcmp(f, "-pie") == 0) {
-			need_on(&req->pie);
-		} else if (strncmp(f, "-Wl,", 4) == 0) {
-			char *copy = strdup(f + 4), *save = NULL;
-
-			if (!copy)
-				continue;
-			for (char *w = strtok_r(copy, ",", &save); w;
-			     w = strtok_r(NULL, ",", &save))
-				raise_for_linker_word(req, w);
-			free(copy);
-		}
+		if (!copy)
+			continue;
+		for (char *w = strtok_r(copy, " \t", &save); w;
+		     w = strtok_r(NULL, " \t", &save))
+			raise_for_flag(req, w);
+		free(copy);
 	}
 }
 

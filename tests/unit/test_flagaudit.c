@@ -141,7 +141,7 @@ static void test_compile_cancellations(void **state)
 static void test_requirements_from_plan_flags(void **state)
 {
 	struct qh_flag_requirements req;
-	const char *flags[] = { "-D_FORTIFY_SOURCE=3", "-fstack-clash-protection",
+	const char *flags[] = { "-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3", "-fstack-clash-protection",
 				"-Wl,-z,relro,-z,now,-z,noexecstack" };
 	const char *argv[] = { "cc", "-O2", "-D_FORTIFY_SOURCE=2",
 			       "-fstack-protector-strong", "-c", "a.c" };
