@@ -152,9 +152,9 @@ static int copy_file(const char *from, const char *to)
 }
 
 /* The plan rewrites its devices files on every run. meson's build.ninja
- * depends on them, so a new mtime with the same content would make ninja
- * regenerate the whole build description: keep the old mtime when the
- * content did not change. */
+ * depends on them, so a new mtime with the same symbols would make ninja
+ * regenerate the whole build description: keep the old mtime when only
+ * the comments (or nothing) changed. */
 struct kept_file {
 	char *path;
 	char *data;
@@ -231,11 +231,18 @@ static void keep_restore(struct kept_file *k, size_t n)
 		size_t len;
 		char *now = slurp(k[i].path, &len);
 
-		if (now && len == k[i].len && memcmp(now, k[i].data, len) == 0) {
+		char *a = now ? qh_mak_meaningful(now, len) : NULL;
+		char *b = qh_mak_meaningful(k[i].data, k[i].len);
+
+		/* Same symbols (comments may name another checkout's profile
+		 * path): configure would read the same thing, keep the mtime. */
+		if (a && b && strcmp(a, b) == 0) {
 			struct timespec times[2] = { k[i].mtime, k[i].mtime };
 
 			utimensat(AT_FDCWD, k[i].path, times, 0);
 		}
+		free(a);
+		free(b);
 		free(now);
 		free(k[i].path);
 		free(k[i].data);

@@ -69,21 +69,65 @@ char **qh_build_targets(const struct qh_plan *plan, struct qh_error *err)
 	return t;
 }
 
+char *qh_mak_meaningful(const char *text, size_t len)
+{
+	struct qh_buf b = QH_BUF_INIT;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start = i, end;
+
+		while (i < len && text[i] != '\n')
+			i++;
+		end = i;
+		for (size_t k = start; k < end; k++)
+			if (text[k] == '#') {
+				end = k;
+				break;
+			}
+		while (start < end && (text[start] == ' ' || text[start] == '\t'))
+			start++;
+		while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t' ||
+				       text[end - 1] == '\r'))
+			end--;
+		if (end > start && (qh_buf_append(&b, text + start, end - start) < 0 ||
+				    qh_buf_putc(&b, '\n') < 0)) {
+			qh_buf_free(&b);
+			return NULL;
+		}
+		i++;
+	}
+	if (!b.data && qh_buf_puts(&b, "") < 0)
+		return NULL;
+	return qh_buf_detach(&b);
+}
+
+/* The devices file without its comments: they name the profile's path,
+ * which differs between checkouts sharing one build dir. */
 static int append_file(struct qh_buf *b, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char buf[4096];
+	struct qh_buf raw = QH_BUF_INIT;
+	char buf[4096], *m;
 	size_t got;
+	int rc;
 
 	if (!f)
 		return qh_buf_printf(b, "missing %s\n", path);
 	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (qh_buf_append(b, buf, got) < 0) {
+		if (qh_buf_append(&raw, buf, got) < 0) {
 			fclose(f);
+			qh_buf_free(&raw);
 			return -1;
 		}
 	fclose(f);
-	return 0;
+	m = qh_mak_meaningful(raw.data ? raw.data : "", raw.len);
+	qh_buf_free(&raw);
+	if (!m)
+		return -1;
+	rc = qh_buf_puts(b, m);
+	free(m);
+	return rc;
 }
 
 char *qh_build_stamp_text(const struct qh_plan *plan)
@@ -410,6 +454,8 @@ static int verify_devices(const struct qh_plan *plan,
 		json_object_set_new(jt, "extra", jnames(diff.extra));
 		json_object_set_new(jt, "missing", jnames(diff.missing));
 	}
+	free(out); /* the -machine help text */
+	out = NULL;
 	if (o->compare_pattern) {
 		char *dbin = dupf(o->compare_pattern, t->arch);
 

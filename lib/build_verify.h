@@ -35,8 +35,12 @@ int qh_build_verify(const struct qh_plan *plan,
 		    const struct qh_build_verify_options *o,
 		    struct qh_report *r, struct qh_error *err);
 
+/* A devices .mak reduced to what configure reads: comments (which name
+ * the profile's path) and blank lines dropped, lines trimmed. */
+char *qh_mak_meaningful(const char *text, size_t len);
+
 /* What the configuration depends on, hashed into the reuse stamp: the
- * configure argv and the content of every devices file. */
+ * configure argv and the meaningful content of every devices file. */
 char *qh_build_stamp_text(const struct qh_plan *plan);
 
 #endif

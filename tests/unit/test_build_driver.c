@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "build_driver.h"
+#include "build_verify.h"
 
 static char tmpdir[] = "/tmp/qh-driver-XXXXXX";
 static char bindir[256], build_dir[256], configure[256], counter[256];
@@ -248,6 +249,26 @@ static void test_stamp_and_load_size(void **state)
 	assert_int_equal(qh_elf_load_size(configure, &size, &err), -1);
 }
 
+/* Two checkouts write the same devices file with different comments (the
+ * profile path): the stamp must see the same configuration. */
+static void test_mak_meaningful(void **state)
+{
+	const char *a = "# written from /work/a/p.ini\nCONFIG_Q35=y  # /work/a/p.ini:12 q35\n\n"
+			"  CONFIG_VIRTIO=y\n";
+	const char *b = "# written from /work/b/p.ini\nCONFIG_Q35=y  # /work/b/p.ini:12 q35\n"
+			"CONFIG_VIRTIO=y\t\r\n";
+	char *ma = qh_mak_meaningful(a, strlen(a)), *mb = qh_mak_meaningful(b, strlen(b));
+
+	(void)state;
+	assert_string_equal(ma, "CONFIG_Q35=y\nCONFIG_VIRTIO=y\n");
+	assert_string_equal(ma, mb);
+	free(ma);
+	free(mb);
+	ma = qh_mak_meaningful("CONFIG_EDU=y\n", 13);
+	assert_string_equal(ma, "CONFIG_EDU=y\n");
+	free(ma);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_missing_program),
 		cmocka_unit_test(test_run_capture),
 		cmocka_unit_test(test_stamp_and_load_size),
+		cmocka_unit_test(test_mak_meaningful),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
