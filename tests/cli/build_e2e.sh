@@ -3,6 +3,10 @@
 # under $QHARD_CACHE, so a CI run builds each once and later runs only
 # verify; a missing QEMU source is fetched by mk/qemu-src.sh.
 : "${QHARD_CACHE:?QHARD_CACHE must point at the download/build cache}"
+# QEMU is built with the system compiler whatever compiler built qhard:
+# `make asan` exports CC=clang for qhard itself, and a CC seen by the flag
+# probe and by QEMU's configure would change the plan and rebuild QEMU.
+unset CC CXX CFLAGS CXXFLAGS LDFLAGS
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 PROFILE="$top/configure-profiles/profiles/kvm-virtio-minimal.ini"
