@@ -16,6 +16,7 @@
 enum {
 	OPT_PROFILE = 1, OPT_GLANCE, OPT_QEMU_SRC, OPT_OUT, OPT_FORMAT, OPT_EXPLAIN,
 	OPT_TARGET, OPT_CC, OPT_CXX, OPT_CFLAGS, OPT_LDFLAGS, OPT_SAVE, OPT_NO_PROBE,
+	OPT_ASSUME_VERSION,
 };
 
 static const struct qh_option options[] = {
@@ -32,6 +33,7 @@ static const struct qh_option options[] = {
 	{ 0, "extra-ldflags", "FLAGS", "more linker flags; each is probed and refused ones are reported", OPT_LDFLAGS },
 	{ 0, "save", "FILE", "with --from-glance: write the profile INI to FILE", OPT_SAVE },
 	{ 0, "no-probe", NULL, "do not run the compiler: trust the flag table (cross builds)", OPT_NO_PROBE },
+	{ 0, "assume-version", "X.Y.Z", "apply the version quirks of QEMU X.Y.Z instead of the tree's VERSION", OPT_ASSUME_VERSION },
 	{ 0 },
 };
 
@@ -74,6 +76,7 @@ static int on_option(int id, const char *arg, void *vctx)
 	case OPT_LDFLAGS: o->plan.extra_ldflags = arg; break;
 	case OPT_SAVE: o->save = arg; break;
 	case OPT_NO_PROBE: o->plan.no_probe = true; break;
+	case OPT_ASSUME_VERSION: o->plan.version_override = arg; break;
 	default: break;
 	}
 	return 0;

@@ -596,7 +596,12 @@ static int parse_text(struct qh_kconfig *kc, const char *name, const char *dir,
 		if (var >= 0 && (lx.tok == T_DEFAULT || lx.tok == T_DEPENDS ||
 				 lx.tok == T_SELECT || lx.tok == T_IMPLY ||
 				 lx.tok == T_BOOL)) {
-			if (parse_property(&lx, var) < 0)
+			unsigned start = lx.line;
+
+			/* resync: drop the rest of the broken line, unless the
+			 * error was found at the first token of a new line
+			 * (an unclosed "(" before the next "config") */
+			if (parse_property(&lx, var) < 0 && lx.line == start)
 				skip_line(&lx);
 			continue;
 		}
@@ -811,9 +816,11 @@ static int fmt_expr(const struct qh_kconfig *kc, int e, bool values,
 	default:
 		break;
 	}
-	/* parenthesise an && inside || or !, since || binds tighter */
-	paren = (x->op == QH_KE_AND && (parent == QH_KE_OR || parent == QH_KE_NOT)) ||
-		(x->op == QH_KE_OR && parent == QH_KE_NOT);
+	/* QEMU's || binds tighter than && (the reverse of C): parenthesise
+	 * every mix so nobody has to remember which */
+	paren = parent == QH_KE_NOT ||
+		(x->op == QH_KE_AND && parent == QH_KE_OR) ||
+		(x->op == QH_KE_OR && parent == QH_KE_AND);
 	if (paren)
 		qh_buf_putc(b, '(');
 	fmt_expr(kc, x->lhs, values, b, x->op);

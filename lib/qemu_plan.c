@@ -478,7 +478,7 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 			char *note = NULL;
 
 			if (qh_resolve_word(&r, items[i].name, pass == 0, &syms, &note, err) < 0) {
-				qh_error_prefix(err, "%s", items[i].origin);
+				qh_error_prefix(err, "%s: ", items[i].origin);
 				goto out;
 			}
 			if (note)
@@ -494,29 +494,48 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 				goto oom;
 		}
 	}
-	if (strcmp(qt->base_arch, "i386") == 0 &&
-	    qh_quirk_applies(QH_QUIRK_X86_BOARDS_DEFAULT_Y, p->version_major,
-			     p->version_minor, p->version_micro)) {
-		struct qh_strlist boards = { 0 };
-
-		if (qh_resolve_boards(&r, &boards) < 0)
-			goto oom;
-		for (size_t i = 0; i < boards.n; i++)
-			if (add_want(&w, &nw, &wcap, boards.items[i],
-				     qh_quirk_text(QH_QUIRK_X86_BOARDS_DEFAULT_Y), false) < 0) {
-				qh_strlist_free(&boards);
-				goto oom;
-			}
-		qh_strlist_free(&boards);
-	}
 	for (size_t i = 0; i < nw; i++)
 		if (qh_kconfig_assign(st->kc, w[i].sym, w[i].value, false, w[i].origin, err) < 0)
 			goto out;
 	if (assign_external(st->kc, &st->host, err) < 0)
 		goto out;
 	if (qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) < 0) {
-		qh_error_prefix(err, "%s: the allow list cannot be satisfied", qt->name);
+		qh_error_prefix(err, "%s: the allow list cannot be satisfied: ", qt->name);
 		goto out;
+	}
+	if (strcmp(qt->base_arch, "i386") == 0 &&
+	    qh_quirk_applies(QH_QUIRK_X86_BOARDS_DEFAULT_Y, p->version_major,
+			     p->version_minor, p->version_micro)) {
+		/* boards outside the closure of what the profile wants are
+		 * switched off explicitly (a board the wanted ones select,
+		 * like PC under Q35, stays) */
+		struct qh_strlist boards = { 0 };
+		size_t first = nw;
+
+		if (qh_resolve_boards(&r, &boards) < 0)
+			goto oom;
+		for (size_t i = 0; i < boards.n; i++) {
+			int s = qh_kconfig_find(st->kc, boards.items[i]);
+
+			if (s >= 0 && st->kc->syms[s].value == 0 &&
+			    add_want(&w, &nw, &wcap, boards.items[i],
+				     qh_quirk_text(QH_QUIRK_X86_BOARDS_DEFAULT_Y), false) < 0) {
+				qh_strlist_free(&boards);
+				goto oom;
+			}
+		}
+		qh_strlist_free(&boards);
+		for (size_t i = first; i < nw; i++)
+			if (qh_kconfig_assign(st->kc, w[i].sym, false, false, w[i].origin, err) < 0)
+				goto out;
+		if (nw > first) {
+			qh_strlist_addf(&p->warnings, "%s", qh_quirk_text(QH_QUIRK_X86_BOARDS_DEFAULT_Y));
+			if (qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) < 0) {
+				qh_error_prefix(err, "%s: the allow list cannot be satisfied: ",
+						qt->name);
+				goto out;
+			}
+		}
 	}
 	if (closure_list(st->kc, &t->symbols) < 0)
 		goto oom;
@@ -548,7 +567,7 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 	if (assign_external(def, &defhost, err) < 0)
 		goto out;
 	if (qh_kconfig_evaluate(def, QH_KCONFIG_DEFCONFIG, err) < 0) {
-		qh_error_prefix(err, "%s: default device set", qt->name);
+		qh_error_prefix(err, "%s: default device set: ", qt->name);
 		goto out;
 	}
 	if (closure_list(def, &t->default_symbols) < 0)
@@ -823,10 +842,17 @@ static struct qh_plan *plan_from_profile(struct qh_profile *pr, const char *qemu
 	if (!p->priv->tree)
 		goto fail;
 	p->qemu_src = qh_strdup(p->priv->tree->root);
-	p->version = qh_strdup(p->priv->tree->version);
+	p->version = qh_strdup(opts && opts->version_override ? opts->version_override
+						      : p->priv->tree->version);
 	p->version_major = p->priv->tree->major;
 	p->version_minor = p->priv->tree->minor;
 	p->version_micro = p->priv->tree->micro;
+	if (opts && opts->version_override &&
+	    qh_qemu_version_parse(opts->version_override, &p->version_major,
+				  &p->version_minor, &p->version_micro) < 0) {
+		qh_error_set(err, "bad QEMU version '%s'", opts->version_override);
+		goto fail;
+	}
 	if (!out_dir || !*out_dir) {
 		qh_error_set(err, "an output directory is needed for the devices files");
 		goto fail;

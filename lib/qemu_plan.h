@@ -42,6 +42,8 @@ struct qh_plan_options {
 	const char *extra_cflags;  /* user flags (space separated), checked */
 	const char *extra_ldflags; /* user flags, checked */
 	const char *host_arch;     /* NULL: uname -m; decides where KVM applies */
+	const char *version_override; /* pretend the tree is this QEMU version
+					 (tests of version quirks); NULL: VERSION */
 };
 
 struct qh_plan_target {

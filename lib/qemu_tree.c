@@ -306,7 +306,7 @@ struct qh_qemu_tree *qh_qemu_tree_open(const char *root, struct qh_error *err)
 	qh_buf_printf(&path, "%s/VERSION", real);
 	text = qh_read_text_file(path.data, 4096, NULL, err);
 	if (!text) {
-		qh_error_prefix(err, "not a QEMU source tree");
+		qh_error_prefix(err, "not a QEMU source tree: ");
 		goto fail;
 	}
 	text[strcspn(text, "\r\n")] = '\0';
