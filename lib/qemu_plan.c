@@ -1016,6 +1016,9 @@ json_t *qh_plan_to_json(const struct qh_plan *p)
 		json_object_set_new(jt, "qom_types", jlist(&t->qom_types));
 		json_object_set_new(jt, "removed_qom_types", jlist(&t->removed_qom_types));
 		json_object_set_new(jt, "sources", jlist(&t->sources));
+		/* what meson passes minikconf besides the devices file */
+		if (p->priv && i < p->priv->nts)
+			json_object_set_new(jt, "kconfig_external", jlist(&p->priv->ts[i].host));
 		json_object_set_new(jt, "default", json_pack("{s:o, s:I, s:I}",
 			"symbols", jlist(&t->default_symbols),
 			"sources", (json_int_t)t->default_sources.n,

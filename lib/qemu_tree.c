@@ -299,7 +299,7 @@ struct qh_qemu_tree *qh_qemu_tree_open(const char *root, struct qh_error *err)
 		return NULL;
 	}
 	if (!realpath(root, real)) {
-		qh_error_errno(err, errno, "%s", root);
+		qh_error_errno(err, errno, "not a QEMU source tree: %s", root);
 		goto fail;
 	}
 	t->root = qh_strdup(real);

@@ -433,11 +433,48 @@ static int scan_block(struct qh_qom_index *q, const char *relpath,
 	return 0;
 }
 
+/* Does the file register types from its own table, as e1000 does with
+ * `type_info.name = info->name;` (or `= table[i].name`)? Only then do the
+ * `.name`s of its non-TypeInfo *Info arrays name QOM types; elsewhere
+ * (ARMCPRegInfo, RegisterAccessInfo...) they name registers. */
+static bool registers_from_table(const char *text)
+{
+	for (const char *p = text; (p = strstr(p, ".name")) != NULL; p += 5) {
+		const char *s = p + 5;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s != '=' || s[1] == '=')
+			continue;
+		s++;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!isalpha((unsigned char)*s) && *s != '_')
+			continue;
+		while (word_char(*s))
+			s++;
+		if (*s == '[') {
+			s = strchr(s, ']');
+			if (!s || s[1] != '.')
+				continue;
+			s += 2;
+		} else if (s[0] == '-' && s[1] == '>') {
+			s += 2;
+		} else {
+			continue;
+		}
+		if (strncmp(s, "name", 4) == 0 && !word_char(s[4]))
+			return true;
+	}
+	return false;
+}
+
 int qh_qom_scan_text(struct qh_qom_index *q, const char *relpath,
 		     const char *raw)
 {
 	char *text = strip_comments(raw);
 	const char *p;
+	bool dynamic;
 	int rc = -1;
 
 	if (!text)
@@ -445,6 +482,7 @@ int qh_qom_scan_text(struct qh_qom_index *q, const char *relpath,
 	map_free(&q->local);
 	if (scan_defines(&q->local, text) < 0)
 		goto out;
+	dynamic = registers_from_table(text);
 	/* "...Info NAME[] = {" / "...Info NAME = {" */
 	for (p = text; (p = strstr(p, "Info")) != NULL; p += 4) {
 		const char *t = p, *s = p + 4, *end;
@@ -453,6 +491,10 @@ int qh_qom_scan_text(struct qh_qom_index *q, const char *relpath,
 		while (t > text && word_char(t[-1]))
 			t--;
 		if (word_char(*s) || excluded_info(t, (size_t)(s - t)))
+			continue;
+		/* TypeInfo and *TypeInfo always; other *Info tables only in
+		 * files that register types from them */
+		if (!dynamic && !((size_t)(s - t) >= 8 && strncmp(s - 8, "TypeInfo", 8) == 0))
 			continue;
 		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '*')
 			s++;

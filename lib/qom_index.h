@@ -4,8 +4,9 @@
  *
  * Read from the sources, not a table:
  *  - `.name`, `.generic_name`, `.base_name`, `.transitional_name`,
- *    `.non_transitional_name` inside initializers of `*Info` structs
- *    (TypeInfo, VirtioPCIDeviceTypeInfo, E1000Info, ...);
+ *    `.non_transitional_name` inside initializers of `TypeInfo` and
+ *    `*TypeInfo` structs, and of other `*Info` tables (E1000Info) in files
+ *    that register types from them (`type_info.name = info->name`);
  *  - values resolved through `#define TYPE_X "name"`, chains of macros,
  *    string concatenation and MACHINE_TYPE_NAME("x") (= "x-machine"),
  *    from include/ and hw/ headers and the file itself;

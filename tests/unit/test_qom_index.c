@@ -70,6 +70,7 @@ static void test_types_from_fixture(void **state)
 	/* VMState names are not QOM types */
 	assert_null(qh_qom_type_file(q, "e1000-vmstate-not-a-type"));
 	assert_null(qh_qom_type_file(q, "vmstate-info-not-a-type"));
+	assert_null(qh_qom_type_file(q, "IDE_CTRL_REG"));
 	/* a runtime .name is a diagnostic with file:line */
 	assert_int_equal(qh_qom_ndiags(q), 1);
 	assert_non_null(strstr(qh_qom_diag(q, 0), "hw/ide/qdev.c:10:"));
