@@ -55,6 +55,7 @@ static int add_item(struct qh_profile *p, struct qh_profile_item **v, size_t *n,
 {
 	struct qh_profile_item *it;
 	struct qh_buf o = QH_BUF_INIT;
+	const char *base;
 
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*v)[i].name, name) == 0)
@@ -62,10 +63,14 @@ static int add_item(struct qh_profile *p, struct qh_profile_item **v, size_t *n,
 	if (qh_array_reserve((void **)v, cap, *n + 1, sizeof(**v)) < 0)
 		return -1;
 	it = &(*v)[*n];
+	/* the file name only: traces in devices files must not depend on
+	 * where the profile was read from (build stamps compare them) */
+	base = strrchr(p->path, '/');
+	base = base ? base + 1 : p->path;
 	if (line)
-		qh_buf_printf(&o, "%s:%u %s", p->path, line, name);
+		qh_buf_printf(&o, "%s:%u %s", base, line, name);
 	else
-		qh_buf_printf(&o, "%s %s", p->path, name);
+		qh_buf_printf(&o, "%s %s", base, name);
 	it->name = qh_strdup(name);
 	it->line = line;
 	it->origin = o.data ? qh_buf_detach(&o) : NULL;

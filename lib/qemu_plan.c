@@ -407,11 +407,11 @@ static int write_devices_file(const struct qh_plan *p, const struct qh_plan_targ
 
 	if (!f)
 		return qh_error_errno(err, errno, "%s", t->devices_file);
-	fprintf(f, "# %s.mak - written by qhard profile %s from %s\n"
-		   "# QEMU %s (%s). Only these symbols and what they select are built\n"
+	fprintf(f, "# %s.mak - written by qhard profile %s for profile %s, QEMU %s.\n"
+		   "# Only these symbols and what they select are built\n"
 		   "# (configure --without-default-devices). Each line names the\n"
-		   "# allow-list entry it comes from.\n",
-		t->name, QHARD_VERSION, p->profile_path, p->version, p->qemu_src);
+		   "# allow-list entry (profile file:line) it comes from.\n",
+		t->name, QHARD_VERSION, p->profile_name, p->version);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "CONFIG_%s=%s  # %s\n", w[i].sym, w[i].value ? "y" : "n",
 			w[i].origin);
