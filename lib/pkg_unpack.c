@@ -118,6 +118,11 @@ static long read_member(struct walk *w, struct archive *a, const char *name,
 		if (n == 0)
 			return (long)len;
 		len += (size_t)n;
+		if (len > w->max_member) {
+			qh_error_set(w->err, "%s: member %s is larger than %zu "
+				     "bytes", w->pkg, name, w->max_member);
+			return -1;
+		}
 	}
 }
 
