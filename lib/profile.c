@@ -217,6 +217,16 @@ static int handler(void *user, const char *section, const char *name,
 
 	if (ld->msg[0])
 		return 0;
+	/* Control characters (other than tab) have no meaning in a profile and
+	 * would not survive qh_profile_to_ini: refuse them, naming the line. */
+	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f) {
+			snprintf(ld->msg, sizeof(ld->msg),
+				 "%s:%u: control character 0x%02x in the value of '%s'",
+				 p->path, ld->line, *c, name);
+			return 0;
+		}
+	}
 	if (strcmp(section, "profile") == 0) {
 		if (strcmp(name, "name") == 0)
 			rc = set_str(&p->name, value) < 0 ? -1 : 1;
@@ -401,23 +411,39 @@ static size_t wrap_at(const char *t, size_t start, size_t len, bool hard)
 	return len;
 }
 
-/* A copy with CR and LF turned into spaces: a line break inside a value
- * (a builder's text, e.g. Glance properties given with a newline) would
- * otherwise inject INI lines of its own. NULL on ENOMEM. */
-static char *one_line(const char *s)
+/* A copy with CR, LF and other control characters (not tab) turned into
+ * spaces: a line break inside a value (a builder's text, e.g. Glance
+ * properties given with a newline) would otherwise inject INI lines of its
+ * own, and the reader refuses control characters. With `collapse` (free text only)
+ * every run of whitespace (tab, VT, FF too) becomes one space, since a long
+ * run would leave wrap_at() no place to break a line under libinih's
+ * limit; flags and names keep their spacing. NULL on ENOMEM. */
+static char *one_line(const char *s, bool collapse)
 {
 	char *c = qh_strdup(s);
+	char *out = c;
+	bool in_space = false;
 
-	for (char *p = c; p && *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	for (const char *p = c; p && *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		/* the reader refuses control characters: write them as spaces */
+		bool space = (ch < 0x20 && ch != '\t') || ch == 0x7f ||
+			     (collapse && isspace(ch));
+
+		if (space && collapse && in_space)
+			continue;
+		*out++ = space ? ' ' : *p;
+		in_space = space;
+	}
+	if (out)
+		*out = '\0';
 	return c;
 }
 
 static void put_wrapped(struct qh_buf *b, const char *key, const char *value,
 			bool hard)
 {
-	char *text = one_line(value);
+	char *text = one_line(value, hard);
 	size_t len = text ? strlen(text) : 0, start = 0;
 
 	while (start < len) {
@@ -462,7 +488,7 @@ char *qh_profile_to_ini(const struct qh_profile *p)
 	char *name;
 
 	/* "name =;x": after a space, ';' would start a comment */
-	name = one_line(p->name ? p->name : "unnamed");
+	name = one_line(p->name ? p->name : "unnamed", false);
 	qh_buf_printf(&b, "[profile]\nname =%s%s\n",
 		      name && name[0] == ';' ? "" : " ", name ? name : "");
 	free(name);

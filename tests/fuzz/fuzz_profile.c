@@ -7,6 +7,7 @@
  * a name, or text without spaces or UTF-8 character boundaries) longer than
  * libinih's line (200 bytes in Debian's build) makes a line libinih rejects
  * or cuts; such renderings are not compared. */
+#include <ctype.h>
 #include <stdbool.h>
 
 #include "fuzz_util.h"
@@ -35,10 +36,11 @@ static bool same_without_spaces(const char *a, const char *b)
 	a = a ? a : "";
 	b = b ? b : "";
 	for (;;) {
-		/* to_ini writes CR and LF inside a value as spaces */
-		while (*a == ' ' || *a == '\r' || *a == '\n')
+		/* to_ini writes each run of whitespace inside a value as one
+		 * space */
+		while (isspace((unsigned char)*a))
 			a++;
-		while (*b == ' ' || *b == '\r' || *b == '\n')
+		while (isspace((unsigned char)*b))
 			b++;
 		if (*a != *b)
 			return false;
