@@ -197,6 +197,10 @@ static int append_str(char **dst, const char *v)
 {
 	struct qh_buf b = QH_BUF_INIT;
 
+	/* "key =" with nothing after it adds nothing (to_ini writes no line
+	 * for an empty value, so "" must read the same as absent) */
+	if (!*v)
+		return 0;
 	if (*dst && **dst)
 		qh_buf_printf(&b, "%s %s", *dst, v);
 	else
