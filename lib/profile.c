@@ -232,8 +232,19 @@ static int handler(void *user, const char *section, const char *name,
 		}
 	}
 	if (strcmp(section, "profile") == 0) {
-		if (strcmp(name, "name") == 0)
+		if (strcmp(name, "name") == 0) {
+			/* names end up in file names, reports and build
+			 * stamps: keep them to a portable set */
+			for (const char *c = value; *c; c++) {
+				if (!isalnum((unsigned char)*c) && !strchr("-_.+", *c)) {
+					snprintf(ld->msg, sizeof(ld->msg),
+						 "%s:%u: profile name '%s': only letters, digits, '-', '_', '.' and '+' are allowed",
+						 p->path, ld->line, value);
+					return 0;
+				}
+			}
 			rc = set_str(&p->name, value) < 0 ? -1 : 1;
+		}
 		else if (strcmp(name, "description") == 0)
 			rc = append_str(&p->description, value) < 0 ? -1 : 1;
 		else if (strcmp(name, "targets") == 0)
