@@ -102,6 +102,7 @@ struct loader {
 	FILE *f;
 	unsigned line;      /* line most recently handed to inih */
 	char msg[512];      /* first error */
+	char *cut;          /* a value with its inline comment cut off */
 };
 
 static char *reader(char *str, int num, void *stream)
@@ -221,6 +222,26 @@ static int handler(void *user, const char *section, const char *name,
 
 	if (ld->msg[0])
 		return 0;
+	/* libinih strips "value ; comment" on a key's first line but keeps it
+	 * on a continuation line: cut it here too, so a value reads the same
+	 * whichever line it came from (and the same after to_ini). */
+	for (const char *c = value; *c; c++) {
+		if (*c == ';' && c > value && isspace((unsigned char)c[-1])) {
+			size_t n = (size_t)(c - value);
+
+			while (n && isspace((unsigned char)value[n - 1]))
+				n--;
+			free(ld->cut);
+			ld->cut = strndup(value, n);
+			if (!ld->cut) {
+				snprintf(ld->msg, sizeof(ld->msg),
+					 "%s:%u: out of memory", p->path, ld->line);
+				return 0;
+			}
+			value = ld->cut;
+			break;
+		}
+	}
 	/* Control characters (other than tab) have no meaning in a profile and
 	 * would not survive qh_profile_to_ini: refuse them, naming the line. */
 	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
@@ -303,6 +324,8 @@ static struct qh_profile *finish(struct loader *ld, int rc, struct qh_error *err
 {
 	struct qh_profile *p = ld->p;
 
+	free(ld->cut);
+	ld->cut = NULL;
 	if (ld->msg[0]) {
 		qh_error_set(err, "%s", ld->msg);
 		goto fail;
@@ -455,12 +478,10 @@ static char *one_line(const char *s, bool collapse)
 	return c;
 }
 
-static void put_wrapped(struct qh_buf *b, const char *key, const char *value,
-			bool hard)
+/* Write text[start, len) as "key = ..." lines of at most INI_WRAP bytes. */
+static void put_span(struct qh_buf *b, const char *key, const char *text,
+		     size_t start, size_t len, bool hard)
 {
-	char *text = one_line(value, hard);
-	size_t len = text ? strlen(text) : 0, start = 0;
-
 	while (start < len) {
 		size_t end = wrap_at(text, start, len, hard);
 
@@ -470,6 +491,25 @@ static void put_wrapped(struct qh_buf *b, const char *key, const char *value,
 			      text + start);
 		start = end < len && text[end] == ' ' ? end + 1 : end;
 	}
+}
+
+static void put_wrapped(struct qh_buf *b, const char *key, const char *value,
+			bool hard)
+{
+	char *text = one_line(value, hard);
+	size_t len = text ? strlen(text) : 0, start = 0;
+	const char *semi;
+
+	/* " ;" would read back as a comment: break the line at that space, so
+	 * the ';' starts the next "key =;..." line and the reader puts the
+	 * space back when it joins the two */
+	while (text && (semi = strstr(text + start, " ;")) != NULL) {
+		size_t at = (size_t)(semi - text);
+
+		put_span(b, key, text, start, at, hard);
+		start = at + 1;
+	}
+	put_span(b, key, text, start, len, hard);
 	free(text);
 }
 
