@@ -65,7 +65,9 @@ static struct qh_result *analyze_elf(struct qh_elf *elf, const char *name,
 	if (qh_checks_run(elf, res, &err) < 0 ||
 	    (opts && opts->deep && qh_deep_run(elf, res, opts, &err) < 0) ||
 	    (opts && opts->deep && fill_stack_clash(res) < 0 &&
-	     qh_error_set(&err, "out of memory"))) {
+	     qh_error_set(&err, "out of memory")) ||
+	    (qh_elf_deferred_error(elf) &&
+	     qh_error_set(&err, "%s", qh_elf_deferred_error(elf)))) {
 		/* The contract: an error result has no checks. */
 		struct qh_result *bad = qh_result_new(name, NULL);
 

@@ -199,8 +199,93 @@ static int check_rwx(const struct qh_check_ctx *c, struct qh_result *res,
 
 /* ---- canary ----------------------------------------------------------- */
 
+/* ---- names in symbol tables ------------------------------------------ */
+
+/* What one table holds under one name. */
+struct name_hits {
+	bool seen;          /* any symbol of that name */
+	bool first_defined; /* the first one (index order) is a definition */
+	bool defined;       /* some symbol of that name is defined */
+	bool undefined;     /* some symbol of that name is an import */
+};
+
+/* The pass over one symbol table: the names looked for, and the FORTIFY
+ * lists when fortify reads this table. */
+struct find_names {
+	const char *const *names;
+	size_t n;
+	struct name_hits *hits;
+	bool first[256], second[256]; /* quick reject before any strcmp */
+	struct fortify_scan *fortify; /* NULL: not this table */
+};
+
+struct fortify_scan {
+	json_t *fortified, *unfortified;
+	bool want_defined;
+};
+
+static int fortify_fn(const struct qh_elf_symbol *s, struct fortify_scan *fs);
+
+static int find_names_fn(const struct qh_elf_symbol *s, void *ctx)
+{
+	struct find_names *f = ctx;
+	const unsigned char *nm = (const unsigned char *)s->name;
+
+	if (f->fortify && fortify_fn(s, f->fortify) < 0)
+		return -1;
+	if (!f->first[nm[0]] || !nm[0] || !f->second[nm[1]])
+		return 0;
+	for (size_t i = 0; i < f->n; i++) {
+		struct name_hits *h = &f->hits[i];
+
+		/* nm[1] is not NUL here, so nm[2] is readable */
+		if (nm[2] != (unsigned char)f->names[i][2] ||
+		    strcmp(s->name, f->names[i]) != 0)
+			continue;
+		if (!h->seen)
+			h->first_defined = s->defined;
+		h->seen = true;
+		h->defined |= s->defined;
+		h->undefined |= !s->defined;
+	}
+	return 0;
+}
+
 static const char *const canary_syms[] = {
 	"__stack_chk_fail", "__stack_chk_guard", "__stack_chk_fail_local",
+};
+
+static const struct {
+	const char *name;    /* value in the list */
+	const char *symbol;  /* exact runtime entry point */
+	bool debug_only;     /* unsafe to ship (ASan & co. widen attack surface) */
+} sanitizer_syms[] = {
+	{ "asan", "__asan_init", true },
+	{ "asan", "__asan_report_load8", true },
+	{ "hwasan", "__hwasan_init", true },
+	{ "ubsan", "__ubsan_handle_type_mismatch_v1", false },
+	{ "ubsan", "__ubsan_handle_add_overflow", false },
+	{ "ubsan", "__ubsan_handle_out_of_bounds", false },
+	{ "ubsan", "__ubsan_handle_builtin_unreachable", false },
+	{ "tsan", "__tsan_init", true },
+	{ "msan", "__msan_init", true },
+	{ "safestack", "__safestack_init", false },
+	{ "safestack", "__safestack_unsafe_stack_ptr", false },
+	{ "cfi", "__cfi_slowpath", false },
+	{ "cfi", "__cfi_slowpath_diag", false },
+	{ "cfi", "__cfi_check", false },
+	{ "cfi", "__ubsan_handle_cfi_check_fail", false },
+};
+
+#define N_SAN QH_ARRAY_LEN(sanitizer_syms)
+
+/* hits[] index: the canary names, then the sanitizers' */
+#define SCAN_SAN QH_ARRAY_LEN(canary_syms)
+#define SCAN_NAMES (SCAN_SAN + N_SAN)
+
+struct qh_sym_scan {
+	struct name_hits dyn[SCAN_NAMES], tab[SCAN_NAMES];
+	struct fortify_scan fortify;
 };
 
 /* Does the code of `fn` contain a direct call to `target`? Decodes only the
@@ -279,22 +364,19 @@ static int check_canary_static(const struct qh_check_ctx *c,
 static int check_canary(const struct qh_check_ctx *c, struct qh_result *res,
 			struct qh_error *err)
 {
-	enum qh_elf_symtab where = QH_SYMTAB_DYNSYM;
+	const struct name_hits *hits = c->type == QH_TYPE_OBJECT ?
+					      c->scan->tab : c->scan->dyn;
 
 	if (c->linked_statically && c->type != QH_TYPE_OBJECT)
 		return check_canary_static(c, res, err);
-	if (c->type == QH_TYPE_OBJECT)
-		where = QH_SYMTAB_SYMTAB;
 	for (size_t i = 0; i < QH_ARRAY_LEN(canary_syms); i++) {
-		const struct qh_elf_symbol *s =
-			qh_elf_sym_find(c->elf, where, canary_syms[i]);
-
 		/* A DSO/PIE may define __stack_chk_fail_local (i386, from
 		 * libc_nonshared.a): that also proves guard code. */
-		if (!s)
+		if (!hits[i].seen)
 			continue;
 		if (ADD(res, "canary", QH_PASS, yes_no(true), "%s %s",
-			s->defined ? "defines" : "imports", s->name) < 0)
+			hits[i].first_defined ? "defines" : "imports",
+			canary_syms[i]) < 0)
 			return oom(err);
 		return 0;
 	}
@@ -317,45 +399,32 @@ static int json_add_unique(json_t *arr, const char *name)
 	return json_array_append_new(arr, json_string(name));
 }
 
+static int fortify_fn(const struct qh_elf_symbol *s, struct fortify_scan *fs)
+{
+	const struct qh_fortify_fn *f;
+
+	if (s->defined != fs->want_defined || !s->name[0])
+		return 0;
+	if ((f = qh_fortify_by_checked(s->name)))
+		return json_add_unique(fs->fortified, f->plain);
+	if (!fs->want_defined && (f = qh_fortify_by_plain(s->name)))
+		return json_add_unique(fs->unfortified, s->name);
+	return 0;
+}
+
 static int check_fortify(const struct qh_check_ctx *c, struct qh_result *res,
 			 struct qh_error *err)
 {
-	json_t *fortified = json_array(), *unfortified = json_array(), *val;
-	enum qh_elf_symtab where = c->type == QH_TYPE_OBJECT ?
-					   QH_SYMTAB_SYMTAB : QH_SYMTAB_DYNSYM;
-	bool want_defined = false;
-	size_t nf, nu;
+	json_t *fortified = c->scan->fortify.fortified;
+	json_t *unfortified = c->scan->fortify.unfortified;
+	bool want_defined = c->scan->fortify.want_defined;
+	size_t nf = json_array_size(fortified), nu = json_array_size(unfortified);
+	json_t *val = json_pack("{s:O,s:O}", "fortified", fortified,
+				"unfortified", unfortified);
 	int rc;
 
-	if (!fortified || !unfortified)
-		goto nomem;
-	if (c->linked_statically && c->type != QH_TYPE_OBJECT) {
-		/* libc is inside: a __*_chk body is linked only when something
-		 * called it, and a plain memcpy is always there anyway. */
-		where = QH_SYMTAB_SYMTAB;
-		want_defined = true;
-	}
-	for (size_t i = 0; i < qh_elf_nsyms(c->elf, where); i++) {
-		const struct qh_elf_symbol *s = qh_elf_sym(c->elf, where, i);
-		const struct qh_fortify_fn *f;
-
-		if (s->defined != want_defined || !s->name[0])
-			continue;
-		if ((f = qh_fortify_by_checked(s->name))) {
-			if (json_add_unique(fortified, f->plain) < 0)
-				goto nomem;
-		} else if (!want_defined && (f = qh_fortify_by_plain(s->name))) {
-			if (json_add_unique(unfortified, s->name) < 0)
-				goto nomem;
-		}
-	}
-	nf = json_array_size(fortified);
-	nu = json_array_size(unfortified);
-	val = json_pack("{s:o,s:o}", "fortified", fortified, "unfortified",
-			unfortified);
-	fortified = unfortified = NULL;
 	if (!val)
-		goto nomem;
+		return oom(err);
 	if (want_defined && nf == 0)
 		rc = ADD(res, "fortify", QH_WARN, val,
 			 qh_elf_nsyms(c->elf, QH_SYMTAB_SYMTAB) ?
@@ -373,10 +442,6 @@ static int check_fortify(const struct qh_check_ctx *c, struct qh_result *res,
 		rc = ADD(res, "fortify", QH_PASS, val,
 			 "no fortifiable function used");
 	return rc < 0 ? oom(err) : 0;
-nomem:
-	json_decref(fortified);
-	json_decref(unfortified);
-	return oom(err);
 }
 
 /* ---- rpath / runpath -------------------------------------------------- */
@@ -551,33 +616,14 @@ static int check_stack_clash(const struct qh_check_ctx *c,
 
 /* ---- sanitizers, stripped --------------------------------------------- */
 
-static const struct {
-	const char *name;    /* value in the list */
-	const char *symbol;  /* exact runtime entry point */
-	bool debug_only;     /* unsafe to ship (ASan & co. widen attack surface) */
-} sanitizer_syms[] = {
-	{ "asan", "__asan_init", true },
-	{ "asan", "__asan_report_load8", true },
-	{ "hwasan", "__hwasan_init", true },
-	{ "ubsan", "__ubsan_handle_type_mismatch_v1", false },
-	{ "ubsan", "__ubsan_handle_add_overflow", false },
-	{ "ubsan", "__ubsan_handle_out_of_bounds", false },
-	{ "ubsan", "__ubsan_handle_builtin_unreachable", false },
-	{ "tsan", "__tsan_init", true },
-	{ "msan", "__msan_init", true },
-	{ "safestack", "__safestack_init", false },
-	{ "safestack", "__safestack_unsafe_stack_ptr", false },
-	{ "cfi", "__cfi_slowpath", false },
-	{ "cfi", "__cfi_slowpath_diag", false },
-	{ "cfi", "__cfi_check", false },
-	{ "cfi", "__ubsan_handle_cfi_check_fail", false },
-};
 
 static int check_sanitizers(const struct qh_check_ctx *c,
 			    struct qh_result *res, struct qh_error *err)
 {
 	json_t *list = json_array();
 	const char *first = NULL, *debug = NULL;
+	const struct name_hits *dyn = c->scan->dyn + SCAN_SAN;
+	const struct name_hits *tab = c->scan->tab + SCAN_SAN;
 	bool full_runtime = false;
 	int rc;
 
@@ -586,19 +632,19 @@ static int check_sanitizers(const struct qh_check_ctx *c,
 	/* Clang links ASan/TSan/MSan/HWASan statically, and those runtimes
 	 * carry every UBSan and CFI handler: their definitions then prove
 	 * nothing about -fsanitize=undefined or cfi (an import still does). */
-	for (size_t i = 0; i < QH_ARRAY_LEN(sanitizer_syms); i++)
-		if (sanitizer_syms[i].debug_only &&
-		    qh_elf_defines(c->elf, sanitizer_syms[i].symbol))
+	for (size_t i = 0; i < N_SAN; i++)
+		if (sanitizer_syms[i].debug_only && (dyn[i].defined || tab[i].defined))
 			full_runtime = true;
-	for (size_t i = 0; i < QH_ARRAY_LEN(sanitizer_syms); i++) {
-		const struct qh_elf_symbol *s = qh_elf_sym_find(
-			c->elf, QH_SYMTAB_ANY, sanitizer_syms[i].symbol);
+	for (size_t i = 0; i < N_SAN; i++) {
+		/* the first symbol of that name, .dynsym before .symtab */
+		bool defined = dyn[i].seen ? dyn[i].first_defined :
+					     tab[i].first_defined;
 
-		if (!s)
+		if (!dyn[i].seen && !tab[i].seen)
 			continue;
 		if (full_runtime && !sanitizer_syms[i].debug_only &&
-		    !qh_elf_imports(c->elf, s->name) &&
-		    !(c->type == QH_TYPE_OBJECT && !s->defined))
+		    !dyn[i].undefined &&
+		    !(c->type == QH_TYPE_OBJECT && !defined))
 			continue;
 		if (json_add_unique(list, sanitizer_syms[i].name) < 0) {
 			json_decref(list);
@@ -676,10 +722,64 @@ const struct qh_check_def *qh_check_find(const char *id)
 	return NULL;
 }
 
+/* ---- the symbol pass ------------------------------------------------- */
+
+static void scan_one(const struct qh_elf *e, enum qh_elf_symtab which,
+		     const char *const *names, struct name_hits *hits,
+		     struct fortify_scan *fortify, int *rc)
+{
+	struct find_names f = { .names = names, .n = SCAN_NAMES, .hits = hits,
+				.fortify = fortify };
+
+	for (size_t i = 0; i < SCAN_NAMES; i++) {
+		f.first[(unsigned char)names[i][0]] = true;
+		f.second[(unsigned char)names[i][1]] = true;
+	}
+	if (*rc == 0)
+		*rc = qh_elf_sym_foreach(e, which, find_names_fn, &f);
+}
+
+/* One pass over each symbol table for everything the header checks look
+ * up by name: a table of 100k names (node) is read once, never hashed.
+ * Returns 0, or -1 (out of memory). */
+static int scan_symbols(const struct qh_check_ctx *c, struct qh_sym_scan *scan)
+{
+	const char *names[SCAN_NAMES];
+	bool fortify_symtab = c->type == QH_TYPE_OBJECT || c->linked_statically;
+	int rc = 0;
+
+	memset(scan, 0, sizeof(*scan));
+	for (size_t i = 0; i < SCAN_SAN; i++)
+		names[i] = canary_syms[i];
+	for (size_t i = 0; i < N_SAN; i++)
+		names[SCAN_SAN + i] = sanitizer_syms[i].symbol;
+	scan->fortify.fortified = json_array();
+	scan->fortify.unfortified = json_array();
+	/* static: libc is inside, so a __*_chk body is linked only when
+	 * something called it, and a plain memcpy is always there anyway */
+	scan->fortify.want_defined = c->linked_statically &&
+				     c->type != QH_TYPE_OBJECT;
+	if (!scan->fortify.fortified || !scan->fortify.unfortified)
+		return -1;
+	scan_one(c->elf, QH_SYMTAB_DYNSYM, names, scan->dyn,
+		 fortify_symtab ? NULL : &scan->fortify, &rc);
+	scan_one(c->elf, QH_SYMTAB_SYMTAB, names, scan->tab,
+		 fortify_symtab ? &scan->fortify : NULL, &rc);
+	return rc < 0 ? -1 : 0;
+}
+
+static void scan_free(struct qh_sym_scan *scan)
+{
+	json_decref(scan->fortify.fortified);
+	json_decref(scan->fortify.unfortified);
+}
+
 int qh_checks_run(const struct qh_elf *e, struct qh_result *res,
 		  struct qh_error *err)
 {
 	struct qh_check_ctx c = { .elf = e };
+	struct qh_sym_scan scan;
+	int rc = 0;
 
 	c.type = qh_file_type_of(e);
 	free(res->type);
@@ -699,16 +799,21 @@ int qh_checks_run(const struct qh_elf *e, struct qh_result *res,
 	find_bind_now(&c);
 	if (qh_elf_gnu_properties(e, &c.props, err) < 0)
 		return -1;
-	for (size_t i = 0; i < QH_ARRAY_LEN(table); i++) {
+	if (scan_symbols(&c, &scan) < 0) {
+		scan_free(&scan);
+		return oom(err);
+	}
+	c.scan = &scan;
+	for (size_t i = 0; i < QH_ARRAY_LEN(table) && rc == 0; i++) {
 		if (!(table[i].applies_to & c.type)) {
 			if (ADD(res, table[i].id, QH_SKIP, NULL,
 				"not applicable to %s",
 				qh_file_type_name(c.type)) < 0)
-				return oom(err);
+				rc = oom(err);
 			continue;
 		}
-		if (table[i].run(&c, res, err) < 0)
-			return -1;
+		rc = table[i].run(&c, res, err);
 	}
-	return 0;
+	scan_free(&scan);
+	return rc < 0 ? -1 : 0;
 }

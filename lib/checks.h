@@ -35,6 +35,8 @@ enum qh_file_type qh_file_type_of(const struct qh_elf *e);
 const char *qh_file_type_name(enum qh_file_type t);
 
 /* Facts several checks share, computed once per file. */
+struct qh_sym_scan;
+
 struct qh_check_ctx {
 	const struct qh_elf *elf;
 	enum qh_file_type type;
@@ -42,6 +44,9 @@ struct qh_check_ctx {
 	const char *bind_now_by; /* which one, for evidence */
 	bool linked_statically; /* no PT_INTERP and no DT_NEEDED */
 	struct qh_elf_gnu_props props;
+	/* names and FORTIFY functions found in one pass over each symbol
+	 * table (checks.c), shared by canary, fortify and sanitizers */
+	const struct qh_sym_scan *scan;
 };
 
 struct qh_check_def {

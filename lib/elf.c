@@ -34,9 +34,20 @@ struct symlink {
 	uint32_t tail; /* chain heads only: last symbol with this name */
 };
 
+/* A symbol table is validated at open (headers, every name offset) but
+ * decoded into `syms` and hashed only when a caller first asks for a
+ * symbol by index or by name: the header checks stream the table instead
+ * (qh_elf_sym_foreach), and hashing node's 180k names for a dozen lookups
+ * was most of a /usr/bin scan. */
 struct symtab {
-	struct qh_elf_symbol *syms;
+	Elf_Data *data;      /* the raw entries (host order, from libelf) */
+	const char *str;     /* its string table */
+	size_t strsize;
+	bool str_terminated; /* strtab ends with NUL: no per-name memchr */
+	bool versioned;      /* .symtab: names may carry "@VERSION" */
 	size_t n;
+	struct qh_elf_symbol *syms; /* n entries once decoded */
+	bool decoded, hashed;
 	uint32_t *hash; /* open addressing: symbol index + 1, 0 = empty */
 	size_t hmask;
 	struct symlink *links; /* n entries */
@@ -69,6 +80,7 @@ struct qh_elf {
 	struct symtab tabs[2]; /* [0] dynsym, [1] symtab */
 	struct name_block *names;
 	char machine_buf[16];
+	char lazy_err[160]; /* a decode that failed after open (ENOMEM) */
 };
 
 static pthread_once_t libelf_once = PTHREAD_ONCE_INIT;
@@ -406,7 +418,6 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 	const struct qh_elf_section *s = qh_elf_section_by_type(e, type);
 	const char *what = type == SHT_DYNSYM ? ".dynsym" : ".symtab";
 	const GElf_Shdr *strsh;
-	const char *str;
 	size_t entsize, n;
 	Elf_Data *d;
 
@@ -420,7 +431,6 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 	if (strsh->sh_type != SHT_STRTAB)
 		return qh_error_set(err, "%s: linked section %u is not a "
 				    "string table", what, s->hdr.sh_link);
-	str = (const char *)e->image + strsh->sh_offset;
 	n = s->hdr.sh_size / entsize;
 	if (n == 0)
 		return 0;
@@ -430,37 +440,125 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 	if (!d || d->d_size < n * entsize)
 		return qh_error_set(err, "%s: cannot read symbols: %s", what,
 				    elf_errmsg(-1));
-	t->syms = calloc(n, sizeof(*t->syms));
-	if (!t->syms)
-		return qh_error_set(err, "out of memory");
+	t->data = d;
+	t->str = (const char *)e->image + strsh->sh_offset;
+	t->strsize = strsh->sh_size;
+	t->str_terminated = t->strsize && t->str[t->strsize - 1] == '\0';
+	t->versioned = type == SHT_SYMTAB;
+	/* Every name must end inside its string table. st_name is the first
+	 * 32-bit field of Elf32_Sym and Elf64_Sym alike. */
 	for (size_t i = 0; i < n; i++) {
-		struct qh_elf_symbol *sym = &t->syms[i];
-		GElf_Sym gs;
+		uint32_t name;
 
-		if (!gelf_getsym(d, (int)i, &gs))
-			return qh_error_set(err, "%s: symbol %zu: %s", what, i,
-					    elf_errmsg(-1));
-		if (gs.st_name >= strsh->sh_size ||
-		    !memchr(str + gs.st_name, '\0',
-			    strsh->sh_size - gs.st_name))
+		memcpy(&name, (const char *)d->d_buf + i * entsize, sizeof(name));
+		if (name >= t->strsize ||
+		    (!t->str_terminated &&
+		     !memchr(t->str + name, '\0', t->strsize - name)))
 			return qh_error_set(err, "%s: symbol %zu: name offset "
 					    "%u outside its string table "
-					    "(%llu bytes)", what, i, gs.st_name,
-					    (unsigned long long)strsh->sh_size);
-		sym->name = strip_version(e, str + gs.st_name, err);
-		if (!sym->name)
-			return -1;
-		sym->value = gs.st_value;
-		sym->size = gs.st_size;
-		sym->shndx = gs.st_shndx;
-		sym->bind = GELF_ST_BIND(gs.st_info);
-		sym->type = GELF_ST_TYPE(gs.st_info);
-		sym->visibility = GELF_ST_VISIBILITY(gs.st_other);
-		sym->defined = gs.st_shndx != SHN_UNDEF;
-		sym->dynamic = type == SHT_DYNSYM;
+					    "(%zu bytes)", what, i, name,
+					    t->strsize);
 	}
 	t->n = n;
-	return build_hash(t, err);
+	return 0;
+}
+
+/* Symbol i of t into *sym, its name straight from the string table (still
+ * with any "@VERSION"). Offsets were validated at open. */
+static void read_symbol(const struct qh_elf *e, const struct symtab *t,
+			size_t i, struct qh_elf_symbol *sym)
+{
+	GElf_Sym gs;
+
+	if (e->ehdr.e_ident[EI_CLASS] == ELFCLASS64) {
+		Elf64_Sym s64;
+
+		memcpy(&s64, (const char *)t->data->d_buf + i * sizeof(s64),
+		       sizeof(s64));
+		gs.st_name = s64.st_name, gs.st_info = s64.st_info;
+		gs.st_other = s64.st_other, gs.st_shndx = s64.st_shndx;
+		gs.st_value = s64.st_value, gs.st_size = s64.st_size;
+	} else {
+		Elf32_Sym s32;
+
+		memcpy(&s32, (const char *)t->data->d_buf + i * sizeof(s32),
+		       sizeof(s32));
+		gs.st_name = s32.st_name, gs.st_info = s32.st_info;
+		gs.st_other = s32.st_other, gs.st_shndx = s32.st_shndx;
+		gs.st_value = s32.st_value, gs.st_size = s32.st_size;
+	}
+	sym->name = t->str + gs.st_name;
+	sym->value = gs.st_value;
+	sym->size = gs.st_size;
+	sym->shndx = gs.st_shndx;
+	sym->bind = GELF_ST_BIND(gs.st_info);
+	sym->type = GELF_ST_TYPE(gs.st_info);
+	sym->visibility = GELF_ST_VISIBILITY(gs.st_other);
+	sym->defined = gs.st_shndx != SHN_UNDEF;
+	sym->dynamic = !t->versioned;
+}
+
+static void lazy_fail(const struct qh_elf *ce, const char *what)
+{
+	struct qh_elf *e = (struct qh_elf *)ce;
+
+	if (!e->lazy_err[0])
+		snprintf(e->lazy_err, sizeof(e->lazy_err), "%s: out of memory",
+			 what);
+}
+
+/* Decode t into its array (once). On ENOMEM the table reads as empty and
+ * qh_elf_deferred_error() says so. */
+static bool decode_symtab(const struct qh_elf *ce, const struct symtab *ct)
+{
+	struct qh_elf *e = (struct qh_elf *)ce;
+	struct symtab *t = (struct symtab *)ct;
+	struct qh_error err = { "" };
+
+	if (t->decoded)
+		return t->syms != NULL;
+	t->decoded = true;
+	if (t->n == 0)
+		return false;
+	t->syms = calloc(t->n, sizeof(*t->syms));
+	if (!t->syms) {
+		lazy_fail(e, "symbols");
+		return false;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		read_symbol(e, t, i, &t->syms[i]);
+		if (t->versioned) {
+			t->syms[i].name = strip_version(e, t->syms[i].name, &err);
+			if (!t->syms[i].name) {
+				free(t->syms);
+				t->syms = NULL;
+				lazy_fail(e, "symbols");
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static bool hash_symtab(const struct qh_elf *e, const struct symtab *ct)
+{
+	struct symtab *t = (struct symtab *)ct;
+	struct qh_error err = { "" };
+
+	if (t->hashed)
+		return t->hash != NULL;
+	t->hashed = true;
+	if (!decode_symtab(e, t))
+		return false;
+	if (build_hash(t, &err) < 0) {
+		free(t->hash);
+		free(t->links);
+		t->hash = NULL;
+		t->links = NULL;
+		lazy_fail(e, "symbol hash");
+		return false;
+	}
+	return true;
 }
 
 /* ---- open / close ----------------------------------------------------- */
@@ -826,17 +924,57 @@ const struct qh_elf_symbol *qh_elf_sym(const struct qh_elf *e,
 {
 	const struct symtab *t = tab_of(e, which);
 
-	return t && i < t->n ? &t->syms[i] : NULL;
+	return t && i < t->n && decode_symtab(e, t) ? &t->syms[i] : NULL;
 }
 
-/* Calls fn on every symbol of `t` named `name` until fn returns true. */
+int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
+		       qh_elf_sym_fn fn, void *ctx)
+{
+	const struct symtab *t = tab_of(e, which);
+	struct qh_buf scratch = QH_BUF_INIT;
+	int rc = 0;
+
+	if (!t)
+		return 0;
+	for (size_t i = 0; i < t->n && rc == 0; i++) {
+		struct qh_elf_symbol sym;
+		const char *at;
+
+		if (t->syms) {
+			rc = fn(&t->syms[i], ctx);
+			continue;
+		}
+		read_symbol(e, t, i, &sym);
+		/* "name@VERSION" -> "name" ("@" first is a real, odd name) */
+		if (t->versioned && (at = strchr(sym.name, '@')) && at != sym.name) {
+			qh_buf_reset(&scratch);
+			if (qh_buf_append(&scratch, sym.name,
+					  (size_t)(at - sym.name)) < 0) {
+				lazy_fail(e, "symbols");
+				break;
+			}
+			sym.name = scratch.data;
+		}
+		rc = fn(&sym, ctx);
+	}
+	qh_buf_free(&scratch);
+	return rc;
+}
+
+const char *qh_elf_deferred_error(const struct qh_elf *e)
+{
+	return e->lazy_err[0] ? e->lazy_err : NULL;
+}
+
+/* The first symbol of `t` named `name` for which want() holds (any when
+ * want is NULL), in index order. */
 static const struct qh_elf_symbol *
-tab_lookup(const struct symtab *t, const char *name,
+tab_lookup(const struct qh_elf *e, const struct symtab *t, const char *name,
 	   bool (*want)(const struct qh_elf_symbol *))
 {
 	uint32_t hv;
 
-	if (!t->hash || !name[0])
+	if (!name[0] || !hash_symtab(e, t))
 		return NULL;
 	hv = name_hash(name);
 	for (size_t h = hv & t->hmask; t->hash[h]; h = (h + 1) & t->hmask) {
@@ -860,9 +998,9 @@ const struct qh_elf_symbol *qh_elf_sym_find(const struct qh_elf *e,
 	const struct qh_elf_symbol *s = NULL;
 
 	if (which & QH_SYMTAB_DYNSYM)
-		s = tab_lookup(&e->tabs[0], name, NULL);
+		s = tab_lookup(e, &e->tabs[0], name, NULL);
 	if (!s && (which & QH_SYMTAB_SYMTAB))
-		s = tab_lookup(&e->tabs[1], name, NULL);
+		s = tab_lookup(e, &e->tabs[1], name, NULL);
 	return s;
 }
 
@@ -871,16 +1009,16 @@ static bool is_defined(const struct qh_elf_symbol *s) { return s->defined; }
 
 bool qh_elf_imports(const struct qh_elf *e, const char *name)
 {
-	return tab_lookup(&e->tabs[0], name, is_undefined) != NULL;
+	return tab_lookup(e, &e->tabs[0], name, is_undefined) != NULL;
 }
 
 const struct qh_elf_symbol *qh_elf_defines(const struct qh_elf *e,
 					   const char *name)
 {
-	const struct qh_elf_symbol *s = tab_lookup(&e->tabs[0], name,
+	const struct qh_elf_symbol *s = tab_lookup(e, &e->tabs[0], name,
 						   is_defined);
 
-	return s ? s : tab_lookup(&e->tabs[1], name, is_defined);
+	return s ? s : tab_lookup(e, &e->tabs[1], name, is_defined);
 }
 
 /* ---- notes ------------------------------------------------------------ */

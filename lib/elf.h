@@ -130,6 +130,16 @@ struct qh_elf_symbol {
 size_t qh_elf_nsyms(const struct qh_elf *e, enum qh_elf_symtab which);
 const struct qh_elf_symbol *qh_elf_sym(const struct qh_elf *e,
 				       enum qh_elf_symtab which, size_t i);
+/* Every symbol of `which` (DYNSYM or SYMTAB) in index order, without
+ * decoding or hashing the table: fn sees a symbol valid only during the
+ * call. Returns fn's first non-zero value, or 0. The cheap way to look for
+ * a few names in a table of 100k. */
+typedef int (*qh_elf_sym_fn)(const struct qh_elf_symbol *sym, void *ctx);
+int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
+		       qh_elf_sym_fn fn, void *ctx);
+/* Symbol tables are decoded and hashed on first use; when that ran out of
+ * memory the table read as empty and this says so (NULL otherwise). */
+const char *qh_elf_deferred_error(const struct qh_elf *e);
 /* Exact-name lookup (hashed). Returns the first match in `which` (dynsym
  * first for QH_SYMTAB_ANY), or NULL. Index 0 (the null symbol) is never
  * returned. */

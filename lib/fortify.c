@@ -3,6 +3,8 @@
  * __*_chk and __*_2 symbol, with the plain function it replaces. */
 #include "fortify.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,42 +101,69 @@ const struct qh_fortify_fn *qh_fortify_table(size_t *n)
 	return table;
 }
 
-static int cmp_checked(const void *key, const void *elem)
+/* Both names of every row in one small open-addressing table, built once:
+ * these lookups run for every import of every file, and a bsearch with
+ * strcmp per name (or two, for the plain direction) was 15% of a /usr/bin
+ * scan in perf. A name longer than any in the table is rejected unread. */
+#define NAME_MAX_LEN 32
+#define SLOTS 512 /* > 2 x 2 x rows: short probe runs */
+
+struct slot {
+	const char *name;
+	const struct qh_fortify_fn *row;
+	bool checked; /* name is the row's checked name */
+};
+
+static struct slot slots[SLOTS];
+static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
+
+static uint32_t name_hash(const char *s, size_t len)
 {
-	return strcmp(key, ((const struct qh_fortify_fn *)elem)->checked);
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void slot_put(const char *name, const struct qh_fortify_fn *row,
+		     bool checked)
+{
+	uint32_t h = name_hash(name, strlen(name)) % SLOTS;
+
+	while (slots[h].name)
+		h = (h + 1) % SLOTS;
+	slots[h] = (struct slot){ name, row, checked };
+}
+
+static void build_slots(void)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		slot_put(table[i].checked, &table[i], true);
+		slot_put(table[i].plain, &table[i], false);
+	}
+}
+
+static const struct qh_fortify_fn *lookup(const char *name, bool checked)
+{
+	size_t len = strnlen(name, NAME_MAX_LEN + 1);
+	uint32_t h;
+
+	if (len > NAME_MAX_LEN)
+		return NULL;
+	pthread_once(&slots_once, build_slots);
+	for (h = name_hash(name, len) % SLOTS; slots[h].name; h = (h + 1) % SLOTS)
+		if (slots[h].checked == checked && strcmp(slots[h].name, name) == 0)
+			return slots[h].row;
+	return NULL;
 }
 
 const struct qh_fortify_fn *qh_fortify_by_checked(const char *name)
 {
-	return bsearch(name, table, sizeof(table) / sizeof(table[0]),
-		       sizeof(table[0]), cmp_checked);
+	return lookup(name, true);
 }
 
 const struct qh_fortify_fn *qh_fortify_by_plain(const char *name)
 {
-	/* Every row's checked name is "__" plain "_chk" or "__" plain "_2", so
-	 * build both and bsearch the table: this runs once per imported
-	 * symbol of every file (a linear strcmp scan here was 16% of a
-	 * /usr/lib checksec run in perf). */
-	static const char *const suffixes[] = { "_chk", "_2" };
-	char buf[64];
-	size_t len = strlen(name);
-
-	/* Every plain name is a C identifier starting with a lowercase letter
-	 * (test_fortify checks each row), so the C++ (_Z...) and reserved
-	 * (__...) names that make up most imports are rejected at once. */
-	if (name[0] < 'a' || name[0] > 'z' || len > 32)
-		return NULL;
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		const struct qh_fortify_fn *f;
-
-		/* "__" name suffix; no snprintf: it cost more than the scan */
-		memcpy(buf, "__", 2);
-		memcpy(buf + 2, name, len);
-		strcpy(buf + 2 + len, suffixes[i]);
-		f = qh_fortify_by_checked(buf);
-		if (f && strcmp(f->plain, name) == 0)
-			return f;
-	}
-	return NULL;
+	return lookup(name, false);
 }

@@ -1,5 +1,6 @@
 /* test_fortify.c - glibc's FORTIFY table lookups, both directions, for
- * every row (the plain-name lookup derives the checked name). */
+ * every row (both go through one hash table of names, each at most 32
+ * bytes: a longer row would fail here). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
