@@ -192,14 +192,15 @@ struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t done;
 	size_t next;
+	size_t waiting; /* the job emit_all waits for (SIZE_MAX: none) */
+	bool inline_jobs; /* -j1: emit_all runs each job itself, no threads */
 };
 
 static struct qh_result *run_job(struct job *j,
 				 const struct qh_analyze_options *opts)
 {
-	struct qh_error err = { "" };
 	struct qh_result *res;
-	int is_elf;
+	bool not_elf;
 
 	if (j->walk_error) {
 		res = qh_result_new(j->path, NULL);
@@ -209,12 +210,9 @@ static struct qh_result *run_job(struct job *j,
 		}
 		return res;
 	}
-	if (j->walked) {
-		is_elf = qh_file_is_elf(j->path, &err);
-		if (is_elf == 0)
-			return NULL; /* -r skips non-ELF files silently */
-		/* unreadable: let analyze report why */
-	}
+	/* -r skips non-ELF files silently (an unreadable one is reported) */
+	if (j->walked)
+		return qh_analyze_walked(j->path, opts, &not_elf);
 	return qh_analyze_path(j->path, opts);
 }
 
@@ -235,7 +233,10 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&p->lock);
 		p->jobs->v[i].res = res;
 		p->jobs->v[i].done = true;
-		pthread_cond_broadcast(&p->done);
+		/* wake the emitter only for the one job it waits for: a wake-up
+		 * per file was most of the system time of a /usr/bin scan */
+		if (p->waiting == i)
+			pthread_cond_signal(&p->done);
 		pthread_mutex_unlock(&p->lock);
 	}
 }
@@ -257,12 +258,18 @@ static int emit_all(struct pool *p, struct qh_emitter *em,
 		struct job *j = &p->jobs->v[i];
 		struct qh_result *res;
 
-		pthread_mutex_lock(&p->lock);
-		while (!j->done)
-			pthread_cond_wait(&p->done, &p->lock);
-		res = j->res;
-		j->res = NULL;
-		pthread_mutex_unlock(&p->lock);
+		if (p->inline_jobs) {
+			res = run_job(j, p->opts);
+		} else {
+			pthread_mutex_lock(&p->lock);
+			p->waiting = i;
+			while (!j->done)
+				pthread_cond_wait(&p->done, &p->lock);
+			p->waiting = SIZE_MAX;
+			res = j->res;
+			j->res = NULL;
+			pthread_mutex_unlock(&p->lock);
+		}
 		if (!res) {
 			if (job_dropped_ok(j))
 				continue;
@@ -304,7 +311,7 @@ static int run(const struct config *cfg, struct jobs *js,
 	struct qh_emitter *em = NULL;
 	struct qh_report *rep = NULL;
 	struct pool p = { js, &aopts, PTHREAD_MUTEX_INITIALIZER,
-			  PTHREAD_COND_INITIALIZER, 0 };
+			  PTHREAD_COND_INITIALIZER, 0, SIZE_MAX, false };
 	pthread_t *threads = NULL;
 	size_t nthreads = cfg->jobs ? cfg->jobs : default_jobs(), started = 0;
 	int code = 3, erc;
@@ -323,10 +330,11 @@ static int run(const struct config *cfg, struct jobs *js,
 	threads = calloc(nthreads, sizeof(*threads));
 	if (!threads || qh_emitter_begin(em, rep, &err) < 0)
 		goto out;
-	for (; started < nthreads; started++)
+	p.inline_jobs = nthreads == 1;
+	for (; started < nthreads && !p.inline_jobs; started++)
 		if (pthread_create(&threads[started], NULL, worker, &p) != 0)
 			break;
-	if (started == 0) {
+	if (started == 0 && !p.inline_jobs) {
 		fprintf(stderr, "qhard checksec: cannot start threads\n");
 		goto out;
 	}

@@ -93,6 +93,18 @@ struct qh_result *qh_analyze_path(const char *path,
 	return analyze_elf(elf, path, &err, opts);
 }
 
+struct qh_result *qh_analyze_walked(const char *path,
+				    const struct qh_analyze_options *opts,
+				    bool *not_elf)
+{
+	struct qh_error err = { "" };
+	struct qh_elf *elf = qh_elf_open_if_elf(path, not_elf, &err);
+
+	if (*not_elf)
+		return NULL;
+	return analyze_elf(elf, path, &err, opts);
+}
+
 struct qh_result *qh_analyze_memory(const void *data, size_t size,
 				    const char *name,
 				    const struct qh_analyze_options *opts)

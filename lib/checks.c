@@ -402,12 +402,15 @@ static int json_add_unique(json_t *arr, const char *name)
 static int fortify_fn(const struct qh_elf_symbol *s, struct fortify_scan *fs)
 {
 	const struct qh_fortify_fn *f;
+	bool checked;
 
 	if (s->defined != fs->want_defined || !s->name[0])
 		return 0;
-	if ((f = qh_fortify_by_checked(s->name)))
+	if (!(f = qh_fortify_lookup(s->name, &checked)))
+		return 0;
+	if (checked)
 		return json_add_unique(fs->fortified, f->plain);
-	if (!fs->want_defined && (f = qh_fortify_by_plain(s->name)))
+	if (!fs->want_defined)
 		return json_add_unique(fs->unfortified, s->name);
 	return 0;
 }

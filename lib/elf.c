@@ -643,11 +643,19 @@ static struct qh_elf *finish_open(struct qh_elf *e, struct qh_error *err)
 
 struct qh_elf *qh_elf_open(const char *path, struct qh_error *err)
 {
+	return qh_elf_open_if_elf(path, NULL, err);
+}
+
+struct qh_elf *qh_elf_open_if_elf(const char *path, bool *not_elf,
+				  struct qh_error *err)
+{
 	struct qh_elf *e;
 	struct stat st;
 	void *map;
 	int fd;
 
+	if (not_elf)
+		*not_elf = false;
 	/* O_NONBLOCK: a FIFO handed to us must not hang the scan. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
@@ -664,6 +672,22 @@ struct qh_elf *qh_elf_open(const char *path, struct qh_error *err)
 			     "is a directory" : "not a regular file");
 		close(fd);
 		return NULL;
+	}
+	if (not_elf) {
+		/* a walk meets scripts and data: one small read, no mapping */
+		unsigned char magic[SELFMAG];
+		ssize_t got = pread(fd, magic, sizeof(magic), 0);
+
+		if (got < 0) {
+			qh_error_errno(err, errno, "%s", path);
+			close(fd);
+			return NULL;
+		}
+		*not_elf = !qh_elf_has_magic(magic, (size_t)got);
+		if (*not_elf) {
+			close(fd);
+			return NULL;
+		}
 	}
 	if (st.st_size == 0) {
 		qh_error_set(err, "%s: empty file", path);

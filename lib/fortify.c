@@ -144,7 +144,7 @@ static void build_slots(void)
 	}
 }
 
-static const struct qh_fortify_fn *lookup(const char *name, bool checked)
+const struct qh_fortify_fn *qh_fortify_lookup(const char *name, bool *checked)
 {
 	size_t len = strnlen(name, NAME_MAX_LEN + 1);
 	uint32_t h;
@@ -152,18 +152,27 @@ static const struct qh_fortify_fn *lookup(const char *name, bool checked)
 	if (len > NAME_MAX_LEN)
 		return NULL;
 	pthread_once(&slots_once, build_slots);
+	/* no name is both a checked and a plain name: the first hit it is */
 	for (h = name_hash(name, len) % SLOTS; slots[h].name; h = (h + 1) % SLOTS)
-		if (slots[h].checked == checked && strcmp(slots[h].name, name) == 0)
+		if (strcmp(slots[h].name, name) == 0) {
+			*checked = slots[h].checked;
 			return slots[h].row;
+		}
 	return NULL;
 }
 
 const struct qh_fortify_fn *qh_fortify_by_checked(const char *name)
 {
-	return lookup(name, true);
+	bool checked;
+	const struct qh_fortify_fn *f = qh_fortify_lookup(name, &checked);
+
+	return f && checked ? f : NULL;
 }
 
 const struct qh_fortify_fn *qh_fortify_by_plain(const char *name)
 {
-	return lookup(name, false);
+	bool checked;
+	const struct qh_fortify_fn *f = qh_fortify_lookup(name, &checked);
+
+	return f && !checked ? f : NULL;
 }

@@ -25,5 +25,8 @@ const struct qh_fortify_fn *qh_fortify_table(size_t *n);
 const struct qh_fortify_fn *qh_fortify_by_checked(const char *name);
 /* Row whose plain name is exactly `name` (a fortifiable function), or NULL. */
 const struct qh_fortify_fn *qh_fortify_by_plain(const char *name);
+/* Either of the two in one lookup: the row naming `name`, *checked telling
+ * which of its names it is; NULL when `name` is neither. */
+const struct qh_fortify_fn *qh_fortify_lookup(const char *name, bool *checked);
 
 #endif

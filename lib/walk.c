@@ -130,23 +130,3 @@ int qh_walk(const char *root, qh_walk_fn fn, void *ctx, struct qh_error *err)
 	qh_buf_free(&path);
 	return rc;
 }
-
-int qh_file_is_elf(const char *path, struct qh_error *err)
-{
-	unsigned char magic[4];
-	ssize_t got;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-	if (fd < 0)
-		return qh_error_errno(err, errno, "%s", path);
-	got = read(fd, magic, sizeof(magic));
-	if (got < 0) {
-		int e = errno;
-
-		close(fd);
-		return qh_error_errno(err, e, "%s", path);
-	}
-	close(fd);
-	return got == (ssize_t)sizeof(magic) &&
-	       memcmp(magic, "\177ELF", 4) == 0;
-}

@@ -22,9 +22,4 @@ typedef int (*qh_walk_fn)(const char *path, const char *error, void *ctx);
  * err when root itself cannot be walked. */
 int qh_walk(const char *root, qh_walk_fn fn, void *ctx, struct qh_error *err);
 
-/* Does `path` start with the ELF magic? 1 yes, 0 no (also: too short),
- * -1 + err when it cannot be read. Reads 4 bytes; never follows into
- * FIFOs (non-blocking open) and never writes. */
-int qh_file_is_elf(const char *path, struct qh_error *err);
-
 #endif
