@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """bench.py - qhard checksec against the tools users would pick instead.
 
-One run of each tool (no repetitions: the point is ratios, and the slow
-tools take minutes), timed with GNU time for wall, CPU and peak RSS:
+One bench run (the point is ratios; the slow tools run once, they take
+minutes; qhard and scanelf run --repeat times, median), wall from a
+monotonic clock, CPU and peak RSS from wait4 and GNU time:
 
   qhard checksec -r TREE        vs  scanelf -a -R TREE        (whole tree)
   qhard checksec FILE...        vs  scanelf -a FILE...        (same ELF list)
@@ -19,9 +20,11 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 GOALS = """Goals (issue 9): default check set >= 1000x faster than checksec.sh,
 within 2x of `scanelf -a`, peak RSS < 64 MB on /usr/lib/x86_64-linux-gnu,
@@ -47,20 +50,59 @@ def elf_files(tree):
     return out
 
 
-def run(argv, outdir, label):
-    """One timed run; returns dict(wall, cpu, rss_mb, rc) or None."""
-    if shutil.which(argv[0]) is None and not os.path.exists(argv[0]):
-        return None
-    tfile = os.path.join(outdir, 'time.txt')
-    log = os.path.join(outdir, label + '.out')
+def run_once(argv, log):
+    """Wall time (monotonic clock) and user+sys CPU of one run; the rusage
+    from wait4 covers the child and every descendant it reaped."""
     with open(log, 'wb') as out:
-        proc = subprocess.run(['/usr/bin/time', '-f', '%e %U %S %M', '-o', tfile]
-                              + argv, stdout=out, stderr=subprocess.STDOUT)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+    return {'wall': wall, 'cpu': ru.ru_utime + ru.ru_stime,
+            'rc': os.waitstatus_to_exitcode(status)}
+
+
+def peak_rss_mb(argv, outdir, log):
+    """Peak RSS in MB from GNU time (%M: the largest single process). Not
+    from wait4: a child forked from this Python process inherits its
+    high-water mark (~15 MB) across exec."""
+    tfile = os.path.join(outdir, 'time.txt')
+    with open(log, 'wb') as out:
+        subprocess.run(['/usr/bin/time', '-f', '%M', '-o', tfile] + argv,
+                       stdout=out, stderr=subprocess.STDOUT)
     with open(tfile) as f:
         last = [l for l in f.read().splitlines() if l.strip()][-1]
-    wall, user, syst, rss = last.split()
-    return {'wall': float(wall), 'cpu': float(user) + float(syst),
-            'rss_mb': int(rss) / 1024.0, 'rc': proc.returncode}
+    return int(last) / 1024.0
+
+
+def run(argv, outdir, label, repeat=1):
+    """`repeat` timed runs back to back (the fast tools: a 10 ms run is at
+    the mercy of one scheduler hiccup) and, for the fast tools, one more
+    under GNU time for the peak RSS. Returns dict(wall, cpu, rss_mb, rc)
+    with the median wall and CPU, or None when the tool is not
+    installed."""
+    if shutil.which(argv[0]) is None and not os.path.exists(argv[0]):
+        return None
+    log = os.path.join(outdir, label + '.out')
+    if repeat == 1:
+        # the slow tools: a single run under GNU time gives all three
+        tfile = os.path.join(outdir, 'time.txt')
+        with open(log, 'wb') as out:
+            t0 = time.perf_counter()
+            proc = subprocess.run(['/usr/bin/time', '-f', '%U %S %M', '-o',
+                                   tfile] + argv, stdout=out,
+                                  stderr=subprocess.STDOUT)
+            wall = time.perf_counter() - t0
+        with open(tfile) as f:
+            last = [l for l in f.read().splitlines() if l.strip()][-1]
+        user, syst, rss = last.split()
+        return {'wall': wall, 'cpu': float(user) + float(syst),
+                'rss_mb': int(rss) / 1024.0, 'rc': proc.returncode}
+    runs = [run_once(argv, log) for _ in range(repeat)]
+    return {'wall': statistics.median(r['wall'] for r in runs),
+            'cpu': statistics.median(r['cpu'] for r in runs),
+            'rss_mb': peak_rss_mb(argv, outdir, log),
+            'rc': runs[-1]['rc']}
 
 
 def fmt_ratio(a, b):
@@ -94,12 +136,17 @@ def bench_tree(args, tree, md):
     # Warm the page cache so every tool sees the same (cached) files.
     run(['scanelf', '-a', '-R', tree], outdir, 'warmup')
     R = {}
-    R['qhard -r'] = run([q, 'checksec', '-r', tree], outdir, 'qhard-r')
-    R['scanelf -R'] = run(['scanelf', '-a', '-R', tree], outdir, 'scanelf-R')
-    R['qhard list'] = run([q, 'checksec'] + files, outdir, 'qhard-list')
-    R['scanelf list'] = run(['scanelf', '-a'] + files, outdir, 'scanelf-list')
-    R['qhard sample'] = run([q, 'checksec'] + sample, outdir, 'qhard-sample')
-    R['scanelf sample'] = run(['scanelf', '-a'] + sample, outdir, 'scanelf-sample')
+    R['qhard -r'] = run([q, 'checksec', '-r', tree], outdir, 'qhard-r', args.repeat)
+    R['scanelf -R'] = run(['scanelf', '-a', '-R', tree], outdir, 'scanelf-R',
+                          args.repeat)
+    R['qhard list'] = run([q, 'checksec'] + files, outdir, 'qhard-list',
+                          args.repeat)
+    R['scanelf list'] = run(['scanelf', '-a'] + files, outdir, 'scanelf-list',
+                            args.repeat)
+    R['qhard sample'] = run([q, 'checksec'] + sample, outdir, 'qhard-sample',
+                            args.repeat)
+    R['scanelf sample'] = run(['scanelf', '-a'] + sample, outdir,
+                              'scanelf-sample', args.repeat)
     R['checksec.sh sample'] = run(['checksec', '--listfile=' + smp], outdir,
                                   'checksec-sample')
     R['hardening-check sample'] = run(['hardening-check'] + sample, outdir,
@@ -123,7 +170,7 @@ def bench_tree(args, tree, md):
         if r is None:
             md.append('| %s | %d | not installed | | | |' % (title, cnt))
         else:
-            md.append('| %s | %d | %.2f | %.2f | %.1f | %d |'
+            md.append('| %s | %d | %.3f | %.3f | %.1f | %d |'
                       % (title, cnt, r['wall'], r['cpu'], r['rss_mb'], r['rc']))
 
     qf = per_file(R['qhard list'], n)
@@ -163,12 +210,12 @@ def bench_deep(args, md):
     outdir = os.path.join(args.out, 'deep')
     os.makedirs(outdir, exist_ok=True)
     size = os.path.getsize(qemu) / 1e6
-    d = run([args.qhard, 'checksec', '--deep', qemu], outdir, 'deep')
-    h = run([args.qhard, 'checksec', qemu], outdir, 'default')
+    d = run([args.qhard, 'checksec', '--deep', qemu], outdir, 'deep', 3)
+    h = run([args.qhard, 'checksec', qemu], outdir, 'default', args.repeat)
     md.append('| run | size MB | wall s | cpu s | peak RSS MB | exit |')
     md.append('|---|---|---|---|---|---|')
     for title, r in (('qhard checksec --deep', d), ('qhard checksec', h)):
-        md.append('| %s | %.1f | %.2f | %.2f | %.1f | %d |'
+        md.append('| %s | %.1f | %.3f | %.3f | %.1f | %d |'
                   % (title, size, r['wall'], r['cpu'], r['rss_mb'], r['rc']))
     md.append('\n- deep / default: %s wall; deep wall / 2 s goal: %s'
               % (fmt_ratio(d['wall'], h['wall']), fmt_ratio(d['wall'], 2.0)))
@@ -182,17 +229,22 @@ def main():
     ap.add_argument('--sample', type=int, default=60)
     ap.add_argument('--seed', type=int, default=9)
     ap.add_argument('--deep-target', default='/usr/bin/qemu-system-x86_64')
+    ap.add_argument('--repeat', type=int, default=5,
+                    help='back-to-back runs of the fast tools (median)')
     args = ap.parse_args()
     args.qhard = os.path.abspath(args.qhard)
     os.makedirs(args.out, exist_ok=True)
     md = ['# qhard bench', '',
-          'One run per tool on this machine (%d cores, shared; load average '
-          '%.1f at start), page cache warm. GNU time: wall, user+sys CPU, '
-          'peak RSS (for shell-script tools: the largest single process). '
-          'Timings are noisy on a shared machine: read the ratios, not the '
-          'seconds. checksec.sh and hardening-check run on a seeded random '
-          'sample and are extrapolated linearly where marked.'
-          % (os.cpu_count(), os.getloadavg()[0]), '', GOALS]
+          'One bench run on this machine (%d cores, shared; load average '
+          '%.1f at start), page cache warm: checksec.sh and hardening-check '
+          'once each, qhard and scanelf %d times back to back (median wall '
+          'and CPU). Wall from a monotonic clock, user+sys CPU from wait4 '
+          'or GNU time, peak RSS from GNU time (for shell-script tools: '
+          'the largest single process). Timings are noisy on a shared machine: read '
+          'the ratios, not the seconds. checksec.sh and hardening-check run '
+          'on a seeded random sample and are extrapolated linearly where '
+          'marked.'
+          % (os.cpu_count(), os.getloadavg()[0], args.repeat), '', GOALS]
     for tree in args.trees.split():
         bench_tree(args, tree, md)
     bench_deep(args, md)

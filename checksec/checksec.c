@@ -6,6 +6,7 @@
  * is done, so output streams yet stays in the order the inputs were given.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -369,6 +370,12 @@ int cmd_checksec(int argc, char **argv)
 	rc = qh_parse_options(argc, argv, &spec, on_option, &cfg, &n);
 	if (rc >= 0)
 		return rc;
+	/* Files up to 256 KB are read into heap buffers (lib/elf.c): keep
+	 * those in the arenas. An mmap'd chunk or a trimmed heap is given back
+	 * with munmap/madvise, and each of those is a TLB shootdown to every
+	 * other worker thread. */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	if (n == 0)
 		return qh_usage_error(&spec, "no PATH given");
 	if (!qh_emit_format_known(cfg.format))
