@@ -595,6 +595,29 @@ nomem:
 	return qh_error_set(err, "out of memory");
 }
 
+/* Check one command line (a compile unit or a link; argv may be NULL and is
+ * freed here) and record what it lacks under `subject`. */
+static int audit_argv(struct qh_flag_audit *out, const char *subject,
+		      bool is_link, char **argv, size_t argc,
+		      const struct qh_flag_requirements *req,
+		      struct qh_error *err)
+{
+	char **problems = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (argv)
+		rc = (is_link ? qh_flagaudit_check_link :
+				qh_flagaudit_check_compile)(
+			(const char *const *)argv, argc, req, &problems, &n);
+	qh_flagaudit_argv_free(argv);
+	if (rc < 0) {
+		free_problems(problems, n);
+		return qh_error_set(err, "out of memory");
+	}
+	return n ? add_offender(out, subject, is_link, problems, n, err) : 0;
+}
+
 static bool is_c_family(const char *file)
 {
 	static const char *const exts[] = { ".c", ".cc", ".cpp", ".cxx", ".C",
@@ -618,8 +641,8 @@ static int audit_compile_entry(const json_t *entry, size_t idx,
 	const json_t *jcmd = json_object_get(entry, "command");
 	const json_t *jargs = json_object_get(entry, "arguments");
 	const char *file;
-	char **argv = NULL, **problems = NULL;
-	size_t argc = 0, n = 0;
+	char **argv = NULL;
+	size_t argc = 0;
 
 	if (!json_is_object(entry) || !json_is_string(jfile))
 		return qh_error_set(err, "entry %zu has no \"file\" string", idx);
@@ -661,17 +684,7 @@ static int audit_compile_entry(const json_t *entry, size_t idx,
 				    idx, file);
 	}
 	out->units++;
-	if (argv &&
-	    qh_flagaudit_check_compile((const char *const *)argv, argc, req,
-				       &problems, &n) < 0) {
-		qh_flagaudit_argv_free(argv);
-		free_problems(problems, n);
-		return qh_error_set(err, "out of memory");
-	}
-	qh_flagaudit_argv_free(argv);
-	if (n == 0)
-		return 0;
-	return add_offender(out, file, false, problems, n, err);
+	return audit_argv(out, file, false, argv, argc, req, err);
 }
 
 static int compile_db(const char *path, const struct strset *only,
@@ -1093,8 +1106,8 @@ static int audit_link(const struct ninja_file *nf, const struct ninja_stmt *st,
 {
 	const char *cmd = ninja_rule_command(nf, st->rule);
 	struct qh_buf b = QH_BUF_INIT;
-	char **argv = NULL, **problems = NULL;
-	size_t argc = 0, n = 0;
+	char **argv = NULL;
+	size_t argc = 0;
 
 	if (!cmd)
 		return qh_error_set(err, "link of %s uses undefined rule %s",
@@ -1111,16 +1124,7 @@ static int audit_link(const struct ninja_file *nf, const struct ninja_stmt *st,
 	}
 	qh_buf_free(&b);
 	out->links++;
-	if (qh_flagaudit_check_link((const char *const *)argv, argc, req,
-				    &problems, &n) < 0) {
-		qh_flagaudit_argv_free(argv);
-		free_problems(problems, n);
-		return qh_error_set(err, "out of memory");
-	}
-	qh_flagaudit_argv_free(argv);
-	if (n == 0)
-		return 0;
-	return add_offender(out, st->out, true, problems, n, err);
+	return audit_argv(out, st->out, true, argv, argc, req, err);
 }
 
 /* Object files that end up in `st`: its inputs, and through archives built

@@ -9,18 +9,6 @@
 #include "glance.h"
 #include "profile.h"
 
-static bool has_long_line(const char *s)
-{
-	for (const char *nl; *s; s = nl + 1) {
-		nl = strchr(s, '\n');
-		if (!nl)
-			nl = s + strlen(s) - 1;
-		if (nl - s >= 199)
-			return true;
-	}
-	return false;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct qh_error err = { { 0 } };
@@ -40,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Same accepted limit as fuzz_profile.c: a value with nowhere
 		 * to break it longer than libinih's 200-byte line. */
 		if (ini && !back && !strstr(err.msg, "line too long") &&
-		    !has_long_line(ini)) {
+		    !fuzz_has_long_ini_line(ini)) {
 			fprintf(stderr, "glance profile does not read back: %s\n%s\n", err.msg, ini);
 			__builtin_trap();
 		}

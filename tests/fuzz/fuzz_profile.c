@@ -13,18 +13,6 @@
 #include "fuzz_util.h"
 #include "profile.h"
 
-static bool has_long_line(const char *s)
-{
-	for (const char *nl; *s; s = nl + 1) {
-		nl = strchr(s, '\n');
-		if (!nl)
-			nl = s + strlen(s) - 1;
-		if (nl - s >= 199)
-			return true;
-	}
-	return false;
-}
-
 static bool same_str(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -108,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	ini = qh_profile_to_ini(p);
 	back = ini ? qh_profile_parse("again.ini", ini, &err) : NULL;
-	if (ini && has_long_line(ini)) {
+	if (ini && fuzz_has_long_ini_line(ini)) {
 		/* the accepted limit (see the top): nothing to compare */
 		qh_profile_free(back);
 		back = NULL;

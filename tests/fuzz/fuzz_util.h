@@ -8,6 +8,7 @@
 #ifndef QHARD_FUZZ_UTIL_H
 #define QHARD_FUZZ_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +54,20 @@ static inline int fuzz_memfd_path(const uint8_t *data, size_t size,
 	}
 	snprintf(path, path_size, "/proc/self/fd/%d", fd);
 	return fd;
+}
+
+/* Does `ini` have a line libinih (a 200-byte line in Debian's build)
+ * would reject or cut? Round-trip oracles skip such renderings. */
+static inline bool fuzz_has_long_ini_line(const char *ini)
+{
+	for (const char *nl; *ini; ini = nl + 1) {
+		nl = strchr(ini, '\n');
+		if (!nl)
+			nl = ini + strlen(ini) - 1;
+		if (nl - ini >= 199)
+			return true;
+	}
+	return false;
 }
 
 #endif
