@@ -72,6 +72,91 @@ static void test_dynamic_strings_and_symbols(void **state)
 	qh_elf_close(e);
 }
 
+/* The streamed symbols (qh_elf_sym_foreach, read straight from the file)
+ * are the decoded ones (qh_elf_sym), before and after decoding, on 64-bit
+ * little-endian, 64-bit big-endian and 32-bit files. */
+struct sym_copy {
+	char **names;
+	unsigned char *defined;
+	size_t n, cap;
+};
+
+static int copy_sym(const struct qh_elf_symbol *s, void *ctx)
+{
+	struct sym_copy *c = ctx;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->names = realloc(c->names, c->cap * sizeof(*c->names));
+		c->defined = realloc(c->defined, c->cap);
+		assert_non_null(c->names);
+		assert_non_null(c->defined);
+	}
+	c->names[c->n] = strdup(s->name);
+	c->defined[c->n++] = s->defined;
+	return 0;
+}
+
+static void expect_same_symbols(struct qh_elf *e, enum qh_elf_symtab which,
+				const struct sym_copy *c)
+{
+	assert_int_equal(c->n, qh_elf_nsyms(e, which));
+	for (size_t i = 0; i < c->n; i++) {
+		const struct qh_elf_symbol *s = qh_elf_sym(e, which, i);
+
+		assert_non_null(s);
+		assert_string_equal(c->names[i], s->name);
+		assert_int_equal(c->defined[i], s->defined);
+	}
+}
+
+static void sym_copy_free(struct sym_copy *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->defined);
+	memset(c, 0, sizeof(*c));
+}
+
+static void test_streamed_symbols(void **state)
+{
+	static const char *const fixtures[] = { "gcc-ssp", "s390x", "i686" };
+	static const enum qh_elf_symtab tables[] = { QH_SYMTAB_DYNSYM,
+						     QH_SYMTAB_SYMTAB };
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+		struct qh_error err = { "" };
+		struct qh_elf *e = qh_elf_open(fixture_path(fixtures[f]), &err);
+		struct sym_copy before[2] = { { 0 } }, after = { 0 };
+		bool versioned = false;
+
+		assert_non_null(e);
+		for (int t = 0; t < 2; t++) {
+			assert_int_equal(qh_elf_sym_foreach(e, tables[t], copy_sym,
+							    &before[t]), 0);
+			assert_true(before[t].n > 1);
+		}
+		/* .symtab has "name@VERSION" imports in the file: streamed
+		 * names come without the version, like decoded ones */
+		for (size_t i = 0; i < before[1].n; i++)
+			versioned |= strcmp(before[1].names[i], "__stack_chk_fail") == 0;
+		assert_true(versioned);
+		for (int t = 0; t < 2; t++) {
+			expect_same_symbols(e, tables[t], &before[t]);
+			/* decoded now: the stream reads the array */
+			assert_int_equal(qh_elf_sym_foreach(e, tables[t], copy_sym,
+							    &after), 0);
+			expect_same_symbols(e, tables[t], &after);
+			sym_copy_free(&after);
+			sym_copy_free(&before[t]);
+		}
+		assert_null(qh_elf_deferred_error(e));
+		qh_elf_close(e);
+	}
+}
+
 static void test_big_endian_and_32bit(void **state)
 {
 	struct qh_error err = { "" };
@@ -255,6 +340,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_and_segments),
 		cmocka_unit_test(test_dynamic_strings_and_symbols),
+		cmocka_unit_test(test_streamed_symbols),
 		cmocka_unit_test(test_big_endian_and_32bit),
 		cmocka_unit_test(test_gnu_properties),
 		cmocka_unit_test(test_malformed_corpus),

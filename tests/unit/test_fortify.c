@@ -19,6 +19,10 @@ static void test_every_row_both_ways(void **state)
 	(void)state;
 	assert_true(n > 50);
 	for (size_t i = 0; i < n; i++) {
+		/* the shapes qh_fortify_lookup() rejects other names by */
+		assert_true(t[i].checked[0] == '_' && t[i].checked[1] == '_' &&
+			    t[i].checked[2] >= 'a' && t[i].checked[2] <= 'z');
+		assert_true(t[i].plain[0] >= 'a' && t[i].plain[0] <= 'z');
 		assert_ptr_equal(qh_fortify_by_checked(t[i].checked), &t[i]);
 		assert_ptr_equal(qh_fortify_by_plain(t[i].plain), &t[i]);
 	}
