@@ -305,7 +305,7 @@ static unsigned long default_jobs(void)
 static int run(const struct config *cfg, struct jobs *js,
 	       struct qh_policy *pol)
 {
-	struct qh_analyze_options aopts = { cfg->deep, cfg->debug_root };
+	struct qh_analyze_options aopts = { cfg->deep, cfg->debug_root, 0 };
 	struct qh_emit_options eopts = { false, cfg->verbose };
 	struct qh_summary sum = { 0 };
 	struct qh_error err = { "" };
@@ -322,6 +322,9 @@ static int run(const struct config *cfg, struct jobs *js,
 				      "never, not '%s'", cfg->color);
 	if (nthreads > js->n)
 		nthreads = js->n ? js->n : 1;
+	/* threads: read small files rather than map them (qh_elf_open_ex) */
+	if (nthreads > 1)
+		aopts.read_max = 256 * 1024;
 	rep = qh_report_new("checksec", &err);
 	em = rep ? qh_emitter_new(cfg->format, stdout, &eopts, &err) : NULL;
 	if (!em) {
@@ -370,7 +373,7 @@ int cmd_checksec(int argc, char **argv)
 	rc = qh_parse_options(argc, argv, &spec, on_option, &cfg, &n);
 	if (rc >= 0)
 		return rc;
-	/* Files up to 256 KB are read into heap buffers (lib/elf.c): keep
+	/* With -j > 1, files up to 256 KB are read into heap buffers: keep
 	 * those in the arenas. An mmap'd chunk or a trimmed heap is given back
 	 * with munmap/madvise, and each of those is a TLB shootdown to every
 	 * other worker thread. */

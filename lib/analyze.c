@@ -88,7 +88,8 @@ struct qh_result *qh_analyze_path(const char *path,
 				  const struct qh_analyze_options *opts)
 {
 	struct qh_error err = { "" };
-	struct qh_elf *elf = qh_elf_open(path, &err);
+	struct qh_elf *elf = qh_elf_open_ex(path, opts ? opts->read_max : 0,
+					   NULL, &err);
 
 	return analyze_elf(elf, path, &err, opts);
 }
@@ -98,7 +99,8 @@ struct qh_result *qh_analyze_walked(const char *path,
 				    bool *not_elf)
 {
 	struct qh_error err = { "" };
-	struct qh_elf *elf = qh_elf_open_if_elf(path, not_elf, &err);
+	struct qh_elf *elf = qh_elf_open_ex(path, opts ? opts->read_max : 0,
+					   not_elf, &err);
 
 	if (*not_elf)
 		return NULL;

@@ -7,6 +7,7 @@
 #define QHARD_ANALYZE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "report.h"
 
@@ -14,6 +15,8 @@ struct qh_analyze_options {
 	bool deep; /* also run the capstone/libbfd checks (deep.h) */
 	const char *debug_root; /* where to look for separate debug files;
 				   NULL = /usr/lib/debug */
+	size_t read_max; /* read files up to this size instead of mapping
+			    them (see qh_elf_open_ex); 0 = always map */
 };
 
 /* Analyse `path` (never executes or writes it). Returns a result: with

@@ -641,13 +641,6 @@ static struct qh_elf *finish_open(struct qh_elf *e, struct qh_error *err)
 	return e;
 }
 
-/* Small files are read, not mapped: with several worker threads, every
- * munmap is a TLB shootdown (an IPI to each other CPU running the
- * process), which was half the system time of a -j2 scan of /usr/lib in
- * perf. Most ELF files of a system are this small; a copy of 64 KB costs
- * less than the mapping. */
-#define QH_ELF_READ_MAX (256 * 1024)
-
 static struct qh_elf *open_by_read(const char *path, int fd, size_t size,
 				   struct qh_error *err)
 {
@@ -682,11 +675,11 @@ static struct qh_elf *open_by_read(const char *path, int fd, size_t size,
 
 struct qh_elf *qh_elf_open(const char *path, struct qh_error *err)
 {
-	return qh_elf_open_if_elf(path, NULL, err);
+	return qh_elf_open_ex(path, 0, NULL, err);
 }
 
-struct qh_elf *qh_elf_open_if_elf(const char *path, bool *not_elf,
-				  struct qh_error *err)
+struct qh_elf *qh_elf_open_ex(const char *path, size_t read_max,
+			      bool *not_elf, struct qh_error *err)
 {
 	struct qh_elf *e;
 	struct stat st;
@@ -738,7 +731,7 @@ struct qh_elf *qh_elf_open_if_elf(const char *path, bool *not_elf,
 		close(fd);
 		return NULL;
 	}
-	if ((size_t)st.st_size <= QH_ELF_READ_MAX)
+	if ((size_t)st.st_size <= read_max)
 		return open_by_read(path, fd, (size_t)st.st_size, err);
 	/* MAP_NORESERVE: a writable private mapping is otherwise charged in
 	 * full against the commit limit, so a file larger than RAM + swap
