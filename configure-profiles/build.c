@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,66 @@ static void keep_restore(struct kept_file *k, size_t n)
 	free(k);
 }
 
+/* Ctrl-C, a CI runner's SIGTERM, a closed terminal: configure and ninja
+ * run in their own process group (lib/build_driver.h), so these reach
+ * qhard only and the handler forwards them. Installed just around the
+ * build; a signal ignored when qhard started (nohup, `&` in a script)
+ * stays ignored. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+struct stop_handlers {
+	struct sigaction old[QH_ARRAY_LEN(stop_signals)];
+	bool set[QH_ARRAY_LEN(stop_signals)];
+};
+
+static void on_stop_signal(int signo)
+{
+	qh_build_interrupt(signo);
+}
+
+static void stop_handlers_install(struct stop_handlers *h)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	/* No SA_RESTART: the driver's poll and waitid wake up with EINTR and
+	 * look at the flag. One handler at a time: no nesting. */
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < QH_ARRAY_LEN(stop_signals); i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	for (size_t i = 0; i < QH_ARRAY_LEN(stop_signals); i++) {
+		h->set[i] = false;
+		if (sigaction(stop_signals[i], NULL, &h->old[i]) < 0 ||
+		    h->old[i].sa_handler == SIG_IGN)
+			continue;
+		h->set[i] = sigaction(stop_signals[i], &sa, NULL) == 0;
+	}
+}
+
+static void stop_handlers_restore(struct stop_handlers *h)
+{
+	for (size_t i = 0; i < QH_ARRAY_LEN(stop_signals); i++)
+		if (h->set[i])
+			sigaction(stop_signals[i], &h->old[i], NULL);
+}
+
+/* After the cleanup: die of the same signal, so that a calling shell sees
+ * it (status 128+N; a script's loop stops on Ctrl-C). 128+N is returned
+ * only if that did not work. */
+static int die_of(int signo)
+{
+	sigset_t set;
+
+	fflush(NULL);
+	signal(signo, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, signo);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(signo);
+	return 128 + signo;
+}
+
 static double mono_now(void)
 {
 	struct timespec ts;
@@ -286,7 +347,7 @@ int cmd_build(int argc, char **argv)
 	struct kept_file *kept = NULL;
 	size_t nkept = 0;
 	double started = mono_now();
-	int n = 0, rc;
+	int n = 0, rc, interrupted = 0;
 
 	o.format = "text";
 	o.compare = "/usr/bin/qemu-system-%s";
@@ -407,14 +468,28 @@ int cmd_build(int argc, char **argv)
 			bopt.ccache_dir = ccache_dir;
 			bopt.ccache_basedir = cache;
 		}
+		struct stop_handlers stop;
+
 		prog.tty = isatty(2);
 		prog.quiet = o.quiet;
 		prog.build_dir = build_dir;
+		stop_handlers_install(&stop);
 		rc = qh_build_run(&bopt, &bo, &err);
+		stop_handlers_restore(&stop);
 		free(ccache_dir);
 		free(cargv);
 		if (prog.open_line)
 			fputc('\n', stderr);
+		/* A signal that came as ninja finished still means "stop". */
+		interrupted = qh_build_interrupted();
+		if (interrupted) {
+			if (!bo.interrupted)
+				snprintf(err.msg, sizeof(err.msg),
+					 "interrupted by %s after the build",
+					 qh_signal_name(interrupted));
+			fprintf(stderr, "qhard build: %s\n", err.msg);
+			goto out;
+		}
 		if (rc < 0) {
 			fprintf(stderr, "qhard build: %s\n", err.msg);
 			rc = 3;
@@ -465,5 +540,5 @@ out:
 	qh_plan_free(plan);
 	qh_profile_free(pr);
 	qh_policy_free(pol);
-	return rc;
+	return interrupted ? die_of(interrupted) : rc;
 }

@@ -143,15 +143,68 @@ static int build_env(const struct qh_build_options *o, struct envp *e,
 	return 0;
 }
 
+/* ---- interruption ----------------------------------------------------- */
+
+/* Written by the tool's signal handler (qh_build_interrupt), read by the
+ * loops below, which wake up with EINTR (no SA_RESTART) or poll with a
+ * timeout while a child is being stopped. */
+static volatile sig_atomic_t interrupt_signo;
+static volatile sig_atomic_t interrupt_count;
+/* Process group (= pid) of the running configure or ninja, 0 when none.
+ * Cleared before the leader is reaped: while it is unreaped (a zombie at
+ * worst) its id cannot name another process group. */
+static volatile sig_atomic_t running_pgid;
+
+void qh_build_interrupt(int signo)
+{
+	int saved = errno;
+	pid_t pgid = (pid_t)running_pgid;
+
+	if (!interrupt_signo)
+		interrupt_signo = signo;
+	if (interrupt_count < 2)
+		interrupt_count++;
+	/* Asked twice: the user does not want to wait for a clean stop. */
+	if (pgid > 0)
+		kill(-pgid, interrupt_count > 1 ? SIGKILL : signo);
+	errno = saved;
+}
+
+int qh_build_interrupted(void)
+{
+	return interrupt_signo;
+}
+
+void qh_build_interrupt_clear(void)
+{
+	interrupt_signo = 0;
+	interrupt_count = 0;
+}
+
+const char *qh_signal_name(int signo)
+{
+	switch (signo) {
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	case SIGQUIT: return "SIGQUIT";
+	case SIGKILL: return "SIGKILL";
+	case SIGPIPE: return "SIGPIPE";
+	default: return "signal";
+	}
+}
+
 /* ---- spawning --------------------------------------------------------- */
 
 /* Spawn argv with stdout+stderr on a pipe (returned in *rfd), stdin from
- * /dev/null, in cwd. */
+ * /dev/null, in cwd; with own_group, as the leader of a new process group
+ * (signalled as a whole when the build is interrupted). */
 static int spawn_piped(const char *const *argv, const char *cwd,
-		       char *const *envv, pid_t *pid, int *rfd,
+		       char *const *envv, bool own_group, pid_t *pid, int *rfd,
 		       struct qh_error *err)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int fds[2], rc;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
@@ -162,8 +215,14 @@ static int spawn_piped(const char *const *argv, const char *cwd,
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
 	if (cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	rc = posix_spawnp(pid, argv[0], &fa, NULL, (char *const *)argv,
+	posix_spawnattr_init(&attr);
+	if (own_group) {
+		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+		posix_spawnattr_setpgroup(&attr, 0);
+	}
+	rc = posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv,
 			  envv ? envv : environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (rc != 0) {
@@ -184,26 +243,121 @@ static int wait_status(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* A configure or ninja run in its own group, and how far stopping it got. */
+struct child {
+	pid_t pid;
+	unsigned grace_ms;
+	double deadline; /* 0: not being stopped */
+	bool killed;     /* the group got SIGKILL */
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL); /* EINTR: the caller's loop looks again */
+}
+
+/* Called each time a loop wakes up. At the first sight of an interruption
+ * the group gets the signal (again: the handler could not forward it when
+ * it came before running_pgid was set) and the grace period starts; when
+ * that runs out, the group gets SIGKILL. */
+static void child_check(struct child *c)
+{
+	int sig = interrupt_signo;
+
+	if (!sig)
+		return;
+	if (c->deadline == 0) {
+		kill(-c->pid, sig);
+		c->deadline = now_seconds() + c->grace_ms / 1000.0;
+	} else if (!c->killed && now_seconds() >= c->deadline) {
+		kill(-c->pid, SIGKILL);
+		c->killed = true;
+	}
+}
+
+/* poll timeout: forever normally, up to the deadline while stopping. */
+static int child_poll_ms(const struct child *c)
+{
+	double left;
+
+	if (c->deadline == 0 || c->killed)
+		return -1;
+	left = (c->deadline - now_seconds()) * 1000 + 1;
+	return left < 1 ? 1 : left > 60000 ? 60000 : (int)left;
+}
+
+/* Wait for the leader to exit, then reap it. */
+static int child_wait(struct child *c)
+{
+	for (;;) {
+		siginfo_t si;
+		int flags = WEXITED | WNOWAIT;
+
+		child_check(c);
+		if (c->deadline != 0 && !c->killed)
+			flags |= WNOHANG;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)c->pid, &si, flags) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (si.si_pid == c->pid)
+			break;
+		sleep_ms(20);
+	}
+	running_pgid = 0;
+	/* The leader is a zombie, so its id still names the group: what is
+	 * left of an interrupted build (say a shell's background job, which
+	 * ignores SIGINT) must not outlive it. */
+	if (c->deadline != 0)
+		kill(-c->pid, SIGKILL);
+	return wait_status(c->pid);
+}
+
 /* Copy the child's output to `log` and hand every line to the progress
- * callback; returns the exit status. */
+ * callback; returns the exit status (-1: killed by a signal), -2 + err
+ * when it could not be started. *pid: the child's pid. */
 static int stream_child(const char *const *argv, const char *cwd,
 			char *const *envv, FILE *log, const char *phase,
-			const struct qh_build_options *o, struct qh_error *err)
+			const struct qh_build_options *o, pid_t *pid,
+			struct qh_error *err)
 {
 	struct qh_buf line = QH_BUF_INIT;
+	struct child c = { 0 };
 	char buf[8192];
-	pid_t pid;
 	int fd;
 	ssize_t got;
 
-	if (spawn_piped(argv, cwd, envv, &pid, &fd, err) < 0)
+	if (spawn_piped(argv, cwd, envv, true, &c.pid, &fd, err) < 0)
 		return -2;
-	while ((got = read(fd, buf, sizeof(buf))) != 0) {
+	*pid = c.pid;
+	running_pgid = c.pid;
+	c.grace_ms = o->stop_grace_ms ? o->stop_grace_ms : QH_BUILD_STOP_GRACE_MS;
+	for (;;) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		int ready;
+
+		child_check(&c);
+		/* After SIGKILL only a process that left the group can still
+		 * hold the pipe: stop reading. */
+		if (c.killed)
+			break;
+		ready = poll(&pfd, 1, child_poll_ms(&c));
+		if (ready < 0 && errno != EINTR)
+			break;
+		if (ready <= 0)
+			continue;
+		got = read(fd, buf, sizeof(buf));
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (got == 0)
+			break;
 		/* Flushed per chunk so `tail -f` on the log follows the build. */
 		fwrite(buf, 1, (size_t)got, log);
 		fflush(log);
@@ -223,7 +377,7 @@ static int stream_child(const char *const *argv, const char *cwd,
 	qh_buf_free(&line);
 	close(fd);
 	fflush(log);
-	return wait_status(pid);
+	return child_wait(&c);
 }
 
 /* ---- configure + ninja ------------------------------------------------ */
@@ -254,6 +408,25 @@ static bool stamp_matches(const char *stamp_path, const char *hash,
 	return ok;
 }
 
+/* Has the run been interrupted? Then say where (pid > 0: that child was
+ * stopped; else the signal came before `phase` started). */
+static bool stopped(struct qh_build_outcome *out, struct qh_error *err,
+		    const char *phase, pid_t pid)
+{
+	int sig = interrupt_signo;
+
+	if (!sig)
+		return false;
+	out->interrupted = sig;
+	if (pid > 0)
+		qh_error_set(err, "interrupted by %s; stopped %s (pid %ld)",
+			     qh_signal_name(sig), phase, (long)pid);
+	else
+		qh_error_set(err, "interrupted by %s before %s started",
+			     qh_signal_name(sig), phase);
+	return true;
+}
+
 int qh_build_run(const struct qh_build_options *o,
 		 struct qh_build_outcome *out, struct qh_error *err)
 {
@@ -265,6 +438,7 @@ int qh_build_run(const struct qh_build_options *o,
 	char jobs[32];
 	FILE *log = NULL;
 	char *lock_path;
+	pid_t pid = 0;
 	int lock_fd;
 	double t0;
 	int rc = -1;
@@ -283,11 +457,17 @@ int qh_build_run(const struct qh_build_options *o,
 	free(lock_path);
 	if (lock_fd < 0)
 		return qh_error_errno(err, errno, "%s/qhard-build.lock", o->build_dir);
-	while (flock(lock_fd, LOCK_EX) < 0)
+	while (flock(lock_fd, LOCK_EX) < 0) {
+		if (errno == EINTR && stopped(out, err, "the build (waiting for "
+					      "another run on this build dir)", 0)) {
+			close(lock_fd);
+			return -1;
+		}
 		if (errno != EINTR) {
 			close(lock_fd);
 			return qh_error_errno(err, errno, "lock %s", o->build_dir);
 		}
+	}
 	qh_build_stamp_hash(o->stamp_text, hash);
 	out->stamp = strdup(hash);
 	out->configure_log = path_in(o->build_dir, "qhard-configure.log");
@@ -309,6 +489,8 @@ int qh_build_run(const struct qh_build_options *o,
 	} else {
 		/* A half-configured dir must not look reusable. */
 		unlink(stamp_path);
+		if (stopped(out, err, "configure", 0))
+			goto done;
 		if (!(log = fopen(out->configure_log, "w"))) {
 			qh_error_errno(err, errno, "%s", out->configure_log);
 			goto done;
@@ -318,11 +500,12 @@ int qh_build_run(const struct qh_build_options *o,
 		t0 = now_seconds();
 		out->configure_status = stream_child(o->configure_argv,
 						     o->build_dir, env.v, log,
-						     "configure", o, err);
+						     "configure", o, &pid, err);
 		out->configure_seconds = now_seconds() - t0;
 		fclose(log);
 		log = NULL;
-		if (out->configure_status == -2)
+		if (out->configure_status == -2 ||
+		    stopped(out, err, "configure", pid))
 			goto done;
 		out->configured = out->configure_status == 0;
 		if (!out->configured) {
@@ -355,6 +538,8 @@ int qh_build_run(const struct qh_build_options *o,
 	for (size_t i = 0; o->targets && o->targets[i]; i++)
 		PUSH(o->targets[i]);
 #undef PUSH
+	if (stopped(out, err, "ninja", 0))
+		goto done;
 	if (!(log = fopen(out->ninja_log, "w"))) {
 		qh_error_errno(err, errno, "%s", out->ninja_log);
 		goto done;
@@ -362,15 +547,22 @@ int qh_build_run(const struct qh_build_options *o,
 	if (o->progress)
 		o->progress(o->progress_ctx, "ninja", NULL);
 	t0 = now_seconds();
-	out->ninja_status = stream_child(nargv, NULL, env.v, log, "ninja", o, err);
+	pid = 0;
+	out->ninja_status = stream_child(nargv, NULL, env.v, log, "ninja", o,
+					 &pid, err);
 	out->compile_seconds = now_seconds() - t0;
-	if (out->ninja_status == -2)
+	if (out->ninja_status == -2 || stopped(out, err, "ninja", pid))
 		goto done;
 	out->compiled = out->ninja_status == 0;
 	rc = 0;
 done:
 	if (log)
 		fclose(log);
+	/* Whatever the interrupted child left (a half-written build.ninja,
+	 * a meson regeneration cut short) is not a configuration --reuse may
+	 * trust: the next run configures again. */
+	if (out->interrupted && stamp_path)
+		unlink(stamp_path);
 	close(lock_fd); /* releases the lock */
 	free(nargv);
 	free(stamp_path);
@@ -402,7 +594,7 @@ int qh_run_capture(const char *const *argv, const char *cwd,
 
 	*output = NULL;
 	*status = -1;
-	if (spawn_piped(argv, cwd, NULL, &pid, &fd, err) < 0)
+	if (spawn_piped(argv, cwd, NULL, false, &pid, &fd, err) < 0)
 		return -1;
 	for (;;) {
 		struct pollfd pfd = { fd, POLLIN, 0 };

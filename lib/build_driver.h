@@ -48,7 +48,12 @@ struct qh_build_options {
 				       several build dirs share objects */
 	qh_build_progress_fn progress;
 	void *progress_ctx;
+	unsigned stop_grace_ms; /* after an interruption, how long the
+				   child's group may take to exit before it
+				   gets SIGKILL (0: QH_BUILD_STOP_GRACE_MS) */
 };
+
+#define QH_BUILD_STOP_GRACE_MS 10000
 
 struct qh_build_outcome {
 	bool reused;          /* configure skipped: the stamp matched */
@@ -62,14 +67,34 @@ struct qh_build_outcome {
 	char *configure_log; /* paths of the logs */
 	char *ninja_log;
 	char *stamp;         /* hex hash of stamp_text */
+	int interrupted;     /* signal that stopped the run (0: none) */
 };
 
 /* Configure (unless reused) and build. Returns 0 when the steps could be
  * run at all (look at outcome for success), -1 + err when not (no build
- * dir, cannot spawn). */
+ * dir, cannot spawn, interrupted: then outcome->interrupted is the signal
+ * and err says which child was stopped). */
 int qh_build_run(const struct qh_build_options *o,
 		 struct qh_build_outcome *out, struct qh_error *err);
 void qh_build_outcome_free(struct qh_build_outcome *out);
+
+/* Interruption. configure and ninja run in their own process group, so a
+ * terminal's Ctrl-C reaches qhard only, and a SIGTERM sent to qhard alone
+ * would leave the build running. The tool's handler for SIGINT, SIGTERM
+ * and SIGHUP calls qh_build_interrupt(signo): it records the signal and
+ * forwards it to the running child's whole group (ninja passes it on to
+ * its compilers); a second signal sends SIGKILL instead. Async-signal-safe
+ * (it stores a sig_atomic_t and calls kill). qh_build_run then waits for
+ * the child (SIGKILL to the group after stop_grace_ms), removes the reuse
+ * stamp, and returns -1. A signal that came before or between the children
+ * stops the run before the next one starts. */
+void qh_build_interrupt(int signo);
+/* The recorded signal, 0 when none. */
+int qh_build_interrupted(void);
+/* Forget a recorded signal (tests run several builds in one process). */
+void qh_build_interrupt_clear(void);
+/* "SIGINT", "SIGTERM", "SIGHUP", ... ("signal" for others). */
+const char *qh_signal_name(int signo);
 
 /* Run argv (no shell, stdin /dev/null, in `cwd` or NULL) and capture its
  * stdout+stderr up to max_bytes; kill it after timeout_s seconds. *status

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 static char tmpdir[] = "/tmp/qh-driver-XXXXXX";
 static char bindir[256], build_dir[256], configure[256], counter[256];
+static char hang_configure[256], sleeper_pid[256], sleeper_done[300];
 
 static void write_script(const char *path, const char *text)
 {
@@ -46,9 +48,26 @@ static int setup(void **state)
 		 "[ \"$1\" = --fail ] && { echo broken >&2; exit 1; }\n"
 		 "echo 'rule x' > build.ninja\n", counter);
 	write_script(configure, text);
-	/* ninja: prints a status line per target and creates it. */
+	/* A configure that leaves a grandchild running, then signals the test
+	 * process (its parent) as a user would signal qhard. The grandchild
+	 * leaves SLEEPER.finished if it is not stopped. */
+	snprintf(sleeper_pid, sizeof(sleeper_pid), "%s/sleeper.pid", tmpdir);
+	snprintf(sleeper_done, sizeof(sleeper_done), "%s.finished", sleeper_pid);
+	snprintf(hang_configure, sizeof(hang_configure), "%s/configure-hang", tmpdir);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\nsh -c 'sleep 20; : > \"$0.finished\"' %s &\n"
+		 "echo $! > %s\nkill -TERM $PPID\nwait\n", sleeper_pid, sleeper_pid);
+	write_script(hang_configure, text);
+	/* ninja: prints a status line per target and creates it; with
+	 * $QH_TEST_NINJA_HANG it ignores SIGTERM (so does its grandchild) and
+	 * signals the test process. */
 	snprintf(text, sizeof(text), "%s/ninja", bindir);
-	write_script(text, "#!/bin/sh\nd=$2; shift 2\n"
+	write_script(text, "#!/bin/sh\n"
+			   "if [ -n \"$QH_TEST_NINJA_HANG\" ]; then trap '' TERM; "
+			   "sh -c 'sleep 20; : > \"$0.finished\"' \"$QH_TEST_NINJA_HANG\" & "
+			   "echo $! > \"$QH_TEST_NINJA_HANG\"; "
+			   "kill -TERM $PPID; wait; fi\n"
+			   "d=$2; shift 2\n"
 			   "for t; do case $t in -*) continue;; esac; "
 			   "echo \"[1/1] Linking target $t\"; : > \"$d/$t\"; done\n");
 	/* The fake ninja is found through PATH, like the real one. */
@@ -207,6 +226,159 @@ static void test_missing_program(void **state)
 	qh_build_outcome_free(&out);
 }
 
+/* ---- interruption ---- */
+
+static void on_term(int signo)
+{
+	qh_build_interrupt(signo);
+}
+
+static void catch_term(bool on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on ? on_term : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGTERM, &sa, NULL), 0);
+}
+
+static pid_t read_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return (pid_t)pid;
+}
+
+/* Gone, or a zombie nobody reaped yet (the container's init may not):
+ * either way it runs nothing. Bounded wait, no timing assert. */
+static bool process_gone(pid_t pid)
+{
+	for (int i = 0; i < 100; i++) {
+		char path[64], buf[512], *paren;
+		FILE *f;
+		size_t n;
+
+		snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+		if (!(f = fopen(path, "r")))
+			return true;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		paren = strrchr(buf, ')');
+		if (paren && paren[1] == ' ' && paren[2] == 'Z')
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+static void test_interrupt_configure(void **state)
+{
+	const char *cargv[] = { configure, NULL };
+	const char *targets[] = { "x", NULL };
+	struct qh_build_options o = {
+		.build_dir = build_dir, .configure_argv = cargv, .targets = targets,
+		.reuse = true, .stamp_text = "plan E",
+	};
+	struct qh_build_outcome out;
+	struct qh_error err;
+	char stamp[300];
+	pid_t sleeper;
+	int runs;
+
+	(void)state;
+	snprintf(stamp, sizeof(stamp), "%s/qhard-build.stamp", build_dir);
+	assert_int_equal(qh_build_run(&o, &out, &err), 0);
+	assert_true(exists(stamp));
+	qh_build_outcome_free(&out);
+
+	/* A new plan: configure runs and gets SIGTERM half way. */
+	unlink(sleeper_pid);
+	cargv[0] = hang_configure;
+	o.stamp_text = "plan F";
+	catch_term(true);
+	assert_int_equal(qh_build_run(&o, &out, &err), -1);
+	catch_term(false);
+	assert_int_equal(out.interrupted, SIGTERM);
+	assert_int_equal(qh_build_interrupted(), SIGTERM);
+	assert_non_null(strstr(err.msg, "interrupted by SIGTERM; stopped configure (pid "));
+	assert_false(out.configured);
+	assert_false(exists(stamp));
+	sleeper = read_pid(sleeper_pid);
+	assert_true(sleeper > 0);
+	assert_true(process_gone(sleeper));
+	assert_false(exists(sleeper_done));
+	qh_build_outcome_free(&out);
+
+	/* A signal seen before anything started: nothing is run. */
+	runs = configure_runs();
+	cargv[0] = configure;
+	assert_int_equal(qh_build_run(&o, &out, &err), -1);
+	assert_non_null(strstr(err.msg, "before configure started"));
+	assert_int_equal(configure_runs(), runs);
+	qh_build_outcome_free(&out);
+	qh_build_interrupt_clear();
+	assert_int_equal(qh_build_interrupted(), 0);
+}
+
+/* ninja ignores SIGTERM: after the grace period its group gets SIGKILL;
+ * the stamp its configure wrote is removed, so --reuse configures again. */
+static void test_interrupt_ninja_grace(void **state)
+{
+	const char *cargv[] = { configure, NULL };
+	const char *targets[] = { "x", NULL };
+	struct qh_build_options o = {
+		.build_dir = build_dir, .configure_argv = cargv, .targets = targets,
+		.reuse = true, .stamp_text = "plan G", .stop_grace_ms = 200,
+	};
+	struct qh_build_outcome out;
+	struct qh_error err;
+	char stamp[300];
+	pid_t sleeper;
+	int runs = configure_runs();
+
+	(void)state;
+	snprintf(stamp, sizeof(stamp), "%s/qhard-build.stamp", build_dir);
+	unlink(sleeper_pid);
+	setenv("QH_TEST_NINJA_HANG", sleeper_pid, 1);
+	catch_term(true);
+	assert_int_equal(qh_build_run(&o, &out, &err), -1);
+	catch_term(false);
+	unsetenv("QH_TEST_NINJA_HANG");
+	assert_int_equal(out.interrupted, SIGTERM);
+	assert_true(out.configured);
+	assert_false(out.compiled);
+	assert_int_equal(out.ninja_status, -1); /* SIGKILL */
+	assert_non_null(strstr(err.msg, "interrupted by SIGTERM; stopped ninja (pid "));
+	assert_int_equal(configure_runs(), runs + 1);
+	assert_false(exists(stamp));
+	sleeper = read_pid(sleeper_pid);
+	assert_true(sleeper > 0);
+	assert_true(process_gone(sleeper));
+	assert_false(exists(sleeper_done));
+	qh_build_outcome_free(&out);
+	qh_build_interrupt_clear();
+
+	assert_int_equal(qh_build_run(&o, &out, &err), 0);
+	assert_false(out.reused);
+	assert_true(out.compiled);
+	assert_int_equal(configure_runs(), runs + 2);
+	assert_true(exists(stamp));
+	qh_build_outcome_free(&out);
+}
+
 static void test_run_capture(void **state)
 {
 	const char *argv[] = { "/bin/sh", "-c", "echo out; echo err >&2; exit 3", NULL };
@@ -275,6 +447,8 @@ int main(void)
 		cmocka_unit_test(test_configure_build_reuse),
 		cmocka_unit_test(test_configure_failure),
 		cmocka_unit_test(test_missing_program),
+		cmocka_unit_test(test_interrupt_configure),
+		cmocka_unit_test(test_interrupt_ninja_grace),
 		cmocka_unit_test(test_run_capture),
 		cmocka_unit_test(test_stamp_and_load_size),
 		cmocka_unit_test(test_mak_meaningful),
