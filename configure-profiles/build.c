@@ -59,7 +59,9 @@ static const struct qh_command_spec spec = {
 	"devices the emulator lists (-device help / -machine help only; no guest).\n"
 	"Exit: 0 all verified, 1 a check failed (configure, compile, flag audit,\n"
 	"binary policy, devices), 2 usage or bad profile, 3 a binary could not be\n"
-	"analysed.",
+	"analysed. Ctrl-C, SIGTERM or SIGHUP stop configure or ninja and all they\n"
+	"started, remove the --reuse stamp, and qhard dies of the signal (130, 143,\n"
+	"129).",
 };
 
 struct opts {

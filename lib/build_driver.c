@@ -458,10 +458,14 @@ int qh_build_run(const struct qh_build_options *o,
 	if (lock_fd < 0)
 		return qh_error_errno(err, errno, "%s/qhard-build.lock", o->build_dir);
 	while (flock(lock_fd, LOCK_EX) < 0) {
-		if (errno == EINTR && stopped(out, err, "the build (waiting for "
-					      "another run on this build dir)", 0)) {
+		if (errno == EINTR && interrupt_signo) {
+			/* Not ours to touch: the stamp belongs to the other run. */
+			out->interrupted = interrupt_signo;
 			close(lock_fd);
-			return -1;
+			return qh_error_set(err, "interrupted by %s while waiting "
+					    "for another run on %s",
+					    qh_signal_name(interrupt_signo),
+					    o->build_dir);
 		}
 		if (errno != EINTR) {
 			close(lock_fd);
