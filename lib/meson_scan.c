@@ -12,6 +12,9 @@
 
 #define MS_MAX_FILE (4u << 20)
 #define MS_MAX_DEPTH 32
+/* QEMU 7.2 has ~10k; a list built from itself line after line
+ * (`a = files(a, a)`) would otherwise double with each line */
+#define MS_MAX_ENTRIES (1u << 20)
 #define MS_MAX_IF 64
 
 struct cond {
@@ -49,6 +52,7 @@ struct qh_meson_scan {
 	struct qh_strlist seen; /* meson.build files read */
 	struct qh_strlist diags;
 	int depth;
+	bool too_many; /* MS_MAX_ENTRIES reached: an error, not ENOMEM */
 };
 
 enum mtok { M_EOF, M_NL, M_ID, M_STR, M_PUNCT };
@@ -260,7 +264,10 @@ static int read_files(struct qh_meson_scan *ms, const struct toks *ts, size_t b,
 				if (ts->v[j].t == M_STR) {
 					char *p = join_path(dir, ts->v[j].s);
 
-					if (!p || qh_strlist_add(files, p) < 0) {
+					/* a file is compiled once however often
+					 * it is listed */
+					if (!p || (!qh_strlist_has(files, p) &&
+						   qh_strlist_add(files, p) < 0)) {
 						free(p);
 						return -1;
 					}
@@ -272,7 +279,8 @@ static int read_files(struct qh_meson_scan *ms, const struct toks *ts, size_t b,
 
 			if (nf) {
 				for (size_t f = 0; f < nf->files.n; f++)
-					if (qh_strlist_add(files, nf->files.items[f]) < 0)
+					if (!qh_strlist_has(files, nf->files.items[f]) &&
+					    qh_strlist_add(files, nf->files.items[f]) < 0)
 						return -1;
 			} else if (sets && set_index(ms, k->s, false) >= 0) {
 				if (qh_strlist_add(sets, k->s) < 0)
@@ -290,6 +298,10 @@ static int add_entries(struct qh_meson_scan *ms, int set, const struct cond *blo
 	for (size_t i = 0; i < files->n; i++) {
 		struct entry *en;
 
+		if (ms->nentries >= MS_MAX_ENTRIES) {
+			ms->too_many = true;
+			return -1;
+		}
 		if (qh_array_reserve((void **)&ms->entries, &ms->entries_cap,
 				     ms->nentries + 1, sizeof(*ms->entries)) < 0)
 			return -1;
@@ -548,6 +560,10 @@ int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 	rc = scan_text(ms, relpath, text, len);
 	ms->depth--;
 	free(text);
+	if (rc < 0 && ms->too_many)
+		return qh_error_set(err, "%s: more than %u source entries: not a "
+				    "meson.build qhard can follow", relpath,
+				    MS_MAX_ENTRIES);
 	if (rc < 0)
 		return qh_error_set(err, "out of memory");
 	return 0;
