@@ -7,6 +7,9 @@
 # (the planner reads its Kconfig, configs and options) with a stand-in
 # configure, and a stand-in ninja comes first in PATH. Both start a
 # grandchild that would leave NAME.finished behind if it were not stopped.
+# A last case runs the real ninja on a build.ninja whose one step hangs:
+# ninja puts its steps in process groups of their own, so only ninja's
+# own handling of the forwarded signal can stop them.
 . "$(dirname "$0")/lib.sh"
 
 : "${QHARD_CACHE:=$(pwd)/.cache}"
@@ -45,13 +48,24 @@ if [ "$FAKE_CONFIGURE" = hang ]; then
 	mv "$FAKE_DIR/configure.tmp" "$FAKE_DIR/configure.pid"
 	wait
 fi
+if [ "$FAKE_CONFIGURE" = real-ninja ]; then
+	cat > build.ninja <<'NINJA'
+rule slow
+  command = sh -c 'echo $$$$ > "$$0.tmp"; mv "$$0.tmp" "$$0.pid"; sleep 60; : > "$$0.finished"' "$$FAKE_DIR/compiler"
+build qemu-system-x86_64: slow
+NINJA
+	exit 0
+fi
 echo 'rule x' > build.ninja
 exit 0
 EOF
 	cat "$SRC/configure"
 } > "$T_TMP/src/configure"
+REAL_NINJA=$(command -v ninja) || REAL_NINJA=/nonexistent/ninja
+export REAL_NINJA
 cat > "$T_TMP/bin/ninja" <<'EOF'
 #!/bin/sh
+[ "$FAKE_NINJA" = real ] && exec "$REAL_NINJA" "$@"
 if [ "$FAKE_NINJA" = hang ]; then
 	echo "[1/2] Compiling C object x.o"
 	# In the foreground, as a compiler under ninja would be.
@@ -90,26 +104,35 @@ wait_file() {
 }
 runs() { [ -f "$FAKE_DIR/configure.runs" ] && wc -l < "$FAKE_DIR/configure.runs" | tr -d ' ' || echo 0; }
 
-# interrupt NAME PHASE SIGNAL STATUS [WRAPPER...]: qhard build into
-# $T_TMP/NAME in the background, SIGNAL once PHASE's grandchild is running;
-# qhard must die with STATUS having stopped PHASE and its grandchild.
+# interrupt NAME PHASE STEM SIGNAL STATUS [WRAPPER...]: qhard build into
+# $T_TMP/NAME in the background, SIGNAL once PHASE's grandchild (pid in
+# $FAKE_DIR/STEM.pid) runs; qhard must die with STATUS having stopped PHASE
+# and the grandchild.
 interrupt() {
-	name=$1 phase=$2 sig=$3 want=$4
-	shift 4
+	name=$1 phase=$2 stem=$3 sig=$4 want=$5
+	shift 5
 	"$@" "$QHARD" build --profile "$PROFILE" --qemu-src "$T_TMP/src" \
 		--build-dir "$T_TMP/$name" --compare '' \
 		>"$T_TMP/$name.out" 2>"$T_TMP/$name.err" &
 	qpid=$!
-	if ! wait_file "$FAKE_DIR/$phase.pid"; then
+	if ! wait_file "$FAKE_DIR/$stem.pid"; then
 		fail "$name: $phase never started its grandchild"
 		sed 's/^/# /' "$T_TMP/$name.err" | tail -5
+		kill -KILL "$qpid"
+		wait "$qpid"
+		qpid=""
 		return
 	fi
-	gc=$(cat "$FAKE_DIR/$phase.pid")
+	gc=$(cat "$FAKE_DIR/$stem.pid")
 	group=$(pgroup "$gc")
+	[ "$stem" = "$phase" ] && what=$phase || what="$phase's step ($stem)"
 	[ -n "$group" ] && [ "$group" != "$(pgroup "$qpid")" ] &&
-		pass "$name: $phase runs in its own process group ($group)" ||
-		fail "$name: $phase shares qhard's process group (${group:-?})"
+		pass "$name: $what runs outside qhard's process group ($group)" ||
+		fail "$name: $what shares qhard's process group (${group:-?})"
+	# The message names the child qhard started: the group leader here,
+	# ninja (whose steps have groups of their own) for the real ninja.
+	[ "$stem" = "$phase" ] && leader=$group || leader='[0-9]*'
+
 	if [ "$phase" = ninja ]; then
 		[ -f "$T_TMP/$name/qhard-build.stamp" ] &&
 			pass "$name: configure wrote its stamp before ninja ran" ||
@@ -128,10 +151,10 @@ interrupt() {
 		wait "$qpid"
 		qpid=""
 	fi
-	gone "$gc" && [ ! -e "$FAKE_DIR/$phase.finished" ] &&
+	gone "$gc" && [ ! -e "$FAKE_DIR/$stem.finished" ] &&
 		pass "$name: $phase's grandchild was stopped" ||
 		fail "$name: $phase's grandchild $gc ran on"
-	expect_grep "^qhard build: interrupted by SIG$sig; stopped $phase (pid $group)\$" \
+	expect_grep "^qhard build: interrupted by SIG$sig; stopped $phase (pid $leader)\$" \
 		"$T_TMP/$name.err" "$name: stderr says what was stopped"
 	[ ! -e "$T_TMP/$name/qhard-build.stamp" ] &&
 		pass "$name: no --reuse stamp left" ||
@@ -142,12 +165,12 @@ interrupt() {
 
 FAKE_CONFIGURE=hang FAKE_NINJA=
 export FAKE_CONFIGURE FAKE_NINJA
-interrupt term-configure configure TERM 143
+interrupt term-configure configure configure TERM 143
 
 # qhard started by a non-interactive shell with & ignores SIGINT (and then
 # rightly leaves it ignored): give it the default back, as a terminal would.
 FAKE_CONFIGURE= FAKE_NINJA=hang
-interrupt int-ninja ninja INT 130 env --default-signal=INT
+interrupt int-ninja ninja ninja INT 130 env --default-signal=INT
 
 # The interrupted build dir is configured again by --reuse; a completed one
 # is not (so the stamp is what decides).
@@ -162,4 +185,11 @@ before=$(runs)
 	--build-dir "$T_TMP/int-ninja" --compare '' --reuse >/dev/null 2>&1
 [ "$(runs)" -eq $((before + 1)) ] && pass "--reuse skips configure of a completed dir" ||
 	fail "--reuse configured a completed dir again"
+
+# The real ninja stops its step itself (it reports that in its log) when
+# qhard forwards SIGTERM to it.
+FAKE_CONFIGURE=real-ninja FAKE_NINJA=real
+interrupt term-real-ninja ninja compiler TERM 143
+expect_grep "interrupted by user" "$T_TMP/term-real-ninja/qhard-ninja.log" \
+	"term-real-ninja: ninja stopped its step itself"
 finish

@@ -18,7 +18,8 @@
 
 static char tmpdir[] = "/tmp/qh-driver-XXXXXX";
 static char bindir[256], build_dir[256], configure[256], counter[256];
-static char hang_configure[256], sleeper_pid[256], sleeper_done[300];
+static char hang_configure[256], stubborn_configure[256];
+static char sleeper_pid[256], sleeper_done[300];
 
 static void write_script(const char *path, const char *text)
 {
@@ -58,6 +59,14 @@ static int setup(void **state)
 		 "#!/bin/sh\nsh -c 'sleep 20; : > \"$0.finished\"' %s &\n"
 		 "echo $! > %s\nkill -TERM $PPID\nwait\n", sleeper_pid, sleeper_pid);
 	write_script(hang_configure, text);
+	/* One that ignores SIGTERM and signals the test process twice. */
+	snprintf(stubborn_configure, sizeof(stubborn_configure), "%s/configure-stubborn", tmpdir);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\ntrap '' TERM\n"
+		 "sh -c 'sleep 20; : > \"$0.finished\"' %s &\n"
+		 "echo $! > %s\nkill -TERM $PPID\nsleep 1\nkill -TERM $PPID\nwait\n",
+		 sleeper_pid, sleeper_pid);
+	write_script(stubborn_configure, text);
 	/* ninja: prints a status line per target and creates it; with
 	 * $QH_TEST_NINJA_HANG it ignores SIGTERM (so does its grandchild) and
 	 * signals the test process. */
@@ -379,6 +388,34 @@ static void test_interrupt_ninja_grace(void **state)
 	qh_build_outcome_free(&out);
 }
 
+/* A second signal does not wait for the grace period: SIGKILL at once. */
+static void test_interrupt_twice(void **state)
+{
+	const char *cargv[] = { stubborn_configure, NULL };
+	const char *targets[] = { "x", NULL };
+	struct qh_build_options o = {
+		.build_dir = build_dir, .configure_argv = cargv, .targets = targets,
+		.stamp_text = "plan H", .stop_grace_ms = 60000,
+	};
+	struct qh_build_outcome out;
+	struct qh_error err;
+
+	(void)state;
+	unlink(sleeper_pid);
+	catch_term(true);
+	assert_int_equal(qh_build_run(&o, &out, &err), -1);
+	catch_term(false);
+	assert_int_equal(out.interrupted, SIGTERM);
+	assert_int_equal(out.configure_status, -1);
+	assert_non_null(strstr(err.msg, "stopped configure"));
+	/* Had it waited for the grace period, the sleeper would have
+	 * finished first. */
+	assert_true(process_gone(read_pid(sleeper_pid)));
+	assert_false(exists(sleeper_done));
+	qh_build_outcome_free(&out);
+	qh_build_interrupt_clear();
+}
+
 static void test_run_capture(void **state)
 {
 	const char *argv[] = { "/bin/sh", "-c", "echo out; echo err >&2; exit 3", NULL };
@@ -449,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_missing_program),
 		cmocka_unit_test(test_interrupt_configure),
 		cmocka_unit_test(test_interrupt_ninja_grace),
+		cmocka_unit_test(test_interrupt_twice),
 		cmocka_unit_test(test_run_capture),
 		cmocka_unit_test(test_stamp_and_load_size),
 		cmocka_unit_test(test_mak_meaningful),
