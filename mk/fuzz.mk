@@ -3,7 +3,8 @@
 #
 #   make fuzz         build every ready harness into build-fuzz/ (clang,
 #                     -fsanitize=fuzzer,address,undefined)
-#   make fuzz-smoke   run each harness for FUZZ_SECONDS (default 60)
+#   make fuzz-smoke   run each harness for FUZZ_SECONDS (default 60), seed
+#                     FUZZ_SEED (default 1)
 #   make check        also replays tests/fuzz/regress/NAME and
 #                     tests/fuzz/corpus/NAME through each harness, built as a
 #                     plain program with tests/fuzz/replay_main.c (any $(CC))
@@ -13,6 +14,7 @@
 
 FUZZ_B = build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
 FUZZ_CC ?= clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -O1
@@ -65,12 +67,14 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_B)/libqhard.
 	$(FUZZ_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
 		-Itests/fuzz -o $@ $< $(FUZZ_B)/libqhard.a $(ALL_LIBS)
 
-# Each harness runs FUZZ_SECONDS on a scratch copy of its corpus (new inputs
-# go to build-fuzz/corpus/, never into the source tree); a crash, leak, hang
-# (> 10 s per input) or OOM (> 2 GB) fails the target and leaves the input in
-# build-fuzz/artifacts/NAME/.
+# Each harness runs FUZZ_SECONDS from its committed corpus with a fixed seed
+# (FUZZ_SEED, default 1) and an emptied scratch dir (build-fuzz/smoke-corpus/,
+# never the source tree), so CI follows the path a local run took; a crash,
+# leak, hang (> 10 s per input) or OOM (> 2 GB) fails the target and leaves
+# the input in build-fuzz/artifacts/NAME/. The long runs are tests/fuzz/long.sh
+# (finds in build-fuzz/corpus/) and tests/fuzz/merge.sh (into the corpus).
 fuzz-smoke: fuzz
-	@FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	@FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) \
 		sh tests/fuzz/smoke.sh $(FUZZ_READY)
 
 .PHONY: fuzz-harnesses

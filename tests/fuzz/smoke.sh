@@ -16,7 +16,7 @@ export LSAN_OPTIONS
 fail=0 failed=""
 for name in "$@"; do
 	bin=$FUZZ_B/fuzz_$name
-	work=$FUZZ_B/corpus/$name
+	work=$FUZZ_B/smoke-corpus/$name # not corpus/: long.sh keeps its finds there
 	art=$FUZZ_B/artifacts/$name
 	rm -rf "$work"
 	mkdir -p "$work" "$art"
