@@ -197,8 +197,6 @@ static int check_rwx(const struct qh_check_ctx *c, struct qh_result *res,
 	return 0;
 }
 
-/* ---- canary ----------------------------------------------------------- */
-
 /* ---- names in symbol tables ------------------------------------------ */
 
 /* What one table holds under one name. */
@@ -251,6 +249,8 @@ static int find_names_fn(const struct qh_elf_symbol *s, void *ctx)
 	return 0;
 }
 
+/* The names the header checks look for: the canary's and the sanitizer
+ * runtimes' (check_sanitizers). */
 static const char *const canary_syms[] = {
 	"__stack_chk_fail", "__stack_chk_guard", "__stack_chk_fail_local",
 };
@@ -287,6 +287,8 @@ struct qh_sym_scan {
 	struct name_hits dyn[SCAN_NAMES], tab[SCAN_NAMES];
 	struct fortify_scan fortify;
 };
+
+/* ---- canary ----------------------------------------------------------- */
 
 /* Does the code of `fn` contain a direct call to `target`? Decodes only the
  * one call form per machine (x86 call rel32, AArch64 BL); a match inside
