@@ -322,9 +322,15 @@ static int run(const struct config *cfg, struct jobs *js,
 				      "never, not '%s'", cfg->color);
 	if (nthreads > js->n)
 		nthreads = js->n ? js->n : 1;
-	/* threads: read small files rather than map them (qh_elf_open_ex) */
-	if (nthreads > 1)
+	/* Threads: read small files rather than map them (qh_elf_open_ex),
+	 * and keep those buffers in malloc's arenas. An mmap'd chunk or a
+	 * trimmed heap is given back with munmap/madvise, and each of those
+	 * is a TLB shootdown to every other worker thread. */
+	if (nthreads > 1) {
 		aopts.read_max = 256 * 1024;
+		mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+		mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	}
 	rep = qh_report_new("checksec", &err);
 	em = rep ? qh_emitter_new(cfg->format, stdout, &eopts, &err) : NULL;
 	if (!em) {
@@ -373,12 +379,6 @@ int cmd_checksec(int argc, char **argv)
 	rc = qh_parse_options(argc, argv, &spec, on_option, &cfg, &n);
 	if (rc >= 0)
 		return rc;
-	/* With -j > 1, files up to 256 KB are read into heap buffers: keep
-	 * those in the arenas. An mmap'd chunk or a trimmed heap is given back
-	 * with munmap/madvise, and each of those is a TLB shootdown to every
-	 * other worker thread. */
-	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	if (n == 0)
 		return qh_usage_error(&spec, "no PATH given");
 	if (!qh_emit_format_known(cfg.format))

@@ -84,27 +84,31 @@ oom:
 	return NULL;
 }
 
-struct qh_result *qh_analyze_path(const char *path,
-				  const struct qh_analyze_options *opts)
+/* not_elf NULL: every file is analysed (a non-ELF one gets an error). */
+static struct qh_result *analyze_file(const char *path,
+				      const struct qh_analyze_options *opts,
+				      bool *not_elf)
 {
 	struct qh_error err = { "" };
 	struct qh_elf *elf = qh_elf_open_ex(path, opts ? opts->read_max : 0,
-					   NULL, &err);
+					   not_elf, &err);
 
+	if (not_elf && *not_elf)
+		return NULL;
 	return analyze_elf(elf, path, &err, opts);
+}
+
+struct qh_result *qh_analyze_path(const char *path,
+				  const struct qh_analyze_options *opts)
+{
+	return analyze_file(path, opts, NULL);
 }
 
 struct qh_result *qh_analyze_walked(const char *path,
 				    const struct qh_analyze_options *opts,
 				    bool *not_elf)
 {
-	struct qh_error err = { "" };
-	struct qh_elf *elf = qh_elf_open_ex(path, opts ? opts->read_max : 0,
-					   not_elf, &err);
-
-	if (*not_elf)
-		return NULL;
-	return analyze_elf(elf, path, &err, opts);
+	return analyze_file(path, opts, not_elf);
 }
 
 struct qh_result *qh_analyze_memory(const void *data, size_t size,

@@ -329,15 +329,23 @@ static int load_dynamic(struct qh_elf *e, struct qh_error *err)
 
 /* ---- loading: symbols ------------------------------------------------- */
 
+/* Where "name@VERSION" / "name@@VERSION" (.symtab) has its version, or
+ * NULL. An "@" alone at the start is a real (odd) name, not a version. */
+static const char *version_at(const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	return at && at != name ? at : NULL;
+}
+
 static const char *strip_version(struct qh_elf *e, const char *name,
 				 struct qh_error *err)
 {
-	const char *at = strchr(name, '@');
+	const char *at = version_at(name);
 	struct name_block *b;
 	size_t len;
 
-	/* "@" alone at the start is a real (odd) name; keep it. */
-	if (!at || at == name)
+	if (!at)
 		return name;
 	len = (size_t)(at - name);
 	b = malloc(sizeof(*b) + len + 1);
@@ -464,29 +472,15 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 }
 
 /* Symbol i of t into *sym, its name straight from the string table (still
- * with any "@VERSION"). Offsets were validated at open. */
-static void read_symbol(const struct qh_elf *e, const struct symtab *t,
-			size_t i, struct qh_elf_symbol *sym)
+ * with any "@VERSION"). Offsets and the data size were validated at open,
+ * so gelf_getsym cannot fail here for i < t->n. */
+static void read_symbol(const struct symtab *t, size_t i,
+			struct qh_elf_symbol *sym)
 {
 	GElf_Sym gs;
 
-	if (e->ehdr.e_ident[EI_CLASS] == ELFCLASS64) {
-		Elf64_Sym s64;
-
-		memcpy(&s64, (const char *)t->data->d_buf + i * sizeof(s64),
-		       sizeof(s64));
-		gs.st_name = s64.st_name, gs.st_info = s64.st_info;
-		gs.st_other = s64.st_other, gs.st_shndx = s64.st_shndx;
-		gs.st_value = s64.st_value, gs.st_size = s64.st_size;
-	} else {
-		Elf32_Sym s32;
-
-		memcpy(&s32, (const char *)t->data->d_buf + i * sizeof(s32),
-		       sizeof(s32));
-		gs.st_name = s32.st_name, gs.st_info = s32.st_info;
-		gs.st_other = s32.st_other, gs.st_shndx = s32.st_shndx;
-		gs.st_value = s32.st_value, gs.st_size = s32.st_size;
-	}
+	if (!gelf_getsym(t->data, (int)i, &gs))
+		memset(&gs, 0, sizeof(gs));
 	sym->name = t->str + gs.st_name;
 	sym->value = gs.st_value;
 	sym->size = gs.st_size;
@@ -526,7 +520,7 @@ static bool decode_symtab(const struct qh_elf *ce, const struct symtab *ct)
 		return false;
 	}
 	for (size_t i = 0; i < t->n; i++) {
-		read_symbol(e, t, i, &t->syms[i]);
+		read_symbol(t, i, &t->syms[i]);
 		if (t->versioned) {
 			t->syms[i].name = strip_version(e, t->syms[i].name, &err);
 			if (!t->syms[i].name) {
@@ -1002,9 +996,9 @@ int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
 			rc = fn(&t->syms[i], ctx);
 			continue;
 		}
-		read_symbol(e, t, i, &sym);
-		/* "name@VERSION" -> "name" ("@" first is a real, odd name) */
-		if (t->versioned && (at = strchr(sym.name, '@')) && at != sym.name) {
+		read_symbol(t, i, &sym);
+		/* "name@VERSION" -> "name", in a scratch copy */
+		if (t->versioned && (at = version_at(sym.name))) {
 			qh_buf_reset(&scratch);
 			if (qh_buf_append(&scratch, sym.name,
 					  (size_t)(at - sym.name)) < 0) {
