@@ -62,17 +62,22 @@ def run_once(argv, log):
             'rc': os.waitstatus_to_exitcode(status)}
 
 
-def peak_rss_mb(argv, outdir, log):
-    """Peak RSS in MB from GNU time (%M: the largest single process). Not
-    from wait4: a child forked from this Python process inherits its
-    high-water mark (~15 MB) across exec."""
+def run_gnu_time(argv, outdir, log):
+    """One run under GNU time: wall (monotonic clock), user+sys CPU and peak
+    RSS in MB (%M: the largest single process). RSS is not taken from
+    wait4: a child forked from this Python process inherits its high-water
+    mark (~15 MB) across exec."""
     tfile = os.path.join(outdir, 'time.txt')
     with open(log, 'wb') as out:
-        subprocess.run(['/usr/bin/time', '-f', '%M', '-o', tfile] + argv,
-                       stdout=out, stderr=subprocess.STDOUT)
+        t0 = time.perf_counter()
+        proc = subprocess.run(['/usr/bin/time', '-f', '%U %S %M', '-o', tfile]
+                              + argv, stdout=out, stderr=subprocess.STDOUT)
+        wall = time.perf_counter() - t0
     with open(tfile) as f:
         last = [l for l in f.read().splitlines() if l.strip()][-1]
-    return int(last) / 1024.0
+    user, syst, rss = last.split()
+    return {'wall': wall, 'cpu': float(user) + float(syst),
+            'rss_mb': int(rss) / 1024.0, 'rc': proc.returncode}
 
 
 def run(argv, outdir, label, repeat=1):
@@ -86,22 +91,11 @@ def run(argv, outdir, label, repeat=1):
     log = os.path.join(outdir, label + '.out')
     if repeat == 1:
         # the slow tools: a single run under GNU time gives all three
-        tfile = os.path.join(outdir, 'time.txt')
-        with open(log, 'wb') as out:
-            t0 = time.perf_counter()
-            proc = subprocess.run(['/usr/bin/time', '-f', '%U %S %M', '-o',
-                                   tfile] + argv, stdout=out,
-                                  stderr=subprocess.STDOUT)
-            wall = time.perf_counter() - t0
-        with open(tfile) as f:
-            last = [l for l in f.read().splitlines() if l.strip()][-1]
-        user, syst, rss = last.split()
-        return {'wall': wall, 'cpu': float(user) + float(syst),
-                'rss_mb': int(rss) / 1024.0, 'rc': proc.returncode}
+        return run_gnu_time(argv, outdir, log)
     runs = [run_once(argv, log) for _ in range(repeat)]
     return {'wall': statistics.median(r['wall'] for r in runs),
             'cpu': statistics.median(r['cpu'] for r in runs),
-            'rss_mb': peak_rss_mb(argv, outdir, log),
+            'rss_mb': run_gnu_time(argv, outdir, log)['rss_mb'],
             'rc': runs[-1]['rc']}
 
 
