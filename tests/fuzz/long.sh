@@ -4,6 +4,8 @@
 # appended to build-fuzz/cputime.tsv so the totals per harness can be
 # reported honestly; crashing inputs land in build-fuzz/artifacts/NAME/.
 # usage: FUZZ_SECONDS=600 sh tests/fuzz/long.sh NAME...   (after make fuzz)
+# FUZZ_TIMEOUT (default 30 s) is libFuzzer's per-input limit in wall time:
+# at nice 19 next to a busy build a fast input can wait seconds for a CPU.
 set -u
 : "${FUZZ_B:=build-fuzz}" "${FUZZ_SECONDS:=600}"
 here=$(dirname "$0")
@@ -24,7 +26,7 @@ for name in "$@"; do
 	done
 	# shellcheck disable=SC2086
 	nice -n 19 /usr/bin/time -f 'TIME %e %U %S' -o "$log.time" \
-		"$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+		"$bin" -max_total_time="$FUZZ_SECONDS" -timeout="${FUZZ_TIMEOUT:-30}" \
 		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 		-artifact_prefix="$art/" $dirs >"$log" 2>&1
 	rc=$?
