@@ -15,6 +15,8 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/qhard
+# deep.so and pkg.so (lib/modules.h); Debian would use /usr/lib/<triplet>/qhard
+MODULEDIR ?= $(PREFIX)/lib/qhard
 DESTDIR ?=
 
 CC ?= cc
@@ -47,7 +49,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PKG) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(LIBS_PKG) 2>/dev/null)
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' \
-	$(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) \
+	$(WARN_CFLAGS) $(HARDEN_CFLAGS) $(PIC_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) \
 	-iquote lib -iquote tool $(PKG_CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) $(LIBS_EXTRA)
@@ -60,11 +62,14 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 MAN_SRCS := $(sort $(wildcard docs/*.scd))
 MAN_PAGES := $(MAN_SRCS:docs/%.scd=$(B)/man/%)
+MODULES := $(B)/modules/deep.so $(B)/modules/pkg.so
+# lib/ also goes into the modules, which are shared objects
+$(LIB_OBJS) $(B)/lib/dl/module_version.o: PIC_CFLAGS = -fPIC
 
-.PHONY: all deps run check test unit cli install uninstall asan fuzz \
+.PHONY: FORCE all deps run check test unit cli install uninstall asan fuzz \
 	fuzz-smoke bench clean man
 
-all: $(B)/qhard man
+all: $(B)/qhard $(MODULES) man
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -74,8 +79,36 @@ $(B)/libqhard.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/qhard: $(TOOL_OBJS) $(B)/libqhard.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/libqhard.a $(ALL_LIBS)
+# The tool binary: lib/dl/modules.o stands in for deep*.c and pkg_unpack.c,
+# so capstone, libbfd, libdw and libarchive are not linked in (--as-needed
+# drops them) but loaded with the modules (lib/modules.h).
+$(B)/qhard: $(TOOL_OBJS) $(B)/lib/dl/modules.o $(B)/libqhard.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/lib/dl/modules.o \
+		$(B)/libqhard.a $(ALL_LIBS)
+
+# build/qhard finds the build tree's modules; the installed one $(MODULEDIR).
+$(B)/lib/dl/modules.o: lib/dl/modules.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQHARD_MODULEDIR='"$(abspath $(B))/modules"' -MMD -MP -c -o $@ $<
+$(B)/install/modules.o: lib/dl/modules.c FORCE
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQHARD_MODULEDIR='"$(MODULEDIR)"' -c -o $@ $<
+$(B)/install/qhard: $(TOOL_OBJS) $(B)/install/modules.o $(B)/libqhard.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/install/modules.o \
+		$(B)/libqhard.a $(ALL_LIBS)
+
+# A module: its entry point pulls what it needs out of libqhard.a; the
+# version script exports only the entry and qh_module_version.
+MODULE_LDFLAGS = -shared -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed \
+	$(LDFLAGS) $(EXTRA_LDFLAGS)
+$(B)/modules/%.so: $(B)/lib/dl/module_version.o $(B)/libqhard.a lib/dl/%.map
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(MODULE_LDFLAGS) -Wl,--version-script=lib/dl/$*.map \
+		$(patsubst %,-Wl$(comma)-u$(comma)%,$(MODULE_ENTRY_$*)) -o $@ \
+		$(B)/lib/dl/module_version.o $(B)/libqhard.a $(ALL_LIBS)
+comma := ,
+MODULE_ENTRY_deep = qh_deep_run
+MODULE_ENTRY_pkg = qh_pkg_foreach_elf
 
 # Unit tests: one cmocka program per tests/unit/test_*.c, linked with the
 # library and the tool helpers (tests may call tool/ code, never main()).
@@ -110,9 +143,11 @@ test: $(B)/qhard $(UNIT_BINS)
 	@B=$(B) QHARD=$(abspath $(B)/qhard) CC_UNDER_TEST=$(CC) \
 		sh tests/run.sh $(UNIT_BINS) -- $(sort $(wildcard tests/cli/t[0-9]*.sh)) $(CHECK_STEPS)
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	install -m 0755 $(B)/qhard $(DESTDIR)$(BINDIR)/qhard
+install: all $(B)/install/qhard
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MODULEDIR)
+	install -m 0755 $(B)/install/qhard $(DESTDIR)$(BINDIR)/qhard
+	install -m 0644 $(MODULES) $(DESTDIR)$(MODULEDIR)/
 	@for m in $(MAN_PAGES); do [ -f $$m ] || continue; \
 		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	@if [ -d configure-profiles/profiles ]; then install -d $(DESTDIR)$(DATADIR)/profiles && \
@@ -122,7 +157,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/qhard
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(MODULEDIR)
 
 # Whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 # Known third-party leaks are suppressed in tests/lsan.supp (reasons there).

@@ -12,6 +12,7 @@
 #include "qemu_plan.h"
 #include "commands.h"
 #include "emit.h"
+#include "modules.h"
 #include "options.h"
 #include "policy.h"
 #include "rules.h"
@@ -188,6 +189,11 @@ int cmd_audit(int argc, char **argv)
 	policy = a.policy ? qh_policy_load(a.policy, &err) : qh_policy_default(&err);
 	if (!policy) {
 		fprintf(stderr, "qhard audit: %s\n", err.msg);
+		return 2;
+	}
+	if (a.deep && qh_module_need("deep", &err) < 0) {
+		fprintf(stderr, "qhard audit: --deep: %s\n", err.msg);
+		qh_policy_free(policy);
 		return 2;
 	}
 	if (a.allow && qh_audit_allow_load(a.allow, &allow, &err) < 0) {

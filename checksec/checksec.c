@@ -18,6 +18,7 @@
 #include "analyze.h"
 #include "commands.h"
 #include "emit.h"
+#include "modules.h"
 #include "options.h"
 #include "policy.h"
 #include "report.h"
@@ -320,6 +321,10 @@ static int run(const struct config *cfg, struct jobs *js,
 	if (qh_color_mode(cfg->color, &eopts.color) < 0)
 		return qh_usage_error(&spec, "--color wants auto, always or "
 				      "never, not '%s'", cfg->color);
+	if (cfg->deep && qh_module_need("deep", &err) < 0) {
+		fprintf(stderr, "qhard checksec: --deep: %s\n", err.msg);
+		return 2;
+	}
 	if (nthreads > js->n)
 		nthreads = js->n ? js->n : 1;
 	/* Threads: read small files rather than map them (qh_elf_open_ex),

@@ -14,6 +14,7 @@
 #include "baseline.h"
 #include "commands.h"
 #include "emit.h"
+#include "modules.h"
 #include "gate.h"
 #include "options.h"
 #include "policy.h"
@@ -157,6 +158,10 @@ static int load_files(const struct gate_args *a, struct gate_state *st)
 		goto bad;
 	if (a->baseline && !(st->baseline = qh_baseline_load(a->baseline, &err)))
 		goto bad;
+	if (a->deep && qh_module_need("deep", &err) < 0) {
+		qh_error_prefix(&err, "--deep: ");
+		goto bad;
+	}
 	if (qh_policy_profile_path(st->policy) &&
 	    !(st->profile = qh_profile_load(qh_policy_profile_path(st->policy),
 					    &err))) {

@@ -33,4 +33,19 @@ PY
 if [ $? -eq 0 ]; then pass "installed qhard: full RELRO, PIE, NX, canary, FORTIFY"; else
 	fail "installed qhard's values"; sed 's/^/# /' "$T_TMP/v.log"; fi
 expect_exit 0 "the installed qhard checks itself" -- "$bin" checksec "$bin"
+mods="$dest/usr/lib/qhard"
+[ -f "$mods/deep.so" ] && [ -f "$mods/pkg.so" ] && pass "modules installed in \$(MODULEDIR)" ||
+	fail "modules installed in $mods"
+expect_exit 0 "the installed modules pass the default policy" -- \
+	"$bin" checksec "$mods/deep.so" "$mods/pkg.so"
+# The installed binary looks for its modules where they are installed, not
+# in the build tree (DESTDIR is only a staging root, so point it there).
+expect_exit 0 "the installed qhard runs --deep with the installed module" -- \
+	env QHARD_MODULE_DIR="$mods" "$bin" checksec --deep --format json "$bin"
+expect_grep '"canary-coverage"' "$T_TMP/out" "--deep through the installed module adds the deep checks"
+if [ ! -e /usr/lib/qhard/deep.so ]; then
+	expect_exit 2 "without it, --deep names the installed module path" -- \
+		env -u QHARD_MODULE_DIR "$bin" checksec --deep "$bin"
+	expect_grep "/usr/lib/qhard/deep.so" "$T_TMP/err" "the error names /usr/lib/qhard/deep.so"
+fi
 finish
