@@ -740,8 +740,11 @@ static void scan_one(const struct qh_elf *e, enum qh_elf_symtab which,
 		f.first[(unsigned char)names[i][0]] = true;
 		f.second[(unsigned char)names[i][1]] = true;
 	}
+	/* Every name looked for is a global's (imports, runtime entry points,
+	 * __*_chk). A hidden one the link made local (__stack_chk_fail_local
+	 * in a static binary) is looked up by qh_elf_defines instead. */
 	if (*rc == 0)
-		*rc = qh_elf_sym_foreach(e, which, find_names_fn, &f);
+		*rc = qh_elf_sym_foreach_global(e, which, find_names_fn, &f);
 }
 
 /* One pass over each symbol table for everything the header checks look

@@ -46,6 +46,7 @@ struct symtab {
 	bool str_terminated; /* strtab ends with NUL: no per-name memchr */
 	bool versioned;      /* .symtab: names may carry "@VERSION" */
 	size_t n;
+	size_t first_global; /* sh_info, when all below it are LOCAL; else 0 */
 	struct qh_elf_symbol *syms; /* n entries once decoded */
 	bool decoded, hashed;
 	uint32_t *hash; /* open addressing: symbol index + 1, 0 = empty */
@@ -426,7 +427,7 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 	const struct qh_elf_section *s = qh_elf_section_by_type(e, type);
 	const char *what = type == SHT_DYNSYM ? ".dynsym" : ".symtab";
 	const GElf_Shdr *strsh;
-	size_t entsize, n;
+	size_t entsize, n, info_at;
 	Elf_Data *d;
 
 	if (!s)
@@ -454,11 +455,18 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 	t->str_terminated = t->strsize && t->str[t->strsize - 1] == '\0';
 	t->versioned = type == SHT_SYMTAB;
 	/* Every name must end inside its string table. st_name is the first
-	 * 32-bit field of Elf32_Sym and Elf64_Sym alike. */
+	 * 32-bit field of Elf32_Sym and Elf64_Sym alike; st_info (binding in
+	 * its high nibble) is at byte 4 of an Elf64_Sym, 12 of an Elf32_Sym. */
+	info_at = qh_elf_class(e) == 64 ? 4 : 12;
+	t->first_global = s->hdr.sh_info <= n ? s->hdr.sh_info : 0;
 	for (size_t i = 0; i < n; i++) {
+		const unsigned char *ent = (const unsigned char *)d->d_buf +
+					   i * entsize;
 		uint32_t name;
 
-		memcpy(&name, (const char *)d->d_buf + i * entsize, sizeof(name));
+		if (i < t->first_global && GELF_ST_BIND(ent[info_at]) != STB_LOCAL)
+			t->first_global = 0; /* sh_info lies: walk everything */
+		memcpy(&name, ent, sizeof(name));
 		if (name >= t->strsize ||
 		    (!t->str_terminated &&
 		     !memchr(t->str + name, '\0', t->strsize - name)))
@@ -979,16 +987,13 @@ const struct qh_elf_symbol *qh_elf_sym(const struct qh_elf *e,
 	return t && i < t->n && decode_symtab(e, t) ? &t->syms[i] : NULL;
 }
 
-int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
-		       qh_elf_sym_fn fn, void *ctx)
+static int sym_foreach_from(const struct qh_elf *e, const struct symtab *t,
+			    size_t first, qh_elf_sym_fn fn, void *ctx)
 {
-	const struct symtab *t = tab_of(e, which);
 	struct qh_buf scratch = QH_BUF_INIT;
 	int rc = 0;
 
-	if (!t)
-		return 0;
-	for (size_t i = 0; i < t->n && rc == 0; i++) {
+	for (size_t i = first; i < t->n && rc == 0; i++) {
 		struct qh_elf_symbol sym;
 		const char *at;
 
@@ -1011,6 +1016,23 @@ int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
 	}
 	qh_buf_free(&scratch);
 	return rc;
+}
+
+int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
+		       qh_elf_sym_fn fn, void *ctx)
+{
+	const struct symtab *t = tab_of(e, which);
+
+	return t ? sym_foreach_from(e, t, 0, fn, ctx) : 0;
+}
+
+int qh_elf_sym_foreach_global(const struct qh_elf *e,
+			      enum qh_elf_symtab which, qh_elf_sym_fn fn,
+			      void *ctx)
+{
+	const struct symtab *t = tab_of(e, which);
+
+	return t ? sym_foreach_from(e, t, t->first_global, fn, ctx) : 0;
 }
 
 const char *qh_elf_deferred_error(const struct qh_elf *e)

@@ -147,6 +147,13 @@ const struct qh_elf_symbol *qh_elf_sym(const struct qh_elf *e,
 typedef int (*qh_elf_sym_fn)(const struct qh_elf_symbol *sym, void *ctx);
 int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
 		       qh_elf_sym_fn fn, void *ctx);
+/* The same without the leading STB_LOCAL symbols (the table's sh_info of
+ * them), for names only a global can carry: a third of node's .symtab.
+ * sh_info is trusted only when every symbol below it is indeed LOCAL
+ * (checked at open); otherwise the whole table is walked. */
+int qh_elf_sym_foreach_global(const struct qh_elf *e,
+			      enum qh_elf_symtab which, qh_elf_sym_fn fn,
+			      void *ctx);
 /* Symbol tables are decoded and hashed on first use; when that ran out of
  * memory the table read as empty and this says so (NULL otherwise). */
 const char *qh_elf_deferred_error(const struct qh_elf *e);

@@ -290,6 +290,69 @@ static void test_malformed_corpus(void **state)
 	free(good);
 }
 
+/* qh_elf_sym_foreach_global skips exactly the leading locals, and only
+ * while sh_info tells the truth. */
+struct bind_count {
+	size_t n, local;
+};
+
+static int count_bind(const struct qh_elf_symbol *s, void *ctx)
+{
+	struct bind_count *c = ctx;
+
+	c->n++;
+	c->local += s->bind == STB_LOCAL;
+	return 0;
+}
+
+static void test_global_symbols(void **state)
+{
+	static const char *const fixtures[] = { "gcc-ssp", "s390x", "i686" };
+	struct qh_error err = { "" };
+	struct bind_count all = { 0 }, globals = { 0 };
+	const struct qh_elf_section *symtab;
+	unsigned char *b;
+	struct qh_elf *e;
+	size_t size;
+	unsigned char *shdr;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+		e = qh_elf_open(fixture_path(fixtures[f]), &err);
+		assert_non_null(e);
+		memset(&all, 0, sizeof(all));
+		memset(&globals, 0, sizeof(globals));
+		qh_elf_sym_foreach(e, QH_SYMTAB_SYMTAB, count_bind, &all);
+		qh_elf_sym_foreach_global(e, QH_SYMTAB_SYMTAB, count_bind,
+					  &globals);
+		assert_true(all.local > 1);
+		assert_int_equal(globals.local, 0);
+		assert_int_equal(globals.n, all.n - all.local);
+		qh_elf_close(e);
+	}
+	/* sh_info one past the last local: the first global would be
+	 * skipped, so the whole table is walked */
+	b = load("gcc-ssp", &size);
+	e = qh_elf_open_memory(b, size, "ok", &err);
+	assert_non_null(e);
+	symtab = qh_elf_section_by_type(e, SHT_SYMTAB);
+	assert_non_null(symtab);
+	memset(&all, 0, sizeof(all));
+	qh_elf_sym_foreach(e, QH_SYMTAB_SYMTAB, count_bind, &all);
+	assert_int_equal(symtab->hdr.sh_info, all.local);
+	shdr = b + ((const Elf64_Ehdr *)b)->e_shoff +
+	       symtab->index * sizeof(Elf64_Shdr);
+	qh_elf_close(e);
+	put32(shdr + offsetof(Elf64_Shdr, sh_info), (uint32_t)all.local + 1);
+	e = qh_elf_open_memory(b, size, "lying sh_info", &err);
+	assert_non_null(e);
+	memset(&globals, 0, sizeof(globals));
+	qh_elf_sym_foreach_global(e, QH_SYMTAB_SYMTAB, count_bind, &globals);
+	assert_int_equal(globals.n, qh_elf_nsyms(e, QH_SYMTAB_SYMTAB));
+	qh_elf_close(e);
+	free(b);
+}
+
 static void test_symbol_name_out_of_range(void **state)
 {
 	size_t size;
@@ -341,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_header_and_segments),
 		cmocka_unit_test(test_dynamic_strings_and_symbols),
 		cmocka_unit_test(test_streamed_symbols),
+		cmocka_unit_test(test_global_symbols),
 		cmocka_unit_test(test_big_endian_and_32bit),
 		cmocka_unit_test(test_gnu_properties),
 		cmocka_unit_test(test_malformed_corpus),
