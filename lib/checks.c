@@ -224,6 +224,15 @@ struct fortify_scan {
 
 static int fortify_fn(const struct qh_elf_symbol *s, struct fortify_scan *fs);
 
+static void note_hit(struct name_hits *h, const struct qh_elf_symbol *s)
+{
+	if (!h->seen)
+		h->first_defined = s->defined;
+	h->seen = true;
+	h->defined |= s->defined;
+	h->undefined |= !s->defined;
+}
+
 static int find_names_fn(const struct qh_elf_symbol *s, void *ctx)
 {
 	struct find_names *f = ctx;
@@ -240,11 +249,7 @@ static int find_names_fn(const struct qh_elf_symbol *s, void *ctx)
 		if (nm[2] != (unsigned char)f->names[i][2] ||
 		    strcmp(s->name, f->names[i]) != 0)
 			continue;
-		if (!h->seen)
-			h->first_defined = s->defined;
-		h->seen = true;
-		h->defined |= s->defined;
-		h->undefined |= !s->defined;
+		note_hit(h, s);
 	}
 	return 0;
 }
@@ -740,11 +745,24 @@ static void scan_one(const struct qh_elf *e, enum qh_elf_symtab which,
 		f.first[(unsigned char)names[i][0]] = true;
 		f.second[(unsigned char)names[i][1]] = true;
 	}
+	if (*rc != 0)
+		return;
+	/* .dynsym: what ld.so finds by hash is looked up the same way (the
+	 * FORTIFY lists want its imports, which lie below), the rest walked. */
+	if (which == QH_SYMTAB_DYNSYM && !(fortify && fortify->want_defined)) {
+		*rc = qh_elf_dynsym_unhashed_foreach(e, find_names_fn, &f);
+		for (size_t i = 0; i < SCAN_NAMES && *rc == 0; i++) {
+			struct qh_elf_symbol s;
+
+			if (qh_elf_dynsym_hashed_lookup(e, names[i], &s))
+				note_hit(&hits[i], &s);
+		}
+		return;
+	}
 	/* Every name looked for is a global's (imports, runtime entry points,
 	 * __*_chk). A hidden one the link made local (__stack_chk_fail_local
 	 * in a static binary) is looked up by qh_elf_defines instead. */
-	if (*rc == 0)
-		*rc = qh_elf_sym_foreach_global(e, which, find_names_fn, &f);
+	*rc = qh_elf_sym_foreach_global(e, which, find_names_fn, &f);
 }
 
 /* One pass over each symbol table for everything the header checks look

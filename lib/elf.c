@@ -47,6 +47,13 @@ struct symtab {
 	bool versioned;      /* .symtab: names may carry "@VERSION" */
 	size_t n;
 	size_t first_global; /* sh_info, when all below it are LOCAL; else 0 */
+	size_t last_undef;   /* index of the last SHN_UNDEF symbol (0: none) */
+	bool is64;           /* Elf64_Sym entries (else Elf32_Sym) */
+	/* .dynsym only: symbols from hashed_from on are defined and found
+	 * through .gnu.hash (n: no usable hash table). */
+	size_t hashed_from;
+	const unsigned char *gh_buckets, *gh_chain;
+	uint32_t gh_nbuckets, gh_symoffset;
 	struct qh_elf_symbol *syms; /* n entries once decoded */
 	bool decoded, hashed;
 	uint32_t *hash; /* open addressing: symbol index + 1, 0 = empty */
@@ -427,7 +434,7 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 	const struct qh_elf_section *s = qh_elf_section_by_type(e, type);
 	const char *what = type == SHT_DYNSYM ? ".dynsym" : ".symtab";
 	const GElf_Shdr *strsh;
-	size_t entsize, n, info_at;
+	size_t entsize, n, info_at, shndx_at;
 	Elf_Data *d;
 
 	if (!s)
@@ -457,15 +464,22 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 	/* Every name must end inside its string table. st_name is the first
 	 * 32-bit field of Elf32_Sym and Elf64_Sym alike; st_info (binding in
 	 * its high nibble) is at byte 4 of an Elf64_Sym, 12 of an Elf32_Sym. */
-	info_at = qh_elf_class(e) == 64 ? 4 : 12;
+	t->is64 = qh_elf_class(e) == 64;
+	info_at = t->is64 ? 4 : 12;
+	shndx_at = info_at + 2;
 	t->first_global = s->hdr.sh_info <= n ? s->hdr.sh_info : 0;
 	for (size_t i = 0; i < n; i++) {
 		const unsigned char *ent = (const unsigned char *)d->d_buf +
 					   i * entsize;
 		uint32_t name;
 
+		uint16_t shndx;
+
 		if (i < t->first_global && GELF_ST_BIND(ent[info_at]) != STB_LOCAL)
 			t->first_global = 0; /* sh_info lies: walk everything */
+		memcpy(&shndx, ent + shndx_at, sizeof(shndx));
+		if (shndx == SHN_UNDEF)
+			t->last_undef = i;
 		memcpy(&name, ent, sizeof(name));
 		if (name >= t->strsize ||
 		    (!t->str_terminated &&
@@ -476,19 +490,85 @@ static int load_symtab(struct qh_elf *e, struct symtab *t, uint32_t type,
 					    t->strsize);
 	}
 	t->n = n;
+	t->hashed_from = n;
 	return 0;
 }
 
+/* The GNU hash function (DT_GNU_HASH). */
+static uint32_t gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+/* .gnu.hash of .dynsym: nbuckets, symoffset, bloom_size, bloom_shift, the
+ * bloom words (class-sized), nbuckets bucket words, one chain word per
+ * symbol from symoffset on. Anything that does not fit leaves the table
+ * without it (every lookup then walks the table): it is a speed-up, and a
+ * file ld.so could not use is still reported. */
+static void load_gnu_hash(struct qh_elf *e, struct symtab *t,
+			  size_t dynsym_index)
+{
+	const struct qh_elf_section *s = NULL;
+	const unsigned char *p;
+	uint64_t need, words;
+	uint32_t nbuckets, symoffset, bloom_size;
+
+	for (size_t i = 1; i < e->shnum && !s; i++)
+		if (e->secs[i].hdr.sh_type == SHT_GNU_HASH &&
+		    e->secs[i].hdr.sh_link == dynsym_index)
+			s = &e->secs[i];
+	if (!s || t->n == 0 || s->hdr.sh_size < 16 ||
+	    !range_ok(s->hdr.sh_offset, s->hdr.sh_size, e->size))
+		return;
+	p = e->image + s->hdr.sh_offset;
+	nbuckets = qh_elf_read32(e, p);
+	symoffset = qh_elf_read32(e, p + 4);
+	bloom_size = qh_elf_read32(e, p + 8);
+	if (nbuckets == 0 || symoffset == 0 || symoffset > t->n)
+		return;
+	words = (uint64_t)bloom_size * (qh_elf_class(e) == 64 ? 2 : 1) +
+		nbuckets + (t->n - symoffset);
+	need = 16 + 4 * words; /* no overflow: each term < 2^34 */
+	if (need > s->hdr.sh_size)
+		return;
+	t->gh_nbuckets = nbuckets;
+	t->gh_symoffset = symoffset;
+	t->gh_buckets = p + 16 + 4 * (uint64_t)bloom_size *
+				     (qh_elf_class(e) == 64 ? 2 : 1);
+	t->gh_chain = t->gh_buckets + 4 * (uint64_t)nbuckets;
+	/* an import above symoffset (no linker puts one there) keeps the
+	 * walk going up to it */
+	t->hashed_from = symoffset > t->last_undef ? symoffset : t->last_undef + 1;
+}
+
 /* Symbol i of t into *sym, its name straight from the string table (still
- * with any "@VERSION"). Offsets and the data size were validated at open,
- * so gelf_getsym cannot fail here for i < t->n. */
+ * with any "@VERSION"). Offsets and the data size were validated at open.
+ * The entries are read here rather than with gelf_getsym: libelf already
+ * put them in host order, and the call was a sixth of all instructions of
+ * a /usr/bin scan (callgrind), where every import is read. memcpy: a
+ * hostile sh_offset may leave them unaligned. */
 static void read_symbol(const struct symtab *t, size_t i,
 			struct qh_elf_symbol *sym)
 {
 	GElf_Sym gs;
 
-	if (!gelf_getsym(t->data, (int)i, &gs))
-		memset(&gs, 0, sizeof(gs));
+	if (t->is64) {
+		memcpy(&gs, (const Elf64_Sym *)t->data->d_buf + i, sizeof(gs));
+	} else {
+		Elf32_Sym s32;
+
+		memcpy(&s32, (const Elf32_Sym *)t->data->d_buf + i, sizeof(s32));
+		gs.st_name = s32.st_name;
+		gs.st_value = s32.st_value;
+		gs.st_size = s32.st_size;
+		gs.st_info = s32.st_info;
+		gs.st_other = s32.st_other;
+		gs.st_shndx = s32.st_shndx;
+	}
 	sym->name = t->str + gs.st_name;
 	sym->value = gs.st_value;
 	sym->size = gs.st_size;
@@ -630,6 +710,9 @@ static int load_all(struct qh_elf *e, struct qh_error *err)
 	    load_symtab(e, &e->tabs[0], SHT_DYNSYM, err) < 0 ||
 	    load_symtab(e, &e->tabs[1], SHT_SYMTAB, err) < 0)
 		return -1;
+	if (e->tabs[0].n)
+		load_gnu_hash(e, &e->tabs[0],
+			      qh_elf_section_by_type(e, SHT_DYNSYM)->index);
 	return 0;
 }
 
@@ -988,12 +1071,13 @@ const struct qh_elf_symbol *qh_elf_sym(const struct qh_elf *e,
 }
 
 static int sym_foreach_from(const struct qh_elf *e, const struct symtab *t,
-			    size_t first, qh_elf_sym_fn fn, void *ctx)
+			    size_t first, size_t end, qh_elf_sym_fn fn,
+			    void *ctx)
 {
 	struct qh_buf scratch = QH_BUF_INIT;
 	int rc = 0;
 
-	for (size_t i = first; i < t->n && rc == 0; i++) {
+	for (size_t i = first; i < end && rc == 0; i++) {
 		struct qh_elf_symbol sym;
 		const char *at;
 
@@ -1023,7 +1107,48 @@ int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
 {
 	const struct symtab *t = tab_of(e, which);
 
-	return t ? sym_foreach_from(e, t, 0, fn, ctx) : 0;
+	return t ? sym_foreach_from(e, t, 0, t->n, fn, ctx) : 0;
+}
+
+size_t qh_elf_dynsym_hashed_from(const struct qh_elf *e)
+{
+	return e->tabs[0].hashed_from;
+}
+
+int qh_elf_dynsym_unhashed_foreach(const struct qh_elf *e, qh_elf_sym_fn fn,
+				   void *ctx)
+{
+	const struct symtab *t = &e->tabs[0];
+
+	return sym_foreach_from(e, t, t->first_global, t->hashed_from, fn, ctx);
+}
+
+bool qh_elf_dynsym_hashed_lookup(const struct qh_elf *e, const char *name,
+				 struct qh_elf_symbol *out)
+{
+	const struct symtab *t = &e->tabs[0];
+	uint32_t h, i;
+
+	if (t->hashed_from >= t->n)
+		return false;
+	h = gnu_hash(name);
+	i = qh_elf_read32(e, t->gh_buckets + 4 * (uint64_t)(h % t->gh_nbuckets));
+	if (i < t->gh_symoffset)
+		return false;
+	/* every step is a chain word inside the table: at most n - i */
+	for (; i < t->n; i++) {
+		uint32_t c = qh_elf_read32(e, t->gh_chain +
+					       4 * (uint64_t)(i - t->gh_symoffset));
+
+		if ((c | 1) == (h | 1) && i >= t->hashed_from) {
+			read_symbol(t, i, out);
+			if (strcmp(out->name, name) == 0)
+				return true;
+		}
+		if (c & 1)
+			break;
+	}
+	return false;
 }
 
 int qh_elf_sym_foreach_global(const struct qh_elf *e,
@@ -1032,7 +1157,7 @@ int qh_elf_sym_foreach_global(const struct qh_elf *e,
 {
 	const struct symtab *t = tab_of(e, which);
 
-	return t ? sym_foreach_from(e, t, t->first_global, fn, ctx) : 0;
+	return t ? sym_foreach_from(e, t, t->first_global, t->n, fn, ctx) : 0;
 }
 
 const char *qh_elf_deferred_error(const struct qh_elf *e)

@@ -154,6 +154,17 @@ int qh_elf_sym_foreach(const struct qh_elf *e, enum qh_elf_symtab which,
 int qh_elf_sym_foreach_global(const struct qh_elf *e,
 			      enum qh_elf_symtab which, qh_elf_sym_fn fn,
 			      void *ctx);
+/* .dynsym in two parts, for files with a GNU hash table (DT_GNU_HASH): the
+ * symbols from qh_elf_dynsym_hashed_from() on are all defined and found by
+ * name through .gnu.hash, as ld.so finds them; every other symbol (imports
+ * above all) lies below and is walked. A DSO exporting 75k symbols is then
+ * looked up, not read. Without a usable .gnu.hash the walk is the whole
+ * table (minus the leading locals) and lookups find nothing. */
+size_t qh_elf_dynsym_hashed_from(const struct qh_elf *e);
+int qh_elf_dynsym_unhashed_foreach(const struct qh_elf *e, qh_elf_sym_fn fn,
+				   void *ctx);
+bool qh_elf_dynsym_hashed_lookup(const struct qh_elf *e, const char *name,
+				 struct qh_elf_symbol *out);
 /* Symbol tables are decoded and hashed on first use; when that ran out of
  * memory the table read as empty and this says so (NULL otherwise). */
 const char *qh_elf_deferred_error(const struct qh_elf *e);

@@ -353,6 +353,69 @@ static void test_global_symbols(void **state)
 	free(b);
 }
 
+/* .gnu.hash: every symbol from qh_elf_dynsym_hashed_from() on is found by
+ * name, every import lies below it, and a table that does not fit its
+ * section is not used (the walk then covers the whole .dynsym). */
+static void test_gnu_hash_lookup(void **state)
+{
+	static const char *const fixtures[] = { "gcc-shared", "clang-shared",
+						"s390x-shared", "textrel" };
+	struct qh_error err = { "" };
+	struct qh_elf_symbol found;
+	const struct qh_elf_section *gh;
+	struct qh_elf *e;
+	unsigned char *b;
+	size_t size, n, off;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+		size_t from;
+
+		e = qh_elf_open(fixture_path(fixtures[f]), &err);
+		assert_non_null(e);
+		n = qh_elf_nsyms(e, QH_SYMTAB_DYNSYM);
+		from = qh_elf_dynsym_hashed_from(e);
+		assert_true(from > 0 && from < n);
+		for (size_t i = 1; i < n; i++) {
+			const struct qh_elf_symbol *s =
+				qh_elf_sym(e, QH_SYMTAB_DYNSYM, i);
+
+			if (i < from)
+				continue;
+			assert_true(s->defined);
+			assert_true(qh_elf_dynsym_hashed_lookup(e, s->name,
+								&found));
+			assert_string_equal(found.name, s->name);
+			assert_int_equal(found.value, s->value);
+		}
+		for (size_t i = from; i < n; i++)
+			assert_true(qh_elf_sym(e, QH_SYMTAB_DYNSYM, i)->defined);
+		assert_false(qh_elf_dynsym_hashed_lookup(e, "qhard_no_such_symbol",
+							 &found));
+		/* an import is never found through the hash */
+		assert_false(qh_elf_dynsym_hashed_lookup(e, "__stack_chk_fail",
+							 &found));
+		qh_elf_close(e);
+	}
+	/* symoffset past the table: no hash, every symbol walked */
+	b = load("gcc-shared", &size);
+	e = qh_elf_open_memory(b, size, "ok", &err);
+	assert_non_null(e);
+	gh = qh_elf_section_by_type(e, SHT_GNU_HASH);
+	assert_non_null(gh);
+	off = gh->hdr.sh_offset;
+	n = qh_elf_nsyms(e, QH_SYMTAB_DYNSYM);
+	assert_true(qh_elf_dynsym_hashed_lookup(e, "fixture_lib_len", &found));
+	qh_elf_close(e);
+	put32(b + off + 4, (uint32_t)n + 5);
+	e = qh_elf_open_memory(b, size, "bad symoffset", &err);
+	assert_non_null(e);
+	assert_int_equal(qh_elf_dynsym_hashed_from(e), n);
+	assert_false(qh_elf_dynsym_hashed_lookup(e, "fixture_lib_len", &found));
+	qh_elf_close(e);
+	free(b);
+}
+
 static void test_symbol_name_out_of_range(void **state)
 {
 	size_t size;
@@ -405,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_dynamic_strings_and_symbols),
 		cmocka_unit_test(test_streamed_symbols),
 		cmocka_unit_test(test_global_symbols),
+		cmocka_unit_test(test_gnu_hash_lookup),
 		cmocka_unit_test(test_big_endian_and_32bit),
 		cmocka_unit_test(test_gnu_properties),
 		cmocka_unit_test(test_malformed_corpus),
