@@ -119,12 +119,21 @@ int qh_buf_putc(struct qh_buf *b, char c)
 
 int qh_buf_vprintf(struct qh_buf *b, const char *fmt, va_list ap)
 {
+	size_t room = b->data ? b->cap - b->len : 0;
 	va_list copy;
 	int n;
 
+	/* One pass when it fits the room there is (the usual case once a
+	 * buffer has grown), a second one otherwise. */
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, copy);
 	va_end(copy);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (room)
+		b->data[b->len] = '\0'; /* undo a cut-off first pass */
 	if (n < 0 || qh_buf_grow(b, (size_t)n) < 0)
 		return -1;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

@@ -144,7 +144,9 @@ struct qh_check *qh_result_add_check(struct qh_result *res, const char *id,
 		va_list ap;
 
 		va_start(ap, evidence_fmt);
-		if (qh_buf_vprintf(&b, evidence_fmt, ap) == 0)
+		/* room for a usual line: one vsnprintf pass, not two */
+		if (qh_buf_grow(&b, 120) == 0 &&
+		    qh_buf_vprintf(&b, evidence_fmt, ap) == 0)
 			c->evidence = qh_buf_detach(&b);
 		else
 			qh_buf_free(&b);
