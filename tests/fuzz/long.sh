@@ -33,7 +33,9 @@ for name in "$@"; do
 	wall=$(awk '/^TIME/ { w = $2 } END { print w }' "$log.time")
 	cpu=$(awk '/^TIME/ { c = $3 + $4 } END { print c }' "$log.time")
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	if [ "$rc" -eq 0 ]; then result=clean; else
+	# 72: libFuzzer's exit after SIGINT/SIGTERM (-interrupted_exitcode)
+	if [ "$rc" -eq 0 ]; then result=clean
+	elif [ "$rc" -eq 72 ]; then result=interrupted; else
 		result="FOUND: $(grep -o 'SUMMARY: [A-Za-z]*: [a-z-]*\|ERROR: libFuzzer: [a-z-]*' "$log" | head -1)"; fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%H:%M)" "$name" "$wall" \
 		"$cpu" "${execs:-?}" "$result" >>"$tsv"
