@@ -6,7 +6,7 @@ BENCH_SEED ?= 9
 BENCH_TREES ?= /usr/bin /usr/lib/x86_64-linux-gnu
 BENCH_REPEAT ?= 5
 
-bench: $(B)/qhard
+bench: all
 	@python3 bench/bench.py --qhard $(B)/qhard --out $(B)/bench \
 		--sample $(BENCH_SAMPLE) --seed $(BENCH_SEED) --trees "$(BENCH_TREES)" \
 		--repeat $(BENCH_REPEAT)
