@@ -25,8 +25,9 @@ struct qh_analyze_options {
  * applied here (status == raw_status). */
 struct qh_result *qh_analyze_path(const char *path,
 				  const struct qh_analyze_options *opts);
-/* For a file found by a directory walk: a readable file that is not ELF
- * gives NULL with *not_elf set (walks skip those); an unreadable one still
+/* For a file found by a directory walk: a readable file that is not ELF,
+ * or one gone or turned into a symlink since the walk listed it, gives NULL
+ * with *not_elf set (walks skip those); an unreadable one still
  * gives a result with `error`. NULL with *not_elf false: out of memory. */
 struct qh_result *qh_analyze_walked(const char *path,
 				    const struct qh_analyze_options *opts,

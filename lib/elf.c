@@ -773,9 +773,16 @@ struct qh_elf *qh_elf_open_ex(const char *path, size_t read_max,
 
 	if (not_elf)
 		*not_elf = false;
-	/* O_NONBLOCK: a FIFO handed to us must not hang the scan. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* O_NONBLOCK: a FIFO handed to us must not hang the scan. A walk
+	 * entry (not_elf given) is opened without following a symlink, and
+	 * one that vanished or became a symlink since readdir is no input. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+			(not_elf ? O_NOFOLLOW : 0));
 	if (fd < 0) {
+		if (not_elf && (errno == ENOENT || errno == ELOOP)) {
+			*not_elf = true;
+			return NULL;
+		}
 		qh_error_errno(err, errno, "%s", path);
 		return NULL;
 	}

@@ -39,7 +39,8 @@ struct qh_elf *qh_elf_open(const char *path, struct qh_error *err);
  *   system time of a 2-thread scan of /usr/lib in perf. 0: always map.
  * - not_elf (for files met by a directory walk; may be NULL): a file that
  *   does not start with the ELF magic sets *not_elf and returns NULL with
- *   no error and nothing mapped. */
+ *   no error and nothing mapped; so does one that is no longer there or
+ *   has become a symlink since the walk listed it (never followed). */
 struct qh_elf *qh_elf_open_ex(const char *path, size_t read_max,
 			      bool *not_elf, struct qh_error *err);
 /* Same on a caller buffer (fuzzing, archives). The buffer is copied, so the

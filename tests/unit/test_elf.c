@@ -438,6 +438,8 @@ static void test_symbol_name_out_of_range(void **state)
 static void test_files_that_are_not_elf(void **state)
 {
 	struct qh_error err = { "" };
+	struct qh_elf *e;
+	bool not_elf;
 	char dir[] = "/tmp/qhard-elf.XXXXXX";
 	char path[256];
 	FILE *f;
@@ -457,7 +459,26 @@ static void test_files_that_are_not_elf(void **state)
 	assert_int_equal(symlink("/nonexistent/qhard", path), 0);
 	assert_null(qh_elf_open(path, &err));
 	assert_non_null(strstr(err.msg, "No such file"));
+	/* a walk entry that is (now) a symlink or gone is no input: not
+	 * followed, no error */
+	err.msg[0] = '\0';
+	not_elf = false;
+	assert_null(qh_elf_open_ex(path, 0, &not_elf, &err));
+	assert_true(not_elf);
+	assert_string_equal(err.msg, "");
 	unlink(path);
+	assert_int_equal(symlink(fixture_path("gcc-ssp"), path), 0);
+	not_elf = false;
+	assert_null(qh_elf_open_ex(path, 0, &not_elf, &err));
+	assert_true(not_elf);
+	e = qh_elf_open(path, &err); /* named by the user: followed */
+	assert_non_null(e);
+	qh_elf_close(e);
+	unlink(path);
+	not_elf = false;
+	assert_null(qh_elf_open_ex(path, 0, &not_elf, &err));
+	assert_true(not_elf);
+	assert_string_equal(err.msg, "");
 	rmdir(dir);
 }
 
