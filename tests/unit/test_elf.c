@@ -439,6 +439,7 @@ static void test_files_that_are_not_elf(void **state)
 {
 	struct qh_error err = { "" };
 	struct qh_elf *e;
+	char *target;
 	bool not_elf;
 	char dir[] = "/tmp/qhard-elf.XXXXXX";
 	char path[256];
@@ -467,7 +468,10 @@ static void test_files_that_are_not_elf(void **state)
 	assert_true(not_elf);
 	assert_string_equal(err.msg, "");
 	unlink(path);
-	assert_int_equal(symlink(fixture_path("gcc-ssp"), path), 0);
+	target = realpath(fixture_path("gcc-ssp"), NULL);
+	assert_non_null(target);
+	assert_int_equal(symlink(target, path), 0);
+	free(target);
 	not_elf = false;
 	assert_null(qh_elf_open_ex(path, 0, &not_elf, &err));
 	assert_true(not_elf);
