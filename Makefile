@@ -173,4 +173,5 @@ clean:
 distclean: clean
 	rm -rf $(QHARD_CACHE)
 
--include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(B)/lib/dl/modules.d \
+	$(B)/lib/dl/module_version.d
