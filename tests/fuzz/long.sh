@@ -2,7 +2,7 @@
 # long.sh - the long fuzzing runs (one harness at a time, nice 19 so the
 # machine stays usable). Each run's CPU time, executions and outcome are
 # appended to build-fuzz/cputime.tsv so the totals per harness can be
-# reported honestly; crashing inputs land in build-fuzz/artifacts/NAME/.
+# reported honestly (tests/fuzz/totals.sh); crashing inputs land in build-fuzz/artifacts/NAME/.
 # usage: FUZZ_SECONDS=600 sh tests/fuzz/long.sh NAME...   (after make fuzz)
 # FUZZ_TIMEOUT (default 30 s) is libFuzzer's per-input limit in wall time:
 # at nice 19 next to a busy build a fast input can wait seconds for a CPU.
@@ -13,7 +13,10 @@ here=$(dirname "$0")
 LSAN_OPTIONS="suppressions=$(cd "$here/.." && pwd)/lsan.supp:print_suppressions=0"
 export LSAN_OPTIONS
 tsv=$FUZZ_B/cputime.tsv
-[ -f "$tsv" ] || printf 'date\tharness\twall_s\tcpu_s\texecs\tresult\n' >"$tsv"
+# A new build dir starts from the committed ledger, so earlier sessions'
+# hours still count (see totals.sh).
+[ -f "$tsv" ] || cp "$here/cputime.tsv" "$tsv" 2>/dev/null ||
+	printf 'date\tharness\twall_s\tcpu_s\texecs\tresult\n' >"$tsv"
 for name in "$@"; do
 	bin=$FUZZ_B/fuzz_$name
 	work=$FUZZ_B/corpus/$name

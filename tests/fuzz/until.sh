@@ -3,12 +3,14 @@
 # FUZZ_TARGET_CPU seconds (default 3600, the CPU-hour), in chunks of
 # at most FUZZ_CHUNK wall seconds through long.sh, so a stop between chunks
 # loses little. Totals come from build-fuzz/cputime.tsv (every long.sh run
-# appends there). Touch $FUZZ_B/stop to end after the current chunk.
+# appends there; a new build dir starts from the committed copy,
+# tests/fuzz/cputime.tsv). Touch $FUZZ_B/stop to end after the current chunk.
 # usage: sh tests/fuzz/until.sh NAME...   (after make fuzz)
 set -u
 : "${FUZZ_B:=build-fuzz}" "${FUZZ_TARGET_CPU:=3600}" "${FUZZ_CHUNK:=900}"
 here=$(dirname "$0")
 tsv=$FUZZ_B/cputime.tsv
+[ -f "$tsv" ] || { mkdir -p "$FUZZ_B" && cp "$here/cputime.tsv" "$tsv" 2>/dev/null; }
 
 cpu_so_far() {
 	[ -f "$tsv" ] || { echo 0; return; }
