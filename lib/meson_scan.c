@@ -16,6 +16,9 @@
  * (`a = files(a, a)`) would otherwise double with each line */
 #define MS_MAX_ENTRIES (1u << 20)
 #define MS_MAX_IF 64
+/* QEMU 7.2 has ~600 meson.build files; directory symlinks could otherwise
+ * make a tree of distinct paths that grows with each level */
+#define MS_MAX_FILES 4096u
 
 struct cond {
 	struct qh_strlist syms; /* conjunction of CONFIG_ symbols */
@@ -53,6 +56,7 @@ struct qh_meson_scan {
 	struct qh_strlist diags;
 	int depth;
 	bool too_many; /* MS_MAX_ENTRIES reached: an error, not ENOMEM */
+	bool too_many_files; /* MS_MAX_FILES reached: an error too */
 };
 
 enum mtok { M_EOF, M_NL, M_ID, M_STR, M_PUNCT };
@@ -388,12 +392,42 @@ out:
 static int scan_text(struct qh_meson_scan *ms, const char *relpath,
 		     const char *text, size_t len);
 
+/* meson itself refuses "", "/abs", "a/../b" and re-entering a directory;
+ * "." or "a//b" would give the same meson.build a new name each time. */
+static bool plain_subdir(const char *sub)
+{
+	const char *c = sub;
+
+	if (!*sub || *sub == '/')
+		return false;
+	while (*c) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += n;
+		if (*c == '/' && !*++c)
+			return false; /* trailing slash */
+	}
+	return true;
+}
+
+/* A limit reached anywhere below ends the whole scan; a missing or
+ * unreadable subdir is a diagnostic and the scan goes on. */
 static int do_subdir(struct qh_meson_scan *ms, const char *dir, const char *sub)
 {
-	char *d = join_path(dir, sub);
+	struct qh_error err = { { 0 } };
 	struct qh_buf p = QH_BUF_INIT;
+	char *d;
 	int rc = 0;
 
+	if (!plain_subdir(sub)) {
+		return qh_strlist_addf(&ms->diags, "%s: subdir('%s') is not a plain "
+				       "relative path: skipped", dir && *dir ? dir : ".",
+				       sub) < 0 ? -1 : 0;
+	}
+	d = join_path(dir, sub);
 	if (!d)
 		return -1;
 	if (ms->only && strncmp(d, ms->only, strlen(ms->only)) != 0) {
@@ -401,12 +435,14 @@ static int do_subdir(struct qh_meson_scan *ms, const char *dir, const char *sub)
 		return 0;
 	}
 	qh_buf_printf(&p, "%s/meson.build", d);
-	rc = qh_meson_scan_file(ms, p.data, NULL);
-	if (rc < 0)
-		qh_strlist_addf(&ms->diags, "%s: subdir('%s') has no readable meson.build",
-				dir && *dir ? dir : ".", sub);
+	rc = p.data ? qh_meson_scan_file(ms, p.data, &err) : -1;
 	qh_buf_free(&p);
 	free(d);
+	if (rc < 0 && (ms->too_many || ms->too_many_files || !err.msg[0]))
+		return -1;
+	if (rc < 0 && qh_strlist_addf(&ms->diags, "%s: subdir('%s'): %s",
+				      dir && *dir ? dir : ".", sub, err.msg) < 0)
+		return -1;
 	return 0;
 }
 
@@ -549,6 +585,11 @@ int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 		return 0;
 	if (ms->depth >= MS_MAX_DEPTH)
 		return qh_error_set(err, "%s: subdir nesting too deep", relpath);
+	if (ms->seen.n >= MS_MAX_FILES) {
+		ms->too_many_files = true;
+		return qh_error_set(err, "%s: more than %u meson.build files: not a "
+				    "tree qhard can follow", relpath, MS_MAX_FILES);
+	}
 	if (qh_strlist_add(&ms->seen, relpath) < 0)
 		return qh_error_set(err, "out of memory");
 	qh_buf_printf(&full, "%s/%s", ms->root, relpath);
@@ -564,6 +605,9 @@ int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 		return qh_error_set(err, "%s: more than %u source entries: not a "
 				    "meson.build qhard can follow", relpath,
 				    MS_MAX_ENTRIES);
+	if (rc < 0 && ms->too_many_files)
+		return qh_error_set(err, "more than %u meson.build files: not a "
+				    "tree qhard can follow", MS_MAX_FILES);
 	if (rc < 0)
 		return qh_error_set(err, "out of memory");
 	return 0;

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "meson_scan.h"
 
@@ -118,6 +121,91 @@ static void test_missing_subdir_is_a_diagnostic(void **state)
 	assert_null(qh_meson_scan_tree("/nonexistent-qemu", NULL, &err));
 }
 
+/* A scratch tree: root meson.build with the given text. */
+static char *scratch_tree(const char *text)
+{
+	static char dir[64];
+	char path[128];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "/tmp/qhard-test-meson-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/meson.build", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	return dir;
+}
+
+static void remove_tree(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static bool diag_has(const struct qh_meson_scan *ms, const char *part)
+{
+	for (size_t i = 0; i < qh_meson_ndiags(ms); i++)
+		if (strstr(qh_meson_diag(ms, i), part))
+			return true;
+	return false;
+}
+
+/* fuzz_meson_scan: subdir('.') twice per file named the root file anew at
+ * each level (./meson.build, ././meson.build, ...): 2^32 scans. */
+static void test_subdir_dot_is_refused(void **state)
+{
+	struct qh_error err = { { 0 } };
+	char *dir = scratch_tree("subdir('.')\nsubdir('.')\nsubdir('a/../.')\n"
+				 "subdir('/etc')\nsubdir('')\nsubdir('x//y')\n");
+	struct qh_meson_scan *ms = qh_meson_scan_tree(dir, NULL, &err);
+
+	(void)state;
+	assert_non_null(ms);
+	assert_int_equal(qh_meson_ndiags(ms), 6);
+	assert_true(diag_has(ms, "subdir('.') is not a plain relative path"));
+	assert_true(diag_has(ms, "subdir('/etc') is not a plain relative path"));
+	assert_true(diag_has(ms, "subdir('x//y') is not a plain relative path"));
+	qh_meson_scan_free(ms);
+	remove_tree(dir);
+}
+
+/* Two directory symlinks to the root: every path over {a, b} up to the
+ * nesting limit is a distinct name for the same file. The file limit
+ * ends it as an error instead of 2^32 scans. */
+static void test_symlink_fanout_hits_the_file_limit(void **state)
+{
+	struct qh_error err = { { 0 } };
+	char *dir = scratch_tree("subdir('a')\nsubdir('b')\n");
+	char link[128];
+
+	(void)state;
+	snprintf(link, sizeof(link), "%s/a", dir);
+	assert_int_equal(symlink(".", link), 0);
+	snprintf(link, sizeof(link), "%s/b", dir);
+	assert_int_equal(symlink(".", link), 0);
+	assert_null(qh_meson_scan_tree(dir, NULL, &err));
+	assert_non_null(strstr(err.msg, "meson.build files: not a tree qhard can follow"));
+	remove_tree(dir);
+}
+
+static void test_nested_missing_subdir_names_the_cause(void **state)
+{
+	struct qh_error err = { { 0 } };
+	char *dir = scratch_tree("subdir('gone')\n");
+	struct qh_meson_scan *ms = qh_meson_scan_tree(dir, NULL, &err);
+
+	(void)state;
+	assert_non_null(ms);
+	assert_int_equal(qh_meson_ndiags(ms), 1);
+	assert_true(diag_has(ms, "subdir('gone'): "));
+	assert_true(diag_has(ms, "/gone/meson.build"));
+	qh_meson_scan_free(ms);
+	remove_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +213,9 @@ int main(void)
 		cmocka_unit_test(test_compiled_sets),
 		cmocka_unit_test(test_symbol_files_and_all),
 		cmocka_unit_test(test_missing_subdir_is_a_diagnostic),
+		cmocka_unit_test(test_subdir_dot_is_refused),
+		cmocka_unit_test(test_symlink_fanout_hits_the_file_limit),
+		cmocka_unit_test(test_nested_missing_subdir_names_the_cause),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
