@@ -392,7 +392,7 @@ out:
 static int scan_text(struct qh_meson_scan *ms, const char *relpath,
 		     const char *text, size_t len);
 
-/* meson itself refuses "", "/abs", "a/../b" and re-entering a directory;
+/* meson itself refuses ".." and entering a directory twice;
  * "." or "a//b" would give the same meson.build a new name each time. */
 static bool plain_subdir(const char *sub)
 {
