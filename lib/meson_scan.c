@@ -573,6 +573,14 @@ out:
 	return rc;
 }
 
+/* Set where the limit is hit and again by each file above it on the way
+ * out, so the caller of the top-level scan gets it. */
+static int files_limit_error(struct qh_error *err)
+{
+	return qh_error_set(err, "more than %u meson.build files: not a tree "
+			    "qhard can follow", MS_MAX_FILES);
+}
+
 int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 		       struct qh_error *err)
 {
@@ -587,8 +595,7 @@ int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 		return qh_error_set(err, "%s: subdir nesting too deep", relpath);
 	if (ms->seen.n >= MS_MAX_FILES) {
 		ms->too_many_files = true;
-		return qh_error_set(err, "%s: more than %u meson.build files: not a "
-				    "tree qhard can follow", relpath, MS_MAX_FILES);
+		return files_limit_error(err);
 	}
 	if (qh_strlist_add(&ms->seen, relpath) < 0)
 		return qh_error_set(err, "out of memory");
@@ -606,8 +613,7 @@ int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 				    "meson.build qhard can follow", relpath,
 				    MS_MAX_ENTRIES);
 	if (rc < 0 && ms->too_many_files)
-		return qh_error_set(err, "more than %u meson.build files: not a "
-				    "tree qhard can follow", MS_MAX_FILES);
+		return files_limit_error(err);
 	if (rc < 0)
 		return qh_error_set(err, "out of memory");
 	return 0;

@@ -2,7 +2,8 @@
 # long.sh - the long fuzzing runs (one harness at a time, nice 19 so the
 # machine stays usable). Each run's CPU time, executions and outcome are
 # appended to build-fuzz/cputime.tsv so the totals per harness can be
-# reported honestly (tests/fuzz/totals.sh); crashing inputs land in build-fuzz/artifacts/NAME/.
+# reported honestly (tests/fuzz/totals.sh); crashing inputs land in
+# build-fuzz/artifacts/NAME/.
 # usage: FUZZ_SECONDS=600 sh tests/fuzz/long.sh NAME...   (after make fuzz)
 # FUZZ_TIMEOUT (default 30 s) is libFuzzer's per-input limit in wall time:
 # at nice 19 next to a busy build a fast input can wait seconds for a CPU.

@@ -15,7 +15,6 @@ awk -F'\t' -v goal="$FUZZ_TARGET_CPU" '
 NR == 1 { next }
 {
 	cpu[$2] += $4
-	if ($5 ~ /^[0-9]+$/) execs[$2] += $5
 	if ($6 ~ /^FOUND/) found[$2]++
 }
 END {
