@@ -28,6 +28,7 @@ FUZZ_NEEDS_kconfig = lib/kconfig.c
 FUZZ_NEEDS_meson_scan = lib/meson_scan.c
 FUZZ_NEEDS_profile = lib/profile.c
 FUZZ_NEEDS_qom_index = lib/qom_index.c
+FUZZ_NEEDS_cmacro = lib/cmacro.c
 FUZZ_NEEDS_libvirt_conf = lib/libvirt_conf.c
 FUZZ_NEEDS_report_read = lib/report_read.c
 FUZZ_NEEDS_flagaudit = lib/flagaudit.c
