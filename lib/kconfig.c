@@ -627,12 +627,11 @@ static int parse_text(struct qh_kconfig *kc, const char *name, const char *dir,
 			var = intern(kc, lx.val, lx.vlen);
 			if (var < 0)
 				break;
-			if (kc->syms[var].defined)
-				add_diag(kc, "%s:%u: config %s defined twice (first at %s:%u)",
-					 name, line, kc->syms[var].name,
-					 kc->files[kc->syms[var].def_file],
-					 kc->syms[var].def_line);
-			else {
+			/* A second `config X` adds its clauses to the first
+			 * (QEMU 7.2's CXL, 10.x's CXL and NIOS2): minikconf
+			 * means to refuse it but never does, so the closure
+			 * QEMU computes has the clauses of both. */
+			if (!kc->syms[var].defined) {
 				kc->syms[var].defined = true;
 				kc->syms[var].def_file = lx.file;
 				kc->syms[var].def_line = line;
@@ -788,6 +787,31 @@ bool qh_kexpr_eval(const struct qh_kconfig *kc, int e)
 		return qh_kexpr_eval(kc, x->lhs) != qh_kexpr_eval(kc, x->rhs);
 	case QH_KE_CONST:
 		return x->value;
+	}
+	return false;
+}
+
+bool qh_kexpr_reads(const struct qh_kconfig *kc, int e, int sym)
+{
+	int stack[KC_MAX_EXPR_DEPTH * 4];
+	size_t sp = 0;
+
+	if (e >= 0 && (size_t)e < kc->nexprs)
+		stack[sp++] = e;
+	while (sp) {
+		const struct qh_kexpr *x = &kc->exprs[stack[--sp]];
+
+		if (x->op == QH_KE_SYM) {
+			if (x->sym == sym)
+				return true;
+			continue;
+		}
+		if (sp + 2 > QH_ARRAY_LEN(stack))
+			return false;
+		if (x->lhs >= 0)
+			stack[sp++] = x->lhs;
+		if (x->rhs >= 0)
+			stack[sp++] = x->rhs;
 	}
 	return false;
 }

@@ -128,6 +128,8 @@ int qh_kexpr_format(const struct qh_kconfig *kc, int expr, bool values,
 		    struct qh_buf *buf);
 /* Evaluate with the current values (unknown counts as n). */
 bool qh_kexpr_eval(const struct qh_kconfig *kc, int expr);
+/* Does the expression read symbol `sym`? */
+bool qh_kexpr_reads(const struct qh_kconfig *kc, int expr, int sym);
 
 /* Why a symbol is y: the chain of clauses back to an assignment, one line
  * per step, appended to buf. */

@@ -88,6 +88,7 @@ void qh_strlist_free(struct qh_strlist *l)
 #include "kconfig.h"
 #include "meson_scan.h"
 #include "profile.h"
+#include "qemu_host.h"
 #include "qemu_quirks.h"
 #include "qemu_tree.h"
 #include "qom_index.h"
@@ -113,6 +114,17 @@ static const struct {
 	{ "multiprocess", "MULTIPROCESS_ALLOWED", true },
 	{ "vfio-user-server", "VFIO_USER_SERVER_ALLOWED", false },
 	{ "pvrdma", "PVRDMA", false },
+	/* QEMU 9+: library proxies; --without-default-features turns the
+	 * libraries off unless the profile enables them */
+	{ "pixman", "PIXMAN", true },
+	{ "gnutls", "GNUTLS", true },
+	{ "libcbor", "LIBCBOR", false },
+	{ "hv-balloon", "HV_BALLOON_POSSIBLE", true },
+	{ "rust", "HAVE_RUST", false },
+	/* FDT (QEMU 10: a Kconfig dependency of device-tree boards) is on
+	 * when libfdt is found; the plan asks for it with --enable-fdt=system
+	 * where the closure needs it (fdt_symbol_needed) */
+	{ "fdt", "FDT", true },
 };
 
 /* Per-target state kept for --explain. */
@@ -356,9 +368,11 @@ static int external_symbols(const struct qh_kconfig *kc, const struct qh_profile
 
 	for (size_t i = 0; i < QH_ARRAY_LEN(host_symbols); i++) {
 		int s = qh_kconfig_find(kc, host_symbols[i].symbol);
+		bool fdt = strcmp(host_symbols[i].symbol, "FDT") == 0;
 		bool on = defaults ? host_symbols[i].in_default
 				   : (!host_symbols[i].feature ||
-				      want_feature(pr, host_symbols[i].feature));
+				      want_feature(pr, host_symbols[i].feature) ||
+				      (fdt && t->needs_fdt));
 
 		if (on && s >= 0 && kc->syms[s].defined &&
 		    qh_strlist_add(out, host_symbols[i].symbol) < 0)
@@ -375,6 +389,49 @@ static int external_symbols(const struct qh_kconfig *kc, const struct qh_profile
 	snprintf(arch, sizeof(arch), "%s", t->arch);
 	upper(arch);
 	return qh_strlist_add(out, arch);
+}
+
+/* Symbols of the closure whose `depends on` reads `host` (FDT). */
+static int needing(const struct qh_kconfig *kc, int host, struct qh_buf *names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < kc->nclauses; i++) {
+		const struct qh_kclause *c = &kc->clauses[i];
+
+		if (c->kind == QH_KC_DEPENDS && kc->syms[c->dest].value == 1 &&
+		    qh_kexpr_reads(kc, c->cond, host))
+			qh_buf_printf(names, "%s%s", n++ ? ", " : "", kc->syms[c->dest].name);
+	}
+	return (int)n;
+}
+
+/* Evaluate the profile's closure. When it cannot be satisfied and the tree
+ * has the FDT host symbol off, libfdt may be what is missing (QEMU 10's
+ * microvm and ARM boards `depends on FDT`): try again with it, and keep
+ * it (the configure line gets --enable-fdt=system) only if that works. */
+static int evaluate_closure(struct qh_plan *p, struct qh_plan_target *t,
+			    struct plan_target_state *st, struct qh_error *err)
+{
+	int fdt = qh_kconfig_find(st->kc, "FDT");
+	struct qh_buf why = QH_BUF_INIT;
+
+	if (qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) == 0)
+		return 0;
+	if (t->needs_fdt || fdt < 0 || !st->kc->syms[fdt].defined)
+		return -1;
+	if (qh_strlist_add(&st->host, "FDT") < 0 ||
+	    qh_kconfig_assign(st->kc, "FDT", true, true, NULL, err) < 0)
+		return qh_error_set(err, "out of memory");
+	if (qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) < 0)
+		return -1;
+	t->needs_fdt = true;
+	needing(st->kc, fdt, &why);
+	qh_strlist_addf(&p->warnings, "%s: %s depend%s on FDT: libfdt is built in "
+			"(--enable-fdt=system)", t->name, why.data ? why.data : "the closure",
+			why.data && strchr(why.data, ',') ? "" : "s");
+	qh_buf_free(&why);
+	return 0;
 }
 
 struct want {
@@ -463,6 +520,7 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 	st->kc = load_kconfig(p->qemu_src, &p->warnings, ti == 0, err);
 	if (!st->kc)
 		goto out;
+	t->needs_fdt = qt->need_fdt;
 	if (external_symbols(st->kc, pr, t, false, &accels, &st->host) < 0)
 		goto oom;
 	r.kc = st->kc;
@@ -499,7 +557,7 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 			goto out;
 	if (assign_external(st->kc, &st->host, err) < 0)
 		goto out;
-	if (qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) < 0) {
+	if (evaluate_closure(p, t, st, err) < 0) {
 		qh_error_prefix(err, "%s: the allow list cannot be satisfied: ", qt->name);
 		goto out;
 	}
@@ -641,6 +699,29 @@ static int add_arg(struct qh_plan *p, const char *arg, struct qh_error *err)
 		qh_error_set(err, "out of memory") : 0;
 }
 
+/* The Python configure will run meson with (qemu_host.h). */
+static int choose_python(struct qh_plan *p, struct qh_error *err)
+{
+	struct qh_qemu_python py;
+	struct qh_buf b = QH_BUF_INIT;
+	int rc = 0;
+
+	if (qh_qemu_python_probe(p->qemu_src, &py, err) < 0)
+		return -1;
+	if (py.python) {
+		qh_buf_printf(&b, "--python=%s", py.python);
+		rc = b.data ? add_arg(p, b.data, err) : qh_error_set(err, "out of memory");
+		qh_strlist_addf(&p->warnings, "configure runs meson %s from %s (the Python "
+				"on PATH has no meson >= %s)", py.meson, py.python,
+				py.needed ? py.needed : "?");
+	} else if (py.problem) {
+		qh_strlist_addf(&p->warnings, "%s", py.problem);
+	}
+	qh_buf_free(&b);
+	qh_qemu_python_free(&py);
+	return rc;
+}
+
 static int join_flags(const struct qh_strlist *l, struct qh_buf *b)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -666,7 +747,7 @@ static int build_configure(struct qh_plan *p, const struct qh_plan_options *o,
 	qh_buf_puts(&b, "--target-list=");
 	for (size_t i = 0; i < p->ntargets; i++) {
 		qh_buf_printf(&b, "%s%s", i ? "," : "", p->targets[i].name);
-		if (qh_qemu_tree_target(pv->tree, p->targets[i].name)->need_fdt)
+		if (p->targets[i].needs_fdt)
 			need_fdt = true;
 	}
 	if (!b.data || add_arg(p, b.data, err) < 0 ||
@@ -734,6 +815,8 @@ static int build_configure(struct qh_plan *p, const struct qh_plan_options *o,
 	if (need_fdt && add_arg(p, "--enable-fdt=system", err) < 0)
 		goto out;
 	if (add_arg(p, "--disable-install-blobs", err) < 0)
+		goto out;
+	if (!(o && o->no_probe) && choose_python(p, err) < 0)
 		goto out;
 	if (level != QH_HARDEN_NONE) {
 		if (qh_quirk_applies(QH_QUIRK_ENABLE_PIE, p->version_major, p->version_minor,

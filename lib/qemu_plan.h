@@ -68,6 +68,9 @@ struct qh_plan_target {
 	 * Kconfig symbol, for this plan and for the default set. */
 	struct qh_strlist sources;
 	struct qh_strlist default_sources;
+	/* libfdt is needed: TARGET_NEED_FDT, or a symbol of the closure
+	 * depends on the FDT host symbol (QEMU 10's microvm, ARM virt) */
+	bool needs_fdt;
 };
 
 struct qh_plan {

@@ -224,6 +224,39 @@ static void test_explain_chain(void **state)
 	qh_kconfig_free(kc);
 }
 
+/* A symbol declared twice (QEMU 7.2's and 10.x's CXL): minikconf keeps
+ * every clause of both declarations, in source order. */
+static void test_redeclaration_keeps_both(void **state)
+{
+	static const char text[] =
+		"config PCI_EXPRESS\n bool\nconfig MSI_NONBROKEN\n bool\nconfig PXB\n bool\n"
+		"config CXL\n bool\n default y if PCI_EXPRESS\n"
+		"config CXL\n bool\n default y if PCI_EXPRESS && PXB\n"
+		" depends on PCI_EXPRESS && MSI_NONBROKEN && PXB\n"
+		"config BOARD\n bool\n select CXL\n";
+	struct qh_error err = { { 0 } };
+	struct qh_kconfig *kc = parse(text);
+
+	(void)state;
+	assert_int_equal(kc->ndiags, 0); /* not a problem: QEMU's own trees do it */
+	/* defconfig: the first default fires, the second `depends on` wins */
+	assert_int_equal(qh_kconfig_assign(kc, "PCI_EXPRESS", true, true, NULL, &err), 0);
+	assert_int_equal(qh_kconfig_evaluate(kc, QH_KCONFIG_DEFCONFIG, &err), 0);
+	assert_int_equal(value(kc, "CXL"), 0);
+	assert_int_equal(qh_kconfig_assign(kc, "PXB", true, true, NULL, &err), 0);
+	assert_int_equal(qh_kconfig_assign(kc, "MSI_NONBROKEN", true, true, NULL, &err), 0);
+	assert_int_equal(qh_kconfig_evaluate(kc, QH_KCONFIG_DEFCONFIG, &err), 0);
+	assert_int_equal(value(kc, "CXL"), 1);
+	/* allnoconfig: a select against the second declaration's depends on */
+	qh_kconfig_drop_assignments(kc);
+	assert_int_equal(qh_kconfig_assign(kc, "PCI_EXPRESS", true, true, NULL, &err), 0);
+	assert_int_equal(qh_kconfig_assign(kc, "BOARD", true, false, "t:1 board", &err), 0);
+	assert_int_equal(qh_kconfig_evaluate(kc, QH_KCONFIG_ALLNO, &err), -1);
+	assert_non_null(strstr(err.msg, "CXL cannot be enabled"));
+	assert_non_null(strstr(err.msg, "PXB(n)"));
+	qh_kconfig_free(kc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_diagnostics_keep_going),
 		cmocka_unit_test(test_assignments_equality_and_source),
 		cmocka_unit_test(test_explain_chain),
+		cmocka_unit_test(test_redeclaration_keeps_both),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include "qemu_plan.h"
 
 #define MINI "tests/fixtures/qemu-mini"
+#define MINI10 "tests/fixtures/qemu-mini-10"
 
 static const char *const good =
 	"[profile]\nname = t\ndescription = a test\ntargets = x86_64-softmmu\n"
@@ -267,6 +268,74 @@ static void test_plan_version_quirks(void **state)
 	rmdir(dir);
 }
 
+static bool has_warning(const struct qh_plan *p, const char *what)
+{
+	for (size_t i = 0; i < p->warnings.n; i++)
+		if (strstr(p->warnings.items[i], what))
+			return true;
+	return false;
+}
+
+/* QEMU 10 shapes (tests/fixtures/qemu-mini-10): q35 named only through
+ * versioned machine macros; microvm `depends on FDT`, so the plan turns
+ * the FDT host symbol on and asks configure for libfdt; CXL declared
+ * twice, the second declaration's `depends on` holds in the default set. */
+static void test_plan_qemu10_shapes(void **state)
+{
+	char dir[] = "/tmp/qhard-plan.XXXXXX";
+	struct qh_plan_options o = { .no_probe = true, .host_arch = "x86_64" };
+	struct qh_error err = { { 0 } };
+	struct qh_plan *p;
+	char *path, *mak, m[600];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = write_profile(dir, good);
+	p = qh_plan_create(path, MINI10, dir, &o, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_string_equal(p->version, "10.0.0");
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_Q35"));
+	assert_true(qh_strlist_has(&p->targets[0].qom_types, "pc-q35-10.0-machine"));
+	assert_true(qh_strlist_has(&p->targets[0].qom_types, "pc-q35-9.1.1-machine"));
+	/* no FDT without a board that needs it */
+	assert_false(p->targets[0].needs_fdt);
+	assert_false(argv_has(p, "--enable-fdt=system"));
+	assert_true(argv_has(p, "--enable-stack-protector")); /* 8.1+ */
+	/* the 9.1+ boards quirk: microvm is default y and set to n */
+	mak = slurp(p->targets[0].devices_file);
+	assert_non_null(strstr(mak, "CONFIG_MICROVM=n"));
+	free(mak);
+	/* CXL: default y if PCI_EXPRESS (first declaration) would make it y;
+	 * the second one's depends on PXB(n)... holds it at n in the
+	 * closure; in the default set PXB is y, so CXL is too */
+	assert_false(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL"));
+	assert_true(qh_strlist_has(&p->targets[0].default_symbols, "CONFIG_PXB"));
+	assert_true(qh_strlist_has(&p->targets[0].default_symbols, "CONFIG_CXL"));
+	assert_true(qh_strlist_has(&p->targets[0].removed_qom_types, "pxb-cxl-host"));
+	qh_plan_free(p);
+	unlink(path);
+	free(path);
+
+	/* microvm: FDT comes on, by itself */
+	path = write_profile(dir, "[profile]\ntargets = x86_64-softmmu\n[devices]\n"
+				  "machines = microvm\nallow = CONFIG_VIRTIO_NET\n"
+				  "[features]\naccelerators = kvm\n");
+	p = qh_plan_create(path, MINI10, dir, &o, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_true(p->targets[0].needs_fdt);
+	assert_true(argv_has(p, "--enable-fdt=system"));
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_MICROVM"));
+	assert_true(has_warning(p, "MICROVM depends on FDT"));
+	qh_plan_free(p);
+	unlink(path);
+	free(path);
+	snprintf(m, sizeof(m), "%s/x86_64-softmmu.mak", dir);
+	unlink(m);
+	rmdir(dir);
+}
+
 static void test_plan_refusals(void **state)
 {
 	char dir[] = "/tmp/qhard-plan.XXXXXX";
@@ -327,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_glance),
 		cmocka_unit_test(test_plan_on_mini_tree),
 		cmocka_unit_test(test_plan_version_quirks),
+		cmocka_unit_test(test_plan_qemu10_shapes),
 		cmocka_unit_test(test_plan_refusals),
 	};
 
