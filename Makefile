@@ -60,6 +60,10 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+# Test helpers with a main() of their own (tests/tools/NAME.c), e.g. the
+# Kconfig evaluator behind minikconf's command line.
+TEST_TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TEST_TOOL_BINS := $(TEST_TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 MAN_SRCS := $(sort $(wildcard docs/*.scd))
 MAN_PAGES := $(MAN_SRCS:docs/%.scd=$(B)/man/%)
 MODULES := $(B)/modules/deep.so $(B)/modules/pkg.so
@@ -118,6 +122,10 @@ $(B)/tests/%: tests/unit/%.c $(B)/libqhard.a $(filter-out $(B)/tool/qhard.o,$(TO
 		$(filter-out $(B)/tool/qhard.o,$(TOOL_OBJS)) $(B)/libqhard.a \
 		$(ALL_LIBS) -lcmocka
 
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libqhard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libqhard.a $(ALL_LIBS)
+
 man: $(MAN_PAGES)
 $(B)/man/%: docs/%.scd
 	@mkdir -p $(dir $@)
@@ -131,15 +139,17 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory run-main
 
-# The main job; the build driver issue replaces this with a full qhard build.
+# The main job: build the kvm-virtio-minimal profile on Debian's QEMU
+# (QEMU=10.0 by default; 7.2, 10.2, 10.0-bpo: see mk/qemu-versions).
+QEMU ?= 10.0
 run-main:
-	@sh mk/run-main.sh $(B)/qhard
+	@QEMU=$(QEMU) sh mk/run-main.sh $(B)/qhard
 
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test
 
-test: $(B)/qhard $(UNIT_BINS)
+test: $(B)/qhard $(UNIT_BINS) $(TEST_TOOL_BINS)
 	@B=$(B) QHARD=$(abspath $(B)/qhard) CC_UNDER_TEST=$(CC) \
 		sh tests/run.sh $(UNIT_BINS) -- $(sort $(wildcard tests/cli/t[0-9]*.sh)) $(CHECK_STEPS)
 

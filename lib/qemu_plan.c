@@ -344,7 +344,12 @@ static bool sym_true(const char *sym, void *vctx)
 	if (strncmp(sym, "CONFIG_", 7) != 0)
 		return false;
 	sym += 7;
-	if (strcmp(sym, "SOFTMMU") == 0 || strcmp(sym, "POSIX") == 0)
+	/* keys meson's config_target has for every system emulator (7.2:
+	 * SOFTMMU; from 8.x also SYSTEM_ONLY, which QEMU 10's
+	 * common_ss.add_all(when: 'CONFIG_SYSTEM_ONLY', ...) reads) and the
+	 * POSIX host */
+	if (strcmp(sym, "SOFTMMU") == 0 || strcmp(sym, "SYSTEM_ONLY") == 0 ||
+	    strcmp(sym, "POSIX") == 0)
 		return true;
 	if (strcmp(sym, "ALL") == 0)
 		return false;
@@ -1115,6 +1120,74 @@ json_t *qh_plan_to_json(const struct qh_plan *p)
 	json_object_set_new(o, "accelerators", jlist(&p->accelerators));
 	json_object_set_new(o, "warnings", jlist(&p->warnings));
 	return o;
+}
+
+int qh_plan_reference_argv(const struct qh_plan *p, struct qh_strlist *out)
+{
+	for (size_t i = 0; i < p->configure_argv.n; i++) {
+		const char *a = p->configure_argv.items[i];
+
+		if (strcmp(a, "--without-default-devices") == 0 ||
+		    strncmp(a, "--with-devices-", 15) == 0)
+			continue;
+		if (qh_strlist_add(out, a) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int qh_plan_device_chain(const struct qh_plan *p, size_t ti, const char *device,
+			 struct qh_strlist *chain, struct qh_error *err)
+{
+	struct qh_strlist syms = { 0 };
+	struct qh_buf b = QH_BUF_INIT;
+	struct qh_resolver r;
+	int rc = -1;
+
+	if (!p->priv || ti >= p->ntargets)
+		return qh_error_set(err, "no such target");
+	r.kc = p->priv->ts[ti].kc;
+	r.ms = p->priv->ms;
+	r.qom = p->priv->qom;
+	r.base_arch = p->targets[ti].base_arch;
+	if (qh_resolve_word(&r, device, false, &syms, NULL, err) < 0)
+		return -1;
+	for (size_t i = 0; i < syms.n; i++) {
+		int s = qh_kconfig_find(r.kc, syms.items[i]);
+
+		if (s < 0 || r.kc->syms[s].value != 1)
+			continue;
+		qh_kconfig_explain(r.kc, s, &b);
+		break;
+	}
+	if (!syms.n) {
+		rc = qh_strlist_add(chain, "needs no device symbol: always built") < 0 ?
+			qh_error_set(err, "out of memory") : 0;
+		goto out;
+	}
+	if (!b.data) {
+		qh_error_set(err, "%s: none of its symbols is in the closure", device);
+		goto out;
+	}
+	/* one step per line, as qh_kconfig_explain writes them */
+	for (char *line = b.data, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		else
+			*nl = '\0';
+		while (*line == ' ')
+			line++;
+		if (*line && qh_strlist_add(chain, line) < 0) {
+			qh_error_set(err, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	qh_buf_free(&b);
+	qh_strlist_free(&syms);
+	return rc;
 }
 
 char *qh_plan_explain(const struct qh_plan *p, const char *target,

@@ -15,7 +15,12 @@
 : "${QHARD_CACHE:=$(pwd)/.cache}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PROFILE="$ROOT/configure-profiles/profiles/kvm-virtio-minimal.ini"
-SRC=$(sh "$ROOT/mk/qemu-src.sh" "$QHARD_CACHE") || { fail "cannot get Debian's QEMU source"; finish; }
+SRC=$(sh "$ROOT/mk/qemu-src.sh" "$QHARD_CACHE" 10.0)
+case $? in
+0) ;;
+4) echo "ok - # SKIP: QHARD_QEMU_SRC names no QEMU 10.0 tree"; exit 0 ;;
+*) fail "cannot get Debian's QEMU source"; finish ;;
+esac
 
 FAKE_DIR="$T_TMP/fake"
 export FAKE_DIR
