@@ -8,6 +8,8 @@
 
 #include "commands.h"
 #include "glance.h"
+#include "kconfig.h"
+#include "meson_scan.h"
 #include "options.h"
 #include "profile.h"
 #include "qemu_plan.h"
@@ -155,6 +157,25 @@ static int write_file(const char *path, const char *text)
 	return fclose(f);
 }
 
+/* After a failed plan: could the tree's Kconfig and meson.build files be
+ * read at all? If not, the tree is "input that could not be analysed" (3),
+ * not a profile problem (2). */
+static bool tree_files_readable(const char *root)
+{
+	struct qh_error err = { "" };
+	struct qh_kconfig *kc = qh_kconfig_new(&err);
+	struct qh_meson_scan *ms = NULL;
+	struct qh_buf path = QH_BUF_INIT;
+	bool ok = kc && qh_buf_printf(&path, "%s/Kconfig", root) == 0 &&
+		  qh_kconfig_parse_file(kc, path.data, &err) == 0 &&
+		  (ms = qh_meson_scan_tree(root, "hw", &err)) != NULL;
+
+	qh_meson_scan_free(ms);
+	qh_kconfig_free(kc);
+	qh_buf_free(&path);
+	return ok;
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -217,12 +238,15 @@ int cmd_profile(int argc, char **argv)
 		fprintf(stderr, "qhard profile: %s\n", err.msg);
 		return 3;
 	}
-	qh_qemu_tree_free(tree);
 	plan = qh_plan_create_from(pr, o.src, o.out, &o.plan, &err);
 	if (!plan) {
+		int code = tree_files_readable(tree->root) ? 2 : 3;
+
+		qh_qemu_tree_free(tree);
 		fprintf(stderr, "qhard profile: %s\n", err.msg);
-		return 2;
+		return code;
 	}
+	qh_qemu_tree_free(tree);
 	if (o.explain) {
 		char *text = qh_plan_explain(plan, o.target, o.explain, &err);
 

@@ -203,7 +203,7 @@ EOF
 	{ fail "ld.so.conf include cycle: report"; sed 's/^/# /' "$T_TMP/ldso.out"; }
 # each file opened once in the whole audit (three ELF files need the dirs)
 if command -v strace >/dev/null; then
-	strace -f -qq -e trace=openat -o "$T_TMP/ldso.trace" \
+	timeout 60 strace -f -qq -e trace=openat -o "$T_TMP/ldso.trace" \
 		"$QHARD" audit --root "$D" --policy "$POLICY" --format json >/dev/null 2>&1
 	n=$(grep -c 'loop1.conf", O_RDONLY' "$T_TMP/ldso.trace")
 	[ "$n" -eq 1 ] && pass "ld.so.conf.d/loop1.conf opened once per audit" ||
