@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "glance.h"
+#include "json_util.h"
 #include "kconfig.h"
 #include "meson_scan.h"
 #include "options.h"
@@ -102,6 +103,16 @@ static size_t count_kept(const struct qh_strlist *mine, const struct qh_strlist 
 	return n;
 }
 
+/* Notes quote the tree (file names, Kconfig text): control characters are
+ * written as \xNN, as in every message. */
+static void print_note(const char *prefix, const char *note, FILE *f)
+{
+	char *clean = qh_escape_dup(note, QH_ESC_CONTROL);
+
+	fprintf(f, "%s%s\n", prefix, clean ? clean : "(out of memory)");
+	free(clean);
+}
+
 static void print_text(const struct qh_plan *p)
 {
 	char *line = qh_plan_shell_line(p);
@@ -140,7 +151,7 @@ static void print_text(const struct qh_plan *p)
 	if (p->warnings.n) {
 		printf("\nnotes:\n");
 		for (size_t i = 0; i < p->warnings.n; i++)
-			printf("  %s\n", p->warnings.items[i]);
+			print_note("  ", p->warnings.items[i], stdout);
 	}
 	free(line);
 }
@@ -261,7 +272,7 @@ int cmd_profile(int argc, char **argv)
 		char *line = qh_plan_shell_line(plan);
 
 		for (size_t i = 0; i < plan->warnings.n; i++)
-			fprintf(stderr, "qhard profile: note: %s\n", plan->warnings.items[i]);
+			print_note("qhard profile: note: ", plan->warnings.items[i], stderr);
 		printf("%s\n", line ? line : "");
 		free(line);
 	} else if (strcmp(o.format, "json") == 0) {
