@@ -96,14 +96,29 @@ struct qh_check *audit_check(struct audit_ctx *c, const char *subject,
 }
 
 /* The finding goes on the link itself, named by its own canonical path
- * (/bin -> usr/bin), once. */
+ * (/bin -> usr/bin), once: the shortest prefix of path that leads out
+ * (/usr/lib64 for every library looked up under a /usr/lib64 that does). */
 void audit_escape(struct audit_ctx *c, const char *path, const char *why)
 {
 	struct qh_result *res;
-	char *canon = NULL, *target = NULL;
+	char *canon = NULL, *target = NULL, *prefix = qh_strdup(path);
 
-	if (qh_rootfs_stat(c->fs, path, QH_ROOTFS_NOFOLLOW, NULL, &canon, NULL))
+	for (char *s = prefix ? prefix + 1 : NULL; s; s = strchr(s + 1, '/')) {
+		char was = *s;
+		bool out;
+
+		*s = '\0';
+		out = qh_rootfs_stat(c->fs, prefix, 0, NULL, NULL, NULL) == EXDEV;
+		*s = was;
+		if (out) {
+			*s = '\0';
+			break;
+		}
+	}
+	if (!prefix ||
+	    qh_rootfs_stat(c->fs, prefix, QH_ROOTFS_NOFOLLOW, NULL, &canon, NULL))
 		canon = qh_strdup(path);
+	free(prefix);
 	res = canon ? audit_subject(c, canon) : NULL;
 	if (!canon)
 		c->oom = true;

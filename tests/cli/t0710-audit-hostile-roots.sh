@@ -159,6 +159,8 @@ mkdir -p "$T_TMP/hostbin"
 mv "$D/usr/bin/qemu-system-x86_64" "$T_TMP/hostbin/"
 rmdir "$D/usr/bin"
 ln -s "../../../../../../../../../../../..$T_TMP/hostbin" "$D/usr/bin"
+# and a library dir that leads out: libc's ld-linux is looked up there
+ln -s "../../../../../../../../../../../..$T_TMP/hostbin" "$D/lib64"
 limited "$T_TMP/esc.json" "$T_TMP/esc.err" "$QHARD" audit --root "$D" --policy "$POLICY" --format json
 [ $rc -eq 1 ] && pass "/usr/bin out of the root: exit 1" ||
 	{ fail "/usr/bin out of the root: exit $rc, wanted 1"; sed 's/^/# /' "$T_TMP/esc.err" | head; }
@@ -171,8 +173,11 @@ assert c["status"] == "fail", c
 assert "hostbin" in c["evidence"], c
 assert not any(p.endswith("qemu-system-x86_64") for p in r), list(r)
 assert "/usr/lib/qemu/qemu-bridge-helper" in r, list(r)
+c = r["/lib64"]["checks"]["symlink-escape"]
+assert c["status"] == "fail" and "hostbin" in c["evidence"], c
+assert not any(p.startswith("/lib64/") for p in r), list(r)
 EOF
-[ $? -eq 0 ] && pass "/usr/bin out of the root: symlink-escape names the link, nothing outside analysed" ||
+[ $? -eq 0 ] && pass "/usr/bin and /lib64 out of the root: symlink-escape names each link once, nothing outside analysed" ||
 	{ fail "/usr/bin out of the root: finding"; sed 's/^/# /' "$T_TMP/esc.out"; }
 
 # --- 4. ld.so.conf includes that include each other ---------------------------
