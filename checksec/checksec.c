@@ -275,14 +275,14 @@ static int emit_all(struct pool *p, struct qh_emitter *em,
 		if (!res) {
 			if (job_dropped_ok(j))
 				continue;
-			fprintf(stderr, "qhard checksec: %s: out of memory\n",
-				j->path);
+			qh_error_set(&err, "%s: out of memory", j->path);
+			fprintf(stderr, "qhard checksec: %s\n", err.msg);
 			rc = -1;
 			continue;
 		}
 		if (!res->error && qh_policy_apply(pol, res, &err) < 0) {
-			fprintf(stderr, "qhard checksec: %s: %s\n", res->path,
-				err.msg);
+			qh_error_prefix(&err, "%s: ", res->path);
+			fprintf(stderr, "qhard checksec: %s\n", err.msg);
 			rc = -1;
 		}
 		qh_summary_add(sum, res);

@@ -8,6 +8,9 @@
 
 #include "commands.h"
 #include "glance.h"
+#include "json_util.h"
+#include "kconfig.h"
+#include "meson_scan.h"
 #include "options.h"
 #include "profile.h"
 #include "qemu_plan.h"
@@ -100,6 +103,16 @@ static size_t count_kept(const struct qh_strlist *mine, const struct qh_strlist 
 	return n;
 }
 
+/* Notes quote the tree (file names, Kconfig text): control characters are
+ * written as \xNN, as in every message. */
+static void print_note(const char *prefix, const char *note, FILE *f)
+{
+	char *clean = qh_escape_dup(note, QH_ESC_CONTROL);
+
+	fprintf(f, "%s%s\n", prefix, clean ? clean : "(out of memory)");
+	free(clean);
+}
+
 static void print_text(const struct qh_plan *p)
 {
 	char *line = qh_plan_shell_line(p);
@@ -138,7 +151,7 @@ static void print_text(const struct qh_plan *p)
 	if (p->warnings.n) {
 		printf("\nnotes:\n");
 		for (size_t i = 0; i < p->warnings.n; i++)
-			printf("  %s\n", p->warnings.items[i]);
+			print_note("  ", p->warnings.items[i], stdout);
 	}
 	free(line);
 }
@@ -153,6 +166,25 @@ static int write_file(const char *path, const char *text)
 		return -1;
 	}
 	return fclose(f);
+}
+
+/* After a failed plan: could the tree's Kconfig and meson.build files be
+ * read at all? If not, the tree is "input that could not be analysed" (3),
+ * not a profile problem (2). */
+static bool tree_files_readable(const char *root)
+{
+	struct qh_error err = { "" };
+	struct qh_kconfig *kc = qh_kconfig_new(&err);
+	struct qh_meson_scan *ms = NULL;
+	struct qh_buf path = QH_BUF_INIT;
+	bool ok = kc && qh_buf_printf(&path, "%s/Kconfig", root) == 0 &&
+		  qh_kconfig_parse_file(kc, path.data, &err) == 0 &&
+		  (ms = qh_meson_scan_tree(root, "hw", &err)) != NULL;
+
+	qh_meson_scan_free(ms);
+	qh_kconfig_free(kc);
+	qh_buf_free(&path);
+	return ok;
 }
 
 int cmd_profile(int argc, char **argv)
@@ -217,12 +249,15 @@ int cmd_profile(int argc, char **argv)
 		fprintf(stderr, "qhard profile: %s\n", err.msg);
 		return 3;
 	}
-	qh_qemu_tree_free(tree);
 	plan = qh_plan_create_from(pr, o.src, o.out, &o.plan, &err);
 	if (!plan) {
+		int code = tree_files_readable(tree->root) ? 2 : 3;
+
+		qh_qemu_tree_free(tree);
 		fprintf(stderr, "qhard profile: %s\n", err.msg);
-		return 2;
+		return code;
 	}
+	qh_qemu_tree_free(tree);
 	if (o.explain) {
 		char *text = qh_plan_explain(plan, o.target, o.explain, &err);
 
@@ -237,7 +272,7 @@ int cmd_profile(int argc, char **argv)
 		char *line = qh_plan_shell_line(plan);
 
 		for (size_t i = 0; i < plan->warnings.n; i++)
-			fprintf(stderr, "qhard profile: note: %s\n", plan->warnings.items[i]);
+			print_note("qhard profile: note: ", plan->warnings.items[i], stderr);
 		printf("%s\n", line ? line : "");
 		free(line);
 	} else if (strcmp(o.format, "json") == 0) {

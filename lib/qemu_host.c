@@ -8,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "qemu_tree.h" /* qh_read_text_file */
+#include "qemu_tree.h" /* qh_tree_read_text */
+#include "rootfs.h"
 #include "build_driver.h" /* qh_run_capture */
 
 int qh_version_cmp(const char *a, const char *b)
@@ -39,14 +40,15 @@ void qh_qemu_python_free(struct qh_qemu_python *p)
 /* meson_version: '>=1.5.0' in the project() call of meson.build */
 static char *needed_meson(const char *qemu_src)
 {
-	struct qh_buf path = QH_BUF_INIT;
-	char *text, *p, *q, *v = NULL;
+	struct qh_rootfs *tree = qh_rootfs_open_tree(qemu_src, NULL);
+	char *text = NULL, *p, *q, *v = NULL;
 
-	qh_buf_printf(&path, "%s/meson.build", qemu_src);
-	text = path.data ? qh_read_text_file(path.data, 1u << 20, NULL, NULL) : NULL;
-	qh_buf_free(&path);
-	if (!text)
+	if (!tree || qh_tree_read_text(tree, "meson.build", 4u << 20, NULL, &text, NULL,
+				       NULL) != 0) {
+		qh_rootfs_free(tree);
 		return NULL;
+	}
+	qh_rootfs_free(tree);
 	p = strstr(text, "meson_version");
 	if (p && (p = strchr(p, '\'')) && (q = strchr(p + 1, '\''))) {
 		p++;

@@ -2,7 +2,6 @@
 #include "qom_index.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -10,10 +9,9 @@
 #include <sys/stat.h>
 
 #include "cmacro.h"
-#include "qemu_tree.h" /* qh_read_text_file */
+#include "qemu_tree.h" /* qh_tree_read_text */
 
 #define QOM_MAX_FILE (8u << 20)
-#define QOM_MAX_RESOLVE 16
 #define QOM_MAX_WALK 12
 
 struct kv {
@@ -501,33 +499,50 @@ out:
 	return rc;
 }
 
-static int walk_headers(struct qh_qom_index *q, const char *dir, int depth)
+/* The headers under dir (a path in the tree): symlinks are not followed (a
+ * header is read where it lives), each file is read once. */
+struct header_walk {
+	struct qh_rootfs *tree;
+	struct qh_file_ids seen;
+};
+
+static int walk_headers(struct qh_qom_index *q, struct header_walk *w,
+			const char *dir, int depth)
 {
-	DIR *d;
-	struct dirent *de;
+	char **names;
+	size_t nnames;
 	int rc = 0;
 
-	if (depth > QOM_MAX_WALK || !(d = opendir(dir)))
+	if (depth > QOM_MAX_WALK ||
+	    qh_rootfs_list(w->tree, dir, &names, &nnames, NULL) != 0)
 		return 0;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
+	for (size_t i = 0; rc == 0 && i < nnames; i++) {
+		const char *name = names[i];
 		struct qh_buf p = QH_BUF_INIT;
 		struct stat st;
-		size_t n = strlen(de->d_name);
+		size_t n = strlen(name);
 
-		if (de->d_name[0] == '.')
+		if (name[0] == '.')
 			continue;
-		qh_buf_printf(&p, "%s/%s", dir, de->d_name);
-		if (!p.data || lstat(p.data, &st) < 0) {
+		if (qh_buf_printf(&p, "%s/%s", dir, name) < 0) {
+			rc = -1;
+			break;
+		}
+		if (qh_rootfs_stat(w->tree, p.data, QH_ROOTFS_NOFOLLOW, &st, NULL,
+				   NULL) != 0) {
 			qh_buf_free(&p);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			rc = walk_headers(q, p.data, depth + 1);
+			rc = walk_headers(q, w, p.data, depth + 1);
 		} else if (S_ISREG(st.st_mode) && n > 2 &&
-			   strcmp(de->d_name + n - 2, ".h") == 0) {
-			char *raw = qh_read_text_file(p.data, QOM_MAX_FILE, NULL, NULL);
-			char *text = raw ? strip_comments(raw) : NULL;
+			   strcmp(name + n - 2, ".h") == 0) {
+			char *raw = NULL, *text;
 
+			if (qh_tree_read_text(w->tree, p.data, QOM_MAX_FILE, &w->seen,
+					      &raw, NULL, NULL) != 0)
+				raw = NULL;
+			text = raw ? strip_comments(raw) : NULL;
 			if (text)
 				rc = qh_cmacros_scan_defines(q->macros, text);
 			free(text);
@@ -535,7 +550,7 @@ static int walk_headers(struct qh_qom_index *q, const char *dir, int depth)
 		}
 		qh_buf_free(&p);
 	}
-	closedir(d);
+	qh_rootfs_names_free(names, nnames);
 	return rc;
 }
 
@@ -545,44 +560,48 @@ struct qh_qom_index *qh_qom_index_build(const char *root,
 {
 	struct qh_qom_index *q = qh_qom_index_new(err);
 	static const char *const hdirs[] = { "include", "hw" };
+	struct header_walk w = { 0 };
 
 	if (!q)
 		return NULL;
-	for (size_t i = 0; i < QH_ARRAY_LEN(hdirs); i++) {
-		struct qh_buf p = QH_BUF_INIT;
-
-		qh_buf_printf(&p, "%s/%s", root, hdirs[i]);
-		if (!p.data || walk_headers(q, p.data, 0) < 0) {
-			qh_buf_free(&p);
-			qh_error_set(err, "out of memory");
-			qh_qom_index_free(q);
-			return NULL;
-		}
-		qh_buf_free(&p);
+	w.tree = qh_rootfs_open_tree(root, err);
+	if (!w.tree) {
+		qh_qom_index_free(q);
+		return NULL;
 	}
+	for (size_t i = 0; i < QH_ARRAY_LEN(hdirs); i++)
+		if (walk_headers(q, &w, hdirs[i], 0) < 0) {
+			qh_error_set(err, "out of memory");
+			goto fail;
+		}
 	for (size_t i = 0; i < files->n; i++) {
-		struct qh_buf p = QH_BUF_INIT;
 		size_t n = strlen(files->items[i]);
+		struct qh_error ferr = { "" };
 		char *text;
 
 		if (n < 2 || strcmp(files->items[i] + n - 2, ".c") != 0)
 			continue;
-		qh_buf_printf(&p, "%s/%s", root, files->items[i]);
-		text = p.data ? qh_read_text_file(p.data, QOM_MAX_FILE, NULL, NULL) : NULL;
-		qh_buf_free(&p);
-		if (!text) {
-			qh_strlist_addf(&q->diags, "%s: cannot read", files->items[i]);
+		if (qh_tree_read_text(w.tree, files->items[i], QOM_MAX_FILE, NULL,
+				      &text, NULL, &ferr) != 0) {
+			qh_strlist_addf(&q->diags, "%s: cannot read (%s)",
+					files->items[i], ferr.msg);
 			continue;
 		}
 		if (qh_qom_scan_text(q, files->items[i], text) < 0) {
 			free(text);
 			qh_error_set(err, "out of memory");
-			qh_qom_index_free(q);
-			return NULL;
+			goto fail;
 		}
 		free(text);
 	}
+	qh_rootfs_free(w.tree);
+	qh_file_ids_free(&w.seen);
 	return q;
+fail:
+	qh_rootfs_free(w.tree);
+	qh_file_ids_free(&w.seen);
+	qh_qom_index_free(q);
+	return NULL;
 }
 
 const char *qh_qom_type_file(const struct qh_qom_index *q, const char *type)

@@ -41,6 +41,47 @@ static void test_csv(void **state)
 	qh_report_free(r);
 }
 
+/* OWASP's CSV-injection list: a cell starting with =, +, -, @, tab or CR
+ * may be run as a formula; each gets a leading ' (and tab/CR are written
+ * escaped anyway). Other cells are left alone. */
+static void test_csv_formula_leads(void **state)
+{
+	static const char *const paths[] = {
+		"-2+3+cmd|' /C calc'!A0", "=1+1", "+1", "@SUM(A1)", "\t=1",
+		"\r=1", "plain-2", "/usr/bin/-x",
+	};
+	static const char *const want[] = {
+		"'-2+3+cmd|' /C calc'!A0", "'=1+1", "'+1", "'@SUM(A1)", "'\\x09=1",
+		"'\\x0d=1", "plain-2", "/usr/bin/-x",
+	};
+	struct qh_report *r = qh_report_new("checksec", NULL);
+	int rc;
+	char *out, *line;
+
+	(void)state;
+	for (size_t i = 0; i < QH_ARRAY_LEN(paths); i++) {
+		struct qh_result *res = qh_result_new(paths[i], NULL);
+
+		qh_result_add_check(res, "nx", QH_PASS, json_string("-1"), NULL);
+		qh_report_add(r, res, NULL);
+	}
+	out = emit_to_string(r, "csv", false, &rc);
+	assert_int_equal(rc, 0);
+	line = strstr(out, "\r\n") + 2;
+	for (size_t i = 0; i < QH_ARRAY_LEN(paths); i++) {
+		size_t n = strlen(want[i]);
+		bool quoted = line[0] == '"';
+
+		if (strncmp(line + quoted, want[i], n) != 0)
+			fail_msg("row %zu: %.40s, wanted %s", i, line, want[i]);
+		/* the value "-1" is a formula lead too */
+		assert_non_null(strstr(line, ",'-1,"));
+		line = strstr(line, "\r\n") + 2;
+	}
+	free(out);
+	qh_report_free(r);
+}
+
 static void test_junit(void **state)
 {
 	struct qh_report *r = fixture_report();
@@ -182,6 +223,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_csv_formula_leads),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_markdown_budget),

@@ -49,7 +49,11 @@ static void test_parse_errors_name_the_line(void **state)
 		{ "[profile]\ntargets = x86_64-softmmu\n[devices]\nallow = a\ncolour = red\n",
 		  "t.ini:5: unknown key 'colour' in [devices]" },
 		{ "[profile]\ntargets = x86_64-softmmu\n[gadgets]\nx = y\n",
-		  "t.ini:4: unknown section [gadgets]" },
+		  "t.ini:3: unknown section [gadgets]" },
+		/* empty, misspelt: an error too (as in policies) */
+		{ "[profile]\ntargets = x86_64-softmmu\n[devices]\nallow = a\n[hardenning]\n",
+		  "t.ini:5: unknown section [hardenning]" },
+		{ "name = x\n[profile]\n", "t.ini:1: unknown section []" },
 		{ "[profile]\ntargets = x86_64-softmmu\n[devices]\nallow = a\n[hardening]\nlevel = max\n",
 		  "t.ini:6: level must be none, standard or strict" },
 		{ "[profile]\ntargets = x86_64-linux-user\n[devices]\nallow = a\n",
@@ -68,6 +72,29 @@ static void test_parse_errors_name_the_line(void **state)
 		if (!strstr(err.msg, bad[i].want))
 			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, bad[i].want);
 	}
+}
+
+/* libinih hands a reader at most 200 bytes per call: a longer line was
+ * split and its tail read as a line of its own, so this added e1000 to
+ * the allow list. Now it is an error, as in policies and waivers. */
+static void test_long_line_is_an_error(void **state)
+{
+	char text[512];
+	struct qh_error err = { { 0 } };
+	struct qh_profile *p;
+
+	(void)state;
+	snprintf(text, sizeof(text), "[profile]\ntargets = x86_64-softmmu\n"
+		 "[devices]\nmachines = q35%*sallow = e1000\n", 185, "");
+	assert_int_equal(strlen(strstr(text, "machines")) - 1, 212);
+	p = qh_profile_parse("t.ini", text, &err);
+	if (p) {
+		for (size_t i = 0; i < p->nallow; i++)
+			fail_msg("allow list has '%s'", p->allow[i].name);
+		qh_profile_free(p);
+		fail_msg("a 212-character line was accepted");
+	}
+	assert_non_null(strstr(err.msg, "t.ini:4: line longer than"));
 }
 
 static void test_ini_round_trip(void **state)
@@ -392,6 +419,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_errors_name_the_line),
+		cmocka_unit_test(test_long_line_is_an_error),
 		cmocka_unit_test(test_ini_round_trip),
 		cmocka_unit_test(test_glance),
 		cmocka_unit_test(test_plan_on_mini_tree),
