@@ -9,6 +9,7 @@
  * are accepted and ignored (minikconf writes the dependency list there).
  * Exit 1 with a message on stderr when the evaluation fails.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,35 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A file outside the QEMU tree, read as text (no `source` lines). */
+static int parse_outside(struct qh_kconfig *kc, const char *path, struct qh_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!f)
+		return qh_error_errno(err, errno, "%s", path);
+	text = calloc(1, 1 << 20);
+	if (text)
+		len = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	if (!text)
+		return qh_error_set(err, "out of memory");
+	text[len] = '\0';
+	rc = qh_kconfig_parse_text(kc, path, "", text, err);
+	free(text);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	enum qh_kconfig_mode mode = QH_KCONFIG_DEFCONFIG;
 	struct qh_error err = { { 0 } };
 	struct qh_kconfig *kc;
+	const char *root = NULL;
+	size_t root_len = 0;
 	char **names;
 	size_t n = 0;
 	int i = 1;
@@ -44,9 +69,27 @@ int main(int argc, char **argv)
 	kc = qh_kconfig_new(&err);
 	if (!kc)
 		goto fail;
+	/* qhard reads a QEMU tree from its root (the first file parsed): the
+	 * Kconfig goes first. The order of files does not change minikconf's
+	 * result (clauses are sorted by the dependency graph; only defaults
+	 * keep source order, and .mak files have none). Files outside the
+	 * tree (a devices file of the caller's) are read as text. */
+	for (int k = i; k < argc; k++) {
+		const char *base = strrchr(argv[k], '/');
+
+		if (strcmp(base ? base + 1 : argv[k], "Kconfig") == 0) {
+			if (qh_kconfig_parse_file(kc, argv[k], &err) < 0)
+				goto fail;
+			root = argv[k];
+			root_len = base ? (size_t)(base - argv[k]) : 0;
+			break;
+		}
+	}
 	for (; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
 
+		if (argv[i] == root)
+			continue;
 		if (strncmp(argv[i], "CONFIG_", 7) == 0 && eq && (!eq[1] || !strcmp(eq, "=y") ||
 								   !strcmp(eq, "=n"))) {
 			char name[256];
@@ -54,7 +97,11 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[i]), argv[i]);
 			if (qh_kconfig_assign(kc, name, eq[1] == 'y', true, NULL, &err) < 0)
 				goto fail;
-		} else if (qh_kconfig_parse_file(kc, argv[i], &err) < 0) {
+		} else if (root && strncmp(argv[i], root, root_len) == 0 &&
+			   argv[i][root_len] == '/') {
+			if (qh_kconfig_parse_file(kc, argv[i], &err) < 0)
+				goto fail;
+		} else if (parse_outside(kc, argv[i], &err) < 0) {
 			goto fail;
 		}
 	}
