@@ -536,6 +536,7 @@ static int verify_devices(const struct qh_plan *plan,
 				json_array_append_new(names, json_string(present.items[i].name));
 		json_object_set_new(jt, "allowed", jstrlist(&t->devices));
 		json_object_set_new(jt, "machines_allowed", jstrlist(&t->machines));
+		json_object_set_new(jt, "closure_symbols", json_integer((json_int_t)t->symbols.n));
 		json_object_set_new(jt, "closure_types", json_integer((json_int_t)t->qom_types.n));
 		json_object_set_new(jt, "present", names);
 		json_object_set_new(jt, "present_count",
