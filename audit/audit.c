@@ -41,6 +41,7 @@ static const struct qh_command_spec spec = {
 	"never follows a symlink out of the root. Exit: 0 clean, 1 findings,\n"
 	"2 usage, 3 something could not be analysed. See qhard-audit(1).",
 };
+const struct qh_command_spec *const qh_audit_spec = &spec; /* completion */
 
 struct args {
 	const char *root, *policy, *allow, *format, *color, *qemu_src;

@@ -68,6 +68,7 @@ static const struct qh_command_spec spec = {
 	"3 an input could not be analysed (every other input is still "
 	"reported).\nSee qhard-checksec(1).",
 };
+const struct qh_command_spec *const qh_checksec_spec = &spec; /* completion */
 
 struct config {
 	bool recursive;

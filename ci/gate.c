@@ -61,6 +61,7 @@ static const struct qh_command_spec spec = {
 	"waiver or baseline file, 3 an input could not be analysed.\n"
 	"See qhard-gate(1) and qhard-policy(5).",
 };
+const struct qh_command_spec *const qh_gate_spec = &spec; /* completion */
 
 struct gate_args {
 	const char *policy, *waivers, *baseline, *write_baseline;

@@ -64,6 +64,7 @@ static const struct qh_command_spec spec = {
 	"started, remove the --reuse stamp, and qhard dies of the signal (130, 143,\n"
 	"129).",
 };
+const struct qh_command_spec *const qh_build_spec = &spec; /* completion */
 
 struct opts {
 	const char *profile, *src, *build_dir, *format, *devices_file;

@@ -48,6 +48,7 @@ static const struct qh_command_spec spec = {
 	"Exit: 0 ok, 2 bad profile or options (an allow list that cannot be\n"
 	"satisfied prints the chain), 3 the QEMU tree cannot be read.",
 };
+const struct qh_command_spec *const qh_profile_spec = &spec; /* completion */
 
 struct opts {
 	const char *profile, *glance, *src, *out, *format, *explain, *target;
