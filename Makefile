@@ -37,6 +37,7 @@ HARDEN_CFLAGS = -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 \
 HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
 WARN_CFLAGS = -Wall -Wextra -Werror
 CFLAGS ?= -g
+CPPFLAGS ?=
 LDFLAGS ?=
 
 # pkg-config names of the libraries lib/ links against; areas append.
@@ -48,7 +49,9 @@ LIBS_EXTRA = -lpthread
 PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PKG) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(LIBS_PKG) 2>/dev/null)
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' \
+# CPPFLAGS come before qhard's hardening, which replaces a weaker
+# _FORTIFY_SOURCE level (dpkg-buildflags gives 2) instead of redefining it.
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' $(CPPFLAGS) \
 	$(WARN_CFLAGS) $(HARDEN_CFLAGS) $(PIC_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) \
 	-iquote lib -iquote tool $(PKG_CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)

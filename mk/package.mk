@@ -36,3 +36,22 @@ uninstall: uninstall-completion
 .PHONY: uninstall-completion
 uninstall-completion:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/qhard $(DESTDIR)$(ZSHCOMPDIR)/_qhard
+
+# The tests a package build runs (debian/rules, dh_auto_test): the unit
+# tests that need no fixture compilers (clang, cross gcc) and the CLI tests
+# of what the package installs. make check runs everything.
+PACKAGE_UNIT_TESTS = datapath policy waivers baseline report kconfig cmacro \
+	qom_index libvirt_conf fortify resolver devices_check
+PACKAGE_CLI_TESTS = t0001-help t0002-data-names t0003-completion
+.PHONY: test-package
+test-package: $(B)/qhard $(PACKAGE_UNIT_TESTS:%=$(B)/tests/test_%)
+	@B=$(B) QHARD=$(abspath $(B)/qhard) CC_UNDER_TEST=$(CC) sh tests/run.sh \
+		$(PACKAGE_UNIT_TESTS:%=$(B)/tests/test_%) -- \
+		$(PACKAGE_CLI_TESTS:%=tests/cli/%.sh)
+
+# make deb: qhard's Debian package, built as from a clean checkout, checked
+# with lintian and gated by the qhard inside it (mk/deb.sh), in DEB_OUT.
+DEB_OUT ?= $(B)/deb
+.PHONY: deb
+deb:
+	@sh mk/deb.sh $(DEB_OUT)
