@@ -85,20 +85,27 @@ $(B)/libqhard.a: $(LIB_OBJS)
 # The tool binary: lib/dl/modules.o stands in for deep*.c and pkg_unpack.c,
 # so capstone, libbfd, libdw and libarchive are not linked in (--as-needed
 # drops them) but loaded with the modules (lib/modules.h).
-$(B)/qhard: $(TOOL_OBJS) $(B)/lib/dl/modules.o $(B)/libqhard.a
+$(B)/qhard: $(TOOL_OBJS) $(B)/lib/dl/modules.o $(B)/lib/dl/datadir.o $(B)/libqhard.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/lib/dl/modules.o \
-		$(B)/libqhard.a $(ALL_LIBS)
+		$(B)/lib/dl/datadir.o $(B)/libqhard.a $(ALL_LIBS)
 
-# build/qhard finds the build tree's modules; the installed one $(MODULEDIR).
+# build/qhard finds the build tree's modules and data (policies, profiles:
+# $(B)/share/qhard); the installed one $(MODULEDIR) and $(DATADIR).
 $(B)/lib/dl/modules.o: lib/dl/modules.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DQHARD_MODULEDIR='"$(abspath $(B))/modules"' -MMD -MP -c -o $@ $<
+$(B)/lib/dl/datadir.o: lib/dl/datadir.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQHARD_TOOL_DATADIR='"$(abspath $(B))/share/qhard"' -MMD -MP -c -o $@ $<
 $(B)/install/modules.o: lib/dl/modules.c FORCE
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DQHARD_MODULEDIR='"$(MODULEDIR)"' -c -o $@ $<
-$(B)/install/qhard: $(TOOL_OBJS) $(B)/install/modules.o $(B)/libqhard.a
+$(B)/install/datadir.o: lib/dl/datadir.c FORCE
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQHARD_TOOL_DATADIR='"$(DATADIR)"' -c -o $@ $<
+$(B)/install/qhard: $(TOOL_OBJS) $(B)/install/modules.o $(B)/install/datadir.o $(B)/libqhard.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/install/modules.o \
-		$(B)/libqhard.a $(ALL_LIBS)
+		$(B)/install/datadir.o $(B)/libqhard.a $(ALL_LIBS)
 
 # A module: its entry point pulls what it needs out of libqhard.a; the
 # version script exports only the entry and qh_module_version.
@@ -177,4 +184,4 @@ distclean: clean
 	rm -rf $(QHARD_CACHE)
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(B)/lib/dl/modules.d \
-	$(B)/lib/dl/module_version.d
+	$(B)/lib/dl/module_version.d $(B)/lib/dl/datadir.d

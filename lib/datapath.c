@@ -7,10 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#ifndef QHARD_DATADIR
-#error "QHARD_DATADIR is set by the Makefile"
-#endif
-
 static const char *const subdirs[] = {
 	[QH_DATA_POLICY] = "policies",
 	[QH_DATA_PROFILE] = "profiles",
@@ -33,11 +29,6 @@ bool qh_data_is_path(const char *value)
 const char *qh_data_subdir(enum qh_data_kind kind)
 {
 	return subdirs[kind];
-}
-
-const char *qh_data_builtin_dir(void)
-{
-	return QHARD_DATADIR;
 }
 
 static int add_dir(struct qh_data_dirs *d, struct qh_error *err,
@@ -69,7 +60,8 @@ int qh_data_dirs_get(struct qh_data_dirs *d, struct qh_error *err)
 	if (rc == 0)
 		rc = add_dir(d, err, "%s%s", "/etc/qhard", "");
 	if (rc == 0)
-		rc = add_dir(d, err, "%s%s", data && *data ? data : QHARD_DATADIR, "");
+		rc = add_dir(d, err, "%s%s", data && *data ? data :
+			     qh_data_builtin_dir(), "");
 	return rc;
 }
 

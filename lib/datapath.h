@@ -8,7 +8,8 @@
  *   /etc/qhard
  *   the data dir             ($QHARD_DATADIR, else DATADIR of the build:
  *                             /usr/share/qhard in the Debian package,
- *                             $(PREFIX)/share/qhard after make install)
+ *                             $(PREFIX)/share/qhard after make install,
+ *                             build/share/qhard for build/qhard)
  *
  * each with a folder per kind: policies/NAME.ini, profiles/NAME.ini.
  * Every command that takes --policy, --profile or --allow-list, and the
@@ -39,7 +40,10 @@ bool qh_data_is_path(const char *value);
 /* The folder of a kind in each search directory: "policies", "profiles". */
 const char *qh_data_subdir(enum qh_data_kind kind);
 
-/* The data dir built in (DATADIR), which $QHARD_DATADIR replaces. */
+/* The data dir built in, which $QHARD_DATADIR replaces: DATADIR for the
+ * installed qhard (lib/dl/datadir.c, built into the binary like its
+ * module dir), the build tree's share/qhard for build/qhard, DATADIR for
+ * libqhard.a's other users (lib/datadir_static.c). */
 const char *qh_data_builtin_dir(void);
 
 /* The search directories of this process, in order. The user's directory

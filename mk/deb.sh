@@ -11,9 +11,13 @@
 # dpkg-buildflags: CC, CFLAGS and the make command line of a caller such as
 # `make asan` are not handed down.
 #
+# Compiles go through ccache when it is installed (its gcc masquerade in
+# /usr/lib/ccache, so the build log and blhc still see gcc), so a rebuild
+# of unchanged sources is mostly cache hits.
+#
 # Environment: DEB_BUILD_OPTIONS (nocheck, parallel=N; default parallel is
 # the number of CPUs), LINTIAN=no to skip lintian, QHARD_DEB_GATE=no to skip
-# the gate.
+# the gate, QHARD_DEB_CCACHE=no to compile without ccache.
 set -eu
 out=${1:?usage: deb.sh OUTDIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +38,14 @@ else
 fi
 
 echo "deb: building qhard $version in $stage"
+if [ "${QHARD_DEB_CCACHE:-yes}" != no ] && [ -d /usr/lib/ccache ]; then
+	# paths under the copy are hashed relative to it (with the build
+	# flags' -ffile-prefix-map), so OUTDIR may change between builds; the
+	# cache is named, since debhelper gives the build a HOME of its own
+	CCACHE_DIR=$(ccache -k cache_dir)
+	PATH="/usr/lib/ccache:$PATH" CCACHE_BASEDIR="$stage"
+	export PATH CCACHE_BASEDIR CCACHE_DIR
+fi
 (cd "$stage" && unset CC CXX CFLAGS CPPFLAGS LDFLAGS EXTRA_CFLAGS EXTRA_LDFLAGS \
 	MAKEFLAGS MFLAGS MAKELEVEL B &&
 	dpkg-buildpackage -us -uc -b -Jauto) >"$out/build.log" 2>&1 || {
@@ -46,8 +58,7 @@ deb=$(ls "$out"/qhard_"$version"_*.deb)
 echo "deb: built $deb"
 
 if [ "${LINTIAN:-yes}" != no ]; then
-	# errors fail; warnings and info are listed (debian/README.source says
-	# which remain and why)
+	# errors fail the build; warnings and info are listed
 	lintian --fail-on error --display-info "$changes" | tee "$out/lintian.log"
 	echo "deb: lintian: $(grep -c '^E:' "$out/lintian.log") errors, $(grep -c '^W:' "$out/lintian.log") warnings"
 fi

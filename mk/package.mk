@@ -1,36 +1,31 @@
 # package.mk - installation paths that are built into qhard, shell
 # completion, and the Debian package (make deb).
 
-# lib/datapath.c has DATADIR built in (the search path of --policy NAME):
-# rebuild it whenever DATADIR changes, e.g. `make` then `make install
-# PREFIX=/usr`, so an installed qhard never looks in another prefix.
-$(B)/datadir.stamp: FORCE
-	@mkdir -p $(B)
-	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
-$(B)/lib/datapath.o: $(B)/datadir.stamp
+# build/qhard's data dir (lib/dl/datadir.c): the source tree's policies,
+# profiles and CI examples under the names they are installed with, so
+# `build/qhard gate --policy strict` finds ci/policies/strict.ini.
+all: $(B)/share/qhard/policies $(B)/share/qhard/profiles $(B)/share/qhard/examples
+$(B)/share/qhard/policies: ; @mkdir -p $(dir $@) && ln -sfn $(CURDIR)/ci/policies $@
+$(B)/share/qhard/profiles: ; @mkdir -p $(dir $@) && ln -sfn $(CURDIR)/configure-profiles/profiles $@
+$(B)/share/qhard/examples: ; @mkdir -p $(dir $@) && ln -sfn $(CURDIR)/ci/examples $@
 
-# Shell completion, written by qhard itself from its option tables (the
-# ones --help prints): tool/completion.h. A cross build, whose qhard cannot
-# run here, passes a native one: make QHARD_GEN=/usr/bin/qhard.
+# Shell completion, written at install time by the qhard being installed
+# (it names that qhard's data dir) from its option tables, the ones --help
+# prints: tool/completion.h. A cross build, whose qhard cannot run here,
+# passes a native one built with the same DATADIR: make install
+# QHARD_GEN=/path/to/qhard.
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
-QHARD_GEN ?= $(B)/qhard
-COMPLETIONS := $(B)/completion/qhard $(B)/completion/_qhard
-
-all: $(COMPLETIONS)
-$(B)/completion/qhard: $(B)/qhard
-	@mkdir -p $(dir $@)
-	$(QHARD_GEN) --completion bash >$@.tmp && mv $@.tmp $@
-$(B)/completion/_qhard: $(B)/qhard
-	@mkdir -p $(dir $@)
-	$(QHARD_GEN) --completion zsh >$@.tmp && mv $@.tmp $@
+QHARD_GEN ?= $(B)/install/qhard
 
 install: install-completion
 .PHONY: install-completion
-install-completion: $(COMPLETIONS)
+install-completion: $(B)/install/qhard
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
-	install -m 0644 $(B)/completion/qhard $(DESTDIR)$(BASHCOMPDIR)/qhard
-	install -m 0644 $(B)/completion/_qhard $(DESTDIR)$(ZSHCOMPDIR)/_qhard
+	$(QHARD_GEN) --completion bash >$(B)/install/qhard.bash
+	$(QHARD_GEN) --completion zsh >$(B)/install/qhard.zsh
+	install -m 0644 $(B)/install/qhard.bash $(DESTDIR)$(BASHCOMPDIR)/qhard
+	install -m 0644 $(B)/install/qhard.zsh $(DESTDIR)$(ZSHCOMPDIR)/_qhard
 
 uninstall: uninstall-completion
 .PHONY: uninstall-completion

@@ -69,57 +69,48 @@ if command -v zsh >/dev/null; then
 	mkdir -p "$T_TMP/zfunc" && cp "$T_TMP/out" "$T_TMP/zfunc/_qhard"
 	zsh -n "$T_TMP/zfunc/_qhard" 2>"$T_TMP/err" && pass "the zsh script parses" ||
 		{ fail "zsh -n"; sed 's/^/# /' "$T_TMP/err"; }
-	# Each line is typed, TAB pressed, the line cleared, then a marker
-	# echoed: zsh handles input in order, so all output before the
-	# marker's (typed as MARK-n-''DONE, printed as MARK-n-DONE) is that
-	# completion's listing. zpty -r waits for the pattern: no sleeps.
-	cat >"$T_TMP/drive.zsh" <<'ZSH'
+	# zcomp LINE: the matches zsh's completion adds for LINE, one per line,
+	# sorted. A fresh interactive zsh on a pty (zpty) gets LINE and a TAB;
+	# compadd is wrapped to print every match it is given, and the shell
+	# exits when completion is done (comppostfuncs), so the end of the
+	# output is the end of the completion: no waiting on the display.
+	cat >"$T_TMP/zcomp.zsh" <<'ZSH'
 zmodload zsh/zpty
 zpty z 'zsh -f -i'
 zpty -w z "PS1='%% '; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D"
-zpty -w z "zstyle ':completion:*' list-prompt ''; LISTMAX=1000; setopt nobeep; echo RE''ADY"
-zpty -r z out '*READY*' || exit 1
-shift
-n=0
-for line in "$@"; do
-	n=$((n + 1))
-	zpty -w -n z "$line"$'\t'
-	zpty -w z $'\C-u'"echo MARK-$n-''DONE"
-	zpty -r z out "*MARK-$n-DONE*" || exit 1
-	print -r -- "=== $line"
-	print -r -- "$out"
-done
-zpty -d z
+zpty -w z 'compadd() { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi; local -a __hits; builtin compadd -A __hits "$@"; (( $#__hits )) && print -rl -- "" ${(@)__hits/#/HIT:}; builtin compadd "$@" }'
+zpty -w z 'comppostfuncs=(exit)'
+zpty -w -n z "$2"$'\t'
+out=
+while zpty -r z chunk; do out+=$chunk; done
+print -r -- "${out//$'\r'/}"
+zpty -d z 2>/dev/null
 ZSH
-	(cd "$T_TMP/cwd" && TERM=xterm timeout 60 zsh -f "$T_TMP/drive.zsh" "$T_TMP/zfunc" \
-		'qhard gate --policy ' 'qhard profile --profile k' 'qhard checksec --format ' \
-		'qhard ' 'qhard gate --' 'qhard audit --color ') 2>&1 |
-		sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' >"$T_TMP/zsh.out"
-	# zsh_offers LINE DESC WORD...: completing LINE lists every WORD
-	zsh_offers() {
-		sed -n "/^=== $1\$/,/^=== /p" "$T_TMP/zsh.out" >"$T_TMP/section"
-		desc=$2 missing=""; shift 2
-		for w in "$@"; do grep -q -- "$w" "$T_TMP/section" || missing="$missing $w"; done
-		if [ -z "$missing" ]; then pass "zsh: $desc"; else
-			fail "zsh: $desc: missing$missing"; sed 's/^/# /' "$T_TMP/section" | head -20; fi
+	zcomp() {
+		(cd "$T_TMP/cwd" && TERM=xterm timeout 60 zsh -f "$T_TMP/zcomp.zsh" "$T_TMP/zfunc" "$1") \
+			>"$T_TMP/zsh.out" 2>&1
+		sed -n 's/^HIT://p' "$T_TMP/zsh.out" | sort -u
 	}
-	zsh_offers 'qhard gate --policy ' "--policy: names and .ini files" \
-		team strict openstack-guide local.ini
-	zsh_offers 'qhard profile --profile k' "--profile k completes the profile name" \
-		"profile --profile kvm-virtio-minimal"
-	zsh_offers 'qhard checksec --format ' "checksec --format: the report formats" \
-		csv json junit markdown sarif text
-	# each command with the first words of its --help line
-	set --
-	for c in $commands; do
-		set -- "$@" "$c *-- $("$QHARD" --help | sed -n "s/^  $c  *\(.\{20\}\).*/\1/p")"
+	# expect_zcomp DESC "WANTED WORDS" LINE
+	expect_zcomp() {
+		want=$(echo $2 | tr ' ' '\n' | sort -u)
+		got=$(zcomp "$3")
+		if [ "$got" = "$want" ]; then pass "zsh: $1"; else
+			fail "zsh: $1: got '$(echo $got)', wanted '$(echo $want)'"
+			grep -v '^HIT:' "$T_TMP/zsh.out" | sed 's/^/# /' | tail -5; fi
+	}
+	expect_zcomp "commands" "$commands" "qhard "
+	for cmd in $commands; do
+		want=$("$QHARD" "$cmd" --help | sed -n 's/^  \(-[^ ]*\( --[^ =]*\)\{0,1\}\).*/\1/p' |
+			sed 's/=.*//; s/,//g' | tr ' ' '\n' | grep '^--')
+		expect_zcomp "qhard $cmd --: the long options of its --help" "$want" "qhard $cmd --"
 	done
-	zsh_offers 'qhard ' "the commands, described as in qhard --help" "$@"
-	zsh_offers 'qhard gate --' "gate's options" --policy --waivers --baseline \
-		--write-baseline --format --output --deep --today --color --verbose
-	zsh_offers 'qhard audit --color ' "--color's values" auto always never
-	if grep -q "command not found\|parse error\|_arguments:\|bad pattern" "$T_TMP/zsh.out"; then
-		fail "zsh printed errors"; grep "command not found\|parse error\|_arguments:\|bad pattern" "$T_TMP/zsh.out" | sed 's/^/# /'
-	else pass "zsh: no errors while completing"; fi
+	expect_zcomp "--policy: names, then .ini files and dirs" \
+		"team strict openstack-guide local.ini" "qhard gate --policy "
+	expect_zcomp "--profile k: the profile name" "kvm-virtio-minimal" "qhard profile --profile k"
+	expect_zcomp "checksec --format: the report formats" "text json sarif csv junit markdown" \
+		"qhard checksec --format "
+	expect_zcomp "profile -f: its own formats" "text json shell" "qhard profile -f "
+	expect_zcomp "--color" "auto always never" "qhard audit --color "
 fi
 finish
