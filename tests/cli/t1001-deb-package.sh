@@ -62,6 +62,14 @@ expect_grep "qhard gate: 3 files, 3 pass" "$T_TMP/deb-job.log" \
 log="$debdir/build.log"
 expect_grep "make B=obj-[^ ]* .* test-package" "$log" "dh_auto_test ran the package's test subset"
 expect_grep "^15 passed, 0 failed" "$log" "and it passed"
+expect_grep "^	make -j[0-9]" "$log" "dh_auto_build ran make in parallel (DEB_BUILD_OPTIONS parallel=N)"
+# DEB_BUILD_OPTIONS=nocheck: debian/rules runs no test (MAKE=echo shows
+# what its dh_auto_test override would run)
+got=$(cd "$top" && DEB_BUILD_OPTIONS=nocheck make -s -f debian/rules MAKE=echo override_dh_auto_test)
+[ -z "$got" ] && pass "nocheck: dh_auto_test runs nothing" || fail "nocheck still runs: $got"
+got=$(cd "$top" && DEB_BUILD_OPTIONS="" make -s -f debian/rules MAKE=echo override_dh_auto_test)
+case "$got" in *test-package) pass "without nocheck it runs make test-package" ;;
+	*) fail "dh_auto_test override: $got" ;; esac
 
 # --- 2. lintian, blhc, the installed layout
 lintian --display-info "$changes" >"$T_TMP/lintian.log" 2>/dev/null
