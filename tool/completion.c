@@ -10,29 +10,40 @@
 
 const char *const qh_completion_shells[] = { "bash", "zsh", NULL };
 
-/* How the value of an option is completed, by its argument name. */
-enum value_kind { V_NONE, V_FILE, V_DIR, V_POLICY, V_PROFILE, V_COMMAND, V_WORDS };
-
-static const struct {
+/* How the value of an option is completed in each shell, by its argument
+ * name; %s stands for the words put_words() writes. */
+struct value_action {
 	const char *argname;
-	enum value_kind kind;
-} value_kinds[] = {
-	{ "FILE", V_FILE }, { "DIR", V_DIR }, { "POLICY", V_POLICY },
-	{ "PROFILE", V_PROFILE }, { "CC", V_COMMAND }, { "CXX", V_COMMAND },
-	{ "WHEN", V_WORDS }, { "FMT", V_WORDS }, { "FORMAT", V_WORDS },
+	const char *bash, *zsh;
 };
+
+#define WORDS_BASH "COMPREPLY=($(compgen -W '%s' -- \"$cur\"))"
+#define COMMAND_BASH "COMPREPLY=($(compgen -c -- \"$cur\"))"
+static const struct value_action value_actions[] = {
+	{ "FILE", "_qhard_files", "_files" },
+	{ "DIR", "_qhard_dirs", "_files -/" },
+	{ "POLICY", "_qhard_named policies", "_qhard_named policies" },
+	{ "PROFILE", "_qhard_named profiles", "_qhard_named profiles" },
+	{ "CC", COMMAND_BASH, "_command_names -e" },
+	{ "CXX", COMMAND_BASH, "_command_names -e" },
+	{ "WHEN", WORDS_BASH, "(%s)" },
+	{ "FMT", WORDS_BASH, "(%s)" },
+	{ "FORMAT", WORDS_BASH, "(%s)" },
+};
+/* a number, a date, a name: nothing to offer */
+static const struct value_action no_action = { NULL, ":", " " };
 
 /* --color's words (qh_color_mode). */
 static const char *const color_words[] = { "auto", "always", "never", NULL };
 /* qhard profile's own format besides the report formats */
 static const char *const profile_formats[] = { "shell", NULL };
 
-static enum value_kind kind_of(const struct qh_option *o)
+static const struct value_action *action_of(const struct qh_option *o)
 {
-	for (size_t i = 0; o->argname && i < QH_ARRAY_LEN(value_kinds); i++)
-		if (strcmp(value_kinds[i].argname, o->argname) == 0)
-			return value_kinds[i].kind;
-	return V_NONE;
+	for (size_t i = 0; o->argname && i < QH_ARRAY_LEN(value_actions); i++)
+		if (strcmp(value_actions[i].argname, o->argname) == 0)
+			return &value_actions[i];
+	return &no_action;
 }
 
 /* Is w a whole word of text? */
@@ -50,9 +61,9 @@ static bool has_word(const char *text, const char *w)
 	return false;
 }
 
-/* The words a V_WORDS value takes, space separated: WHEN's three, or the
- * format names the option's help text lists (formats differ between
- * commands, and the help text is where each command says which). */
+/* The words of a value whose action has %s, space separated: WHEN's
+ * three, or the format names the option's help text lists (formats differ
+ * between commands, and the help text is where each command says which). */
 static void put_words(FILE *out, const struct qh_option *o)
 {
 	const char *const *lists[] = { qh_emit_formats(), profile_formats };
@@ -69,6 +80,19 @@ static void put_words(FILE *out, const struct qh_option *o)
 				fprintf(out, "%s%s", sep, lists[l][i]);
 				sep = " ";
 			}
+}
+
+/* An action of value_actions for option o, its %s filled in. */
+static void put_action(FILE *out, const char *action, const struct qh_option *o)
+{
+	for (const char *p = action; *p; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			put_words(out, o);
+			p++;
+		} else {
+			fputc(*p, out);
+		}
+	}
 }
 
 static size_t count(const struct qh_option *o)
@@ -149,23 +173,6 @@ static void bash_option_names(FILE *out, const struct qh_option *o)
 		fprintf(out, "--%s", o->long_name);
 }
 
-static void bash_value(FILE *out, const struct qh_option *o)
-{
-	switch (kind_of(o)) {
-	case V_FILE: fputs("_qhard_files", out); break;
-	case V_DIR: fputs("_qhard_dirs", out); break;
-	case V_POLICY: fputs("_qhard_named policies", out); break;
-	case V_PROFILE: fputs("_qhard_named profiles", out); break;
-	case V_COMMAND: fputs("COMPREPLY=($(compgen -c -- \"$cur\"))", out); break;
-	case V_WORDS:
-		fputs("COMPREPLY=($(compgen -W '", out);
-		put_words(out, o);
-		fputs("' -- \"$cur\"))", out);
-		break;
-	case V_NONE: fputs(":", out); break;
-	}
-}
-
 static void bash_command(FILE *out, const struct qh_completion_command *c)
 {
 	const struct qh_option *opts = c->spec->options;
@@ -178,7 +185,7 @@ static void bash_command(FILE *out, const struct qh_completion_command *c)
 		fputs("\t\t", out);
 		bash_option_names(out, &opts[i]);
 		fputs(") ", out);
-		bash_value(out, &opts[i]);
+		put_action(out, action_of(&opts[i])->bash, &opts[i]);
 		fputs("; return ;;\n", out);
 	}
 	fputs("\t\tesac\n\t\topts='", out);
@@ -233,23 +240,6 @@ static void zsh_desc(FILE *out, const char *s)
 	}
 }
 
-static void zsh_action(FILE *out, const struct qh_option *o)
-{
-	switch (kind_of(o)) {
-	case V_FILE: fputs("_files", out); break;
-	case V_DIR: fputs("_files -/", out); break;
-	case V_POLICY: fputs("_qhard_named policies", out); break;
-	case V_PROFILE: fputs("_qhard_named profiles", out); break;
-	case V_COMMAND: fputs("_command_names -e", out); break;
-	case V_WORDS:
-		fputc('(', out);
-		put_words(out, o);
-		fputc(')', out);
-		break;
-	case V_NONE: fputs(" ", out); break;
-	}
-}
-
 static void zsh_option(FILE *out, const struct qh_option *o)
 {
 	const char *arg = o->argname ? "+" : "";
@@ -269,7 +259,7 @@ static void zsh_option(FILE *out, const struct qh_option *o)
 		fputc(':', out);
 		zsh_desc(out, o->argname);
 		fputc(':', out);
-		zsh_action(out, o);
+		put_action(out, action_of(o)->zsh, o);
 	}
 	fputs("' \\\n", out);
 }
