@@ -4,6 +4,7 @@
 #   make run        install deps, build, run the main job
 #   make check      install deps, build, run every test
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        qhard's Debian package in build/deb (mk/deb.sh)
 #   make asan       the whole test suite under ASan+UBSan
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      speed against checksec.sh, scanelf, hardening-check
