@@ -4,6 +4,7 @@
 #   make run        install deps, build, run the main job
 #   make check      install deps, build, run every test
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        qhard's Debian package in build/deb (mk/deb.sh)
 #   make asan       the whole test suite under ASan+UBSan
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      speed against checksec.sh, scanelf, hardening-check
@@ -37,6 +38,7 @@ HARDEN_CFLAGS = -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 \
 HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
 WARN_CFLAGS = -Wall -Wextra -Werror
 CFLAGS ?= -g
+CPPFLAGS ?=
 LDFLAGS ?=
 
 # pkg-config names of the libraries lib/ links against; areas append.
@@ -48,7 +50,9 @@ LIBS_EXTRA = -lpthread
 PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PKG) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(LIBS_PKG) 2>/dev/null)
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' \
+# CPPFLAGS come before qhard's hardening, which replaces a weaker
+# _FORTIFY_SOURCE level (dpkg-buildflags gives 2) instead of redefining it.
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' $(CPPFLAGS) \
 	$(WARN_CFLAGS) $(HARDEN_CFLAGS) $(PIC_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) \
 	-iquote lib -iquote tool $(PKG_CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)
@@ -86,20 +90,27 @@ $(B)/libqhard.a: $(LIB_OBJS)
 # The tool binary: lib/dl/modules.o stands in for deep*.c and pkg_unpack.c,
 # so capstone, libbfd, libdw and libarchive are not linked in (--as-needed
 # drops them) but loaded with the modules (lib/modules.h).
-$(B)/qhard: $(TOOL_OBJS) $(B)/lib/dl/modules.o $(B)/libqhard.a
+$(B)/qhard: $(TOOL_OBJS) $(B)/lib/dl/modules.o $(B)/lib/dl/datadir.o $(B)/libqhard.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/lib/dl/modules.o \
-		$(B)/libqhard.a $(ALL_LIBS)
+		$(B)/lib/dl/datadir.o $(B)/libqhard.a $(ALL_LIBS)
 
-# build/qhard finds the build tree's modules; the installed one $(MODULEDIR).
+# build/qhard finds the build tree's modules and data (policies, profiles:
+# $(B)/share/qhard); the installed one $(MODULEDIR) and $(DATADIR).
 $(B)/lib/dl/modules.o: lib/dl/modules.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DQHARD_MODULEDIR='"$(abspath $(B))/modules"' -MMD -MP -c -o $@ $<
+$(B)/lib/dl/datadir.o: lib/dl/datadir.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQHARD_TOOL_DATADIR='"$(abspath $(B))/share/qhard"' -MMD -MP -c -o $@ $<
 $(B)/install/modules.o: lib/dl/modules.c FORCE
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DQHARD_MODULEDIR='"$(MODULEDIR)"' -c -o $@ $<
-$(B)/install/qhard: $(TOOL_OBJS) $(B)/install/modules.o $(B)/libqhard.a
+$(B)/install/datadir.o: lib/dl/datadir.c FORCE
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQHARD_TOOL_DATADIR='"$(DATADIR)"' -c -o $@ $<
+$(B)/install/qhard: $(TOOL_OBJS) $(B)/install/modules.o $(B)/install/datadir.o $(B)/libqhard.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/install/modules.o \
-		$(B)/libqhard.a $(ALL_LIBS)
+		$(B)/install/datadir.o $(B)/libqhard.a $(ALL_LIBS)
 
 # A module: its entry point pulls what it needs out of libqhard.a; the
 # version script exports only the entry and qh_module_version.
@@ -184,4 +195,4 @@ distclean: clean
 	rm -rf $(QHARD_CACHE)
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(B)/lib/dl/modules.d \
-	$(B)/lib/dl/module_version.d
+	$(B)/lib/dl/module_version.d $(B)/lib/dl/datadir.d

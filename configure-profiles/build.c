@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "options.h"
 #include "policy.h"
+#include "datapath.h"
 #include "profile.h"
 #include "qemu_plan.h"
 #include "qemu_tree.h"
@@ -31,7 +32,7 @@ enum {
 };
 
 static const struct qh_option options[] = {
-	{ 'p', "profile", "FILE", "device allow-list profile (INI, see qhard-profile(5))", OPT_PROFILE },
+	{ 'p', "profile", "PROFILE", "device allow-list profile: a name (kvm-virtio-minimal) or an INI path, see qhard-profile(5)", OPT_PROFILE },
 	{ 's', "qemu-src", "DIR", "QEMU source tree (never modified); default $QHARD_QEMU_SRC", OPT_QEMU_SRC },
 	{ 'b', "build-dir", "DIR", "out-of-tree build directory; default ./build-<profile name>", OPT_BUILD_DIR },
 	{ 'j', "jobs", "N", "parallel compile jobs for ninja (default: ninja's)", OPT_JOBS },
@@ -42,7 +43,7 @@ static const struct qh_option options[] = {
 	{ 0, "extra-ldflags", "FLAGS", "more linker flags (appended last)", OPT_LDFLAGS },
 	{ 0, "devices-file", "FILE", "use this devices .mak for the first target instead of the planned one, and verify it against the profile", OPT_DEVICES_FILE },
 	{ 0, "no-ccache", NULL, "do not compile through ccache even when it is installed", OPT_NO_CCACHE },
-	{ 0, "policy", "FILE", "policy for the binaries (default: the built-in OpenStack guide policy)", OPT_POLICY },
+	{ 0, "policy", "POLICY", "policy for the binaries, a name or an INI path (default: the built-in OpenStack guide policy)", OPT_POLICY },
 	{ 0, "compare", "PATTERN", "distro emulator to compare device count and size with; default /usr/bin/qemu-system-%s ('' for none)", OPT_COMPARE },
 	{ 0, "no-reference", NULL, "do not configure the default-devices reference build (BUILD_DIR/qhard-reference) whose linked hw/ units the report counts beside ours", OPT_NO_REFERENCE },
 	{ 0, "color", "WHEN", "text colors: auto, always, never", OPT_COLOR },
@@ -52,7 +53,7 @@ static const struct qh_option options[] = {
 
 static const struct qh_command_spec spec = {
 	"build",
-	"qhard build --profile FILE --qemu-src DIR [--build-dir DIR] [options]",
+	"qhard build --profile PROFILE --qemu-src DIR [--build-dir DIR] [options]",
 	"build a minimized, hardened QEMU from a profile and verify what came out",
 	options,
 	"Runs the profile's configure line out of tree, then ninja (logs:\n"
@@ -65,6 +66,7 @@ static const struct qh_command_spec spec = {
 	"started, remove the --reuse stamp, and qhard dies of the signal (130, 143,\n"
 	"129).",
 };
+const struct qh_command_spec *const qh_build_spec = &spec; /* completion */
 
 struct opts {
 	const char *profile, *src, *build_dir, *format, *devices_file;
@@ -413,6 +415,7 @@ int cmd_build(int argc, char **argv)
 	char *ref_dir = NULL;
 	const char *ref_note = NULL;
 	char default_dir[256];
+	char profile_buf[QH_DATA_PATH_MAX], policy_buf[QH_DATA_PATH_MAX];
 	struct kept_file *kept = NULL;
 	size_t nkept = 0;
 	double started = mono_now();
@@ -426,7 +429,12 @@ int cmd_build(int argc, char **argv)
 	if (n > 0)
 		return qh_usage_error(&spec, "unexpected argument '%s'", argv[1]);
 	if (!o.profile)
-		return qh_usage_error(&spec, "--profile FILE is needed");
+		return qh_usage_error(&spec, "--profile PROFILE is needed");
+	if (!(o.profile = qh_data_find(QH_DATA_PROFILE, o.profile, profile_buf,
+				       sizeof(profile_buf), &err)) ||
+	    (o.policy && !(o.policy = qh_data_find(QH_DATA_POLICY, o.policy, policy_buf,
+						   sizeof(policy_buf), &err))))
+		return qh_usage_error(&spec, "%s", err.msg);
 	if (!o.src)
 		o.src = getenv("QHARD_QEMU_SRC");
 	if (!o.src)

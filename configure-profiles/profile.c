@@ -12,6 +12,7 @@
 #include "kconfig.h"
 #include "meson_scan.h"
 #include "options.h"
+#include "datapath.h"
 #include "profile.h"
 #include "qemu_plan.h"
 #include "qemu_tree.h"
@@ -23,7 +24,7 @@ enum {
 };
 
 static const struct qh_option options[] = {
-	{ 'p', "profile", "FILE", "device allow-list profile (INI, see qhard-profile(5))", OPT_PROFILE },
+	{ 'p', "profile", "PROFILE", "device allow-list profile: a name (kvm-virtio-minimal) or an INI path, see qhard-profile(5)", OPT_PROFILE },
 	{ 0, "from-glance", "PROPS", "build the profile from OpenStack image properties: hw_disk_bus=ide,hw_vif_model=e1000,...", OPT_GLANCE },
 	{ 's', "qemu-src", "DIR", "QEMU source tree to read (Kconfig, meson.build, configure); default $QHARD_QEMU_SRC", OPT_QEMU_SRC },
 	{ 'o', "out", "DIR", "where the devices files <target>.mak go (never the QEMU tree); default ./qhard-out", OPT_OUT },
@@ -42,7 +43,7 @@ static const struct qh_option options[] = {
 
 static const struct qh_command_spec spec = {
 	"profile",
-	"qhard profile (--profile FILE | --from-glance PROPS) [--qemu-src DIR] [options]",
+	"qhard profile (--profile PROFILE | --from-glance PROPS) [--qemu-src DIR] [options]",
 	"turn a device allow-list profile into a minimized, hardened QEMU configure invocation",
 	options,
 	"Reads the QEMU tree itself (VERSION, Kconfig, meson.build, TypeInfo\n"
@@ -50,6 +51,7 @@ static const struct qh_command_spec spec = {
 	"Exit: 0 ok, 2 bad profile or options (an allow list that cannot be\n"
 	"satisfied prints the chain), 3 the QEMU tree cannot be read.",
 };
+const struct qh_command_spec *const qh_profile_spec = &spec; /* completion */
 
 struct opts {
 	const char *profile, *glance, *src, *out, *format, *explain, *target;
@@ -194,6 +196,8 @@ int cmd_profile(int argc, char **argv)
 	struct qh_profile *pr = NULL;
 	struct qh_qemu_tree *tree;
 	struct qh_plan *plan;
+	char profile_buf[QH_DATA_PATH_MAX];
+	const char *path;
 	int n = 0, rc;
 
 	o.format = "text";
@@ -204,7 +208,7 @@ int cmd_profile(int argc, char **argv)
 	if (n > 0)
 		return qh_usage_error(&spec, "unexpected argument '%s'", argv[1]);
 	if (!!o.profile == !!o.glance)
-		return qh_usage_error(&spec, "give exactly one of --profile FILE or --from-glance PROPS");
+		return qh_usage_error(&spec, "give exactly one of --profile PROFILE or --from-glance PROPS");
 	if (!o.src)
 		o.src = getenv("QHARD_QEMU_SRC");
 	if (o.glance) {
@@ -234,7 +238,9 @@ int cmd_profile(int argc, char **argv)
 			}
 		}
 	} else {
-		pr = qh_profile_load(o.profile, &err);
+		path = qh_data_find(QH_DATA_PROFILE, o.profile, profile_buf,
+				    sizeof(profile_buf), &err);
+		pr = path ? qh_profile_load(path, &err) : NULL;
 		if (!pr)
 			return qh_usage_error(&spec, "%s", err.msg);
 	}

@@ -1,23 +1,24 @@
-# debian-rules.mk - run qhard gate in a Debian package build.
+# qhard.mk - run qhard gate in a Debian package build.
 #
 # Include it from debian/rules after the `%: dh $@` rule:
 #
-#     include /usr/share/qhard/examples/debian-rules.mk
+#     include /usr/share/qhard/examples/debian/qhard.mk
 #
 # (or copy the lines below into debian/rules) and add `qhard` to
-# Build-Depends. After dh_strip has produced the binaries that will ship,
+# Build-Depends (README.md: installing qhard's .deb in the build
+# environment). After dh_strip has produced the binaries that will ship,
 # the gate checks every binary package's staging tree (debian/<package>/)
 # against the policy; a failing binary fails the build, with the report in
 # the build log. DEB_BUILD_OPTIONS=noqhard skips the gate.
 #
 # Variables (environment or debian/rules):
 #   QHARD             the qhard program (default: qhard)
-#   QHARD_POLICY      policy INI (default: the OpenStack guide policy)
+#   QHARD_POLICY      policy name or INI path (default: openstack-guide)
 #   QHARD_WAIVERS     waiver INI, e.g. debian/qhard-waivers.ini (optional)
 #   QHARD_GATE_FLAGS  more options, e.g. --baseline debian/qhard-baseline.json
 
 QHARD ?= qhard
-QHARD_POLICY ?= /usr/share/qhard/policies/openstack-guide.ini
+QHARD_POLICY ?= openstack-guide
 QHARD_WAIVERS ?=
 QHARD_GATE_FLAGS ?=
 

@@ -1,12 +1,13 @@
 # qhard.mk - a developer's local check before committing.
-# Include from the project's Makefile:   include ci/qhard.mk
+# Copy to ci/qhard.mk and include it from the project's Makefile:
+#   include ci/qhard.mk
 # then `make qhard-check` gates what the build produced, with the same
 # policy, waivers and baseline as CI. As a git pre-commit hook:
 #   printf '#!/bin/sh\nexec make -s qhard-check\n' > .git/hooks/pre-commit
 #   chmod +x .git/hooks/pre-commit
 
 QHARD ?= qhard
-QHARD_POLICY ?= /usr/share/qhard/policies/openstack-guide.ini
+QHARD_POLICY ?= openstack-guide
 QHARD_PATHS ?= build/
 QHARD_WAIVERS ?= $(wildcard ci/qhard-waivers.ini)
 QHARD_BASELINE ?= $(wildcard ci/qhard-baseline.json)
