@@ -181,12 +181,16 @@ int qh_emit_value_text(struct qh_buf *b, const json_t *v)
 	default:
 		break;
 	}
-	/* the contract's fortify value: counts are what a reader scans for */
+	/* the contract's fortify value: counts are what a reader scans for.
+	 * "F/T": F of the T imports of fortifiable functions are the checked
+	 * __*_chk variants (a function imported both ways counts twice), so
+	 * it reads as "F of T", which is what it means */
 	fortified = json_object_get(v, "fortified");
 	unfortified = json_object_get(v, "unfortified");
 	if (json_is_array(fortified) && json_is_array(unfortified) &&
 	    json_object_size(v) == 2)
 		return qh_buf_printf(b, "%zu/%zu", json_array_size(fortified),
+				     json_array_size(fortified) +
 				     json_array_size(unfortified));
 	clean = qh_json_sanitize(v); /* dumps rejects invalid UTF-8 */
 	dump = clean ? json_dumps(clean, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;

@@ -46,7 +46,8 @@ extern const struct qh_emit_format qh_emit_junit;
 extern const struct qh_emit_format qh_emit_markdown;
 
 /* Helpers shared by the formats. */
-/* jansson value -> short human text ("full", "a,b", "3/1" for fortify). */
+/* jansson value -> short human text ("full", "a,b"; fortify "3/4": 3 of
+ * its 4 fortifiable imports are fortified). */
 int qh_emit_value_text(struct qh_buf *b, const json_t *v);
 /* Write a json_t with jansson, mapping failure to err. */
 int qh_emit_dump(struct qh_emitter *e, const json_t *v, size_t flags,

@@ -236,7 +236,7 @@ static void test_text(void **state)
 	assert_non_null(strstr(out, "/usr/bin/qemu-img"));
 	assert_int_equal(strstr(out, "pie ") - out, 40);
 	assert_non_null(strstr(out, "pie       warn relro=full pie=yes canary=yes "
-				    "fortify=3/1?"));
+				    "fortify=3/4?"));
 	*first_nl = '\n';
 	/* hostile path: escaped, cannot break the line or color the tty */
 	assert_non_null(strstr(out, "/tmp/we ird\\x0a\\x1b[31m\\xff-\xc3\xa9.so"));
