@@ -157,9 +157,15 @@ static int value_list(struct qh_buf *b, const json_t *arr, const char *sep)
 	return 0;
 }
 
+bool qh_emit_is_fortify(const json_t *v)
+{
+	return json_is_object(v) && json_object_size(v) == 2 &&
+	       json_is_array(json_object_get(v, "fortified")) &&
+	       json_is_array(json_object_get(v, "unfortified"));
+}
+
 int qh_emit_value_text(struct qh_buf *b, const json_t *v)
 {
-	const json_t *fortified, *unfortified;
 	json_t *clean;
 	char *dump;
 	int rc;
@@ -185,13 +191,12 @@ int qh_emit_value_text(struct qh_buf *b, const json_t *v)
 	 * "F/T": F of the T imports of fortifiable functions are the checked
 	 * __*_chk variants (a function imported both ways counts twice), so
 	 * it reads as "F of T", which is what it means */
-	fortified = json_object_get(v, "fortified");
-	unfortified = json_object_get(v, "unfortified");
-	if (json_is_array(fortified) && json_is_array(unfortified) &&
-	    json_object_size(v) == 2)
-		return qh_buf_printf(b, "%zu/%zu", json_array_size(fortified),
-				     json_array_size(fortified) +
-				     json_array_size(unfortified));
+	if (qh_emit_is_fortify(v)) {
+		size_t f = json_array_size(json_object_get(v, "fortified"));
+
+		return qh_buf_printf(b, "%zu/%zu", f, f + json_array_size(
+					     json_object_get(v, "unfortified")));
+	}
 	clean = qh_json_sanitize(v); /* dumps rejects invalid UTF-8 */
 	dump = clean ? json_dumps(clean, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	json_decref(clean);
