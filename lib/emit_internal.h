@@ -47,7 +47,8 @@ extern const struct qh_emit_format qh_emit_markdown;
 
 /* Helpers shared by the formats. */
 /* jansson value -> short human text ("full", "a,b"; fortify "3/4": 3 of
- * its 4 fortifiable imports are fortified). */
+ * its 4 fortifiable imports are fortified; a record "{probed: 0,
+ * unprobed: 77 (f, g, h, ...)}"). */
 int qh_emit_value_text(struct qh_buf *b, const json_t *v);
 /* The contract's fortify value: {"fortified": [...], "unfortified": [...]}. */
 bool qh_emit_is_fortify(const json_t *v);

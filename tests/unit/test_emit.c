@@ -456,6 +456,15 @@ static void test_text_deep_summary(void **state)
 	assert_null(strstr(out, "and 19676 more"));
 	assert_int_equal(count_substr(out, "      at f"), 77 + 9 + 3);
 	free(out);
+
+	/* the other line formats give a record as its members, a list as its
+	 * length and first names */
+	out = emit_to_string(r, "junit", false, &(int){ 0 });
+	assert_non_null(strstr(out, "WARNING: stack-clash-coverage={probed: 0, "
+				    "candidates: 77, unprobed: 77 (f0, f1, f2, ...)}\n"));
+	assert_non_null(strstr(out, "fortify-sites={count: 9, callees: 7}"));
+	assert_null(strstr(out, "fn_400050"));
+	free(out);
 	qh_report_free(r);
 }
 
