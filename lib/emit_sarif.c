@@ -632,8 +632,10 @@ static int notify_error(struct qh_emitter *e, const struct qh_result *res,
 	json_t *n;
 	char *text;
 
-	if (qh_buf_printf(&what, "%s could not be analysed: %s", res->path,
-			  res->error) < 0 || sentence(&msg, NULL, what.data) < 0) {
+	if (qh_buf_printf(&what, "%s%s%s could not be analysed: %s", res->path,
+			  res->container ? " in " : "",
+			  res->container ? res->container : "", res->error) < 0 ||
+	    sentence(&msg, NULL, what.data) < 0) {
 		qh_buf_free(&what);
 		qh_buf_free(&msg);
 		return oom(err);
@@ -642,7 +644,9 @@ static int notify_error(struct qh_emitter *e, const struct qh_result *res,
 	n = json_pack("{s:s,s:o,s:[{s:{s:o}}]}", "level", "error",
 		      "message", text_obj(msg.data), "locations",
 		      "physicalLocation", "artifactLocation",
-		      root_location(st, res->path));
+		      /* a package member: the package, which can be opened */
+		      root_location(st, res->container ? res->container
+						       : res->path));
 	qh_buf_free(&msg);
 	text = n ? json_dumps(n, DUMP_FLAGS) : NULL;
 	json_decref(n);

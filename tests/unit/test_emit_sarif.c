@@ -284,6 +284,7 @@ static void test_sarif_package_members(void **state)
 	const char *paths[] = { "/usr/bin/hello", "/usr/lib/x 1.so", "/usr/bin/hello" };
 	const char *containers[] = { "dist/hello.deb", "dist/hello.deb", NULL };
 	const char *ids[] = { "relro", "pie", "canary" };
+	struct qh_result *bad;
 	json_t *doc, *arts, *loc, *a;
 	char *out, *fp;
 
@@ -300,8 +301,22 @@ static void test_sarif_package_members(void **state)
 				    json_string("no"), "y");
 		qh_report_add(r, res, NULL);
 	}
+	/* a member that could not be analysed: the package is where to look */
+	bad = qh_result_new("/usr/bin/broken", NULL);
+	bad->container = strdup("dist/hello.deb");
+	qh_result_set_error(bad, "truncated");
+	qh_report_add(r, bad, NULL);
 	doc = emit_sarif(r, &out);
-	assert_int_equal(pipe_to(CHECK_SARIF " | grep -qx 'ok 4 4 0 0'", out), 0);
+	assert_int_equal(pipe_to(CHECK_SARIF " | grep -qx 'ok 4 4 1 0'", out), 0);
+	a = json_array_get(json_object_get(json_array_get(json_object_get(
+		run0(doc), "invocations"), 0), "toolExecutionNotifications"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(a,
+		"message"), "text")), "/usr/bin/broken in dist/hello.deb could not "
+		"be analysed: truncated.");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(json_array_get(json_object_get(a, "locations"), 0),
+				"physicalLocation"), "artifactLocation"), "uri")),
+		"dist/hello.deb");
 	arts = json_object_get(run0(doc), "artifacts");
 	/* the package once, then each member that has a finding once */
 	assert_int_equal(json_array_size(arts), 3);
