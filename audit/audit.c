@@ -29,7 +29,8 @@ static const struct qh_option options[] = {
 	{ 'f', "format", "FMT", "output format: text, json, sarif, csv, junit, markdown", OPT_FORMAT },
 	{ 0, "deep", NULL, "also run the deep (disassembly) checks on binaries", OPT_DEEP },
 	{ 0, "color", "WHEN", "color text output: auto, always, never", OPT_COLOR },
-	{ 'v', "verbose", NULL, "text: also show passing checks", OPT_VERBOSE },
+	{ 'v', "verbose", NULL, "text: also show passing checks, and every name and "
+	  "location of the --deep checks", OPT_VERBOSE },
 	{ 0 },
 };
 

@@ -52,7 +52,8 @@ static const struct qh_option options[] = {
 	  "fortify call sites, per-CU flags", OPT_DEEP },
 	{ 0, "debug-root", "DIR", "where --deep looks for separate debug files "
 	  "(default /usr/lib/debug)", OPT_DEBUG_ROOT },
-	{ 'v', "verbose", NULL, "text format: show every check's evidence",
+	{ 'v', "verbose", NULL, "text format: show every check's evidence, and "
+	  "every name and location of the --deep checks (else the first few)",
 	  OPT_VERBOSE },
 	{ 0 },
 };

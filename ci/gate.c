@@ -45,7 +45,8 @@ static const struct qh_option options[] = {
 	{ 0, "deep", NULL, "also run the deep checks (coverage thresholds need them)", OPT_DEEP },
 	{ 0, "today", "DATE", "judge waiver expiry as of DATE (YYYY-MM-DD; default: today, UTC)", OPT_TODAY },
 	{ 0, "color", "WHEN", "text colors: auto, always or never (default: auto)", OPT_COLOR },
-	{ 'v', "verbose", NULL, "text: also show passing checks' evidence", OPT_VERBOSE },
+	{ 'v', "verbose", NULL, "text: also show passing checks' evidence, and every "
+	  "name and location of the --deep checks", OPT_VERBOSE },
 	{ 0 },
 };
 

@@ -98,15 +98,22 @@ static int note_input(struct gate_inputs *in, const char *path,
 struct pkg_ctx {
 	struct qh_report *r;
 	const struct qh_analyze_options *opts;
+	const char *package;
 };
 
+/* A member is reported by the path it installs to; SARIF also locates it
+ * inside its package (qh_result.container). */
 static int pkg_member(void *user, const char *member, const void *data,
 		      size_t size, struct qh_error *err)
 {
 	struct pkg_ctx *ctx = user;
+	struct qh_result *res = qh_analyze_memory(data, size, member, ctx->opts);
 
-	return add_result(ctx->r, qh_analyze_memory(data, size, member,
-						     ctx->opts), err);
+	if (res && qh_check_set_str(&res->container, ctx->package) < 0) {
+		qh_result_free(res);
+		res = NULL;
+	}
+	return add_result(ctx->r, res, err);
 }
 
 static int add_package(struct qh_report *r, const char *path,
@@ -114,7 +121,7 @@ static int add_package(struct qh_report *r, const char *path,
 		       struct qh_error *err)
 {
 	struct qh_analyze_options opts = { .deep = in->deep };
-	struct pkg_ctx ctx = { r, &opts };
+	struct pkg_ctx ctx = { r, &opts, path };
 	struct qh_error perr = { "" };
 	size_t before = r->nresults;
 	long n = qh_pkg_foreach_elf(path, MAX_PACKAGE_MEMBER, pkg_member, &ctx,

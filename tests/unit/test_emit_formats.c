@@ -111,7 +111,25 @@ static void test_junit(void **state)
 		"assert suites[2].get(\"name\")==\"broken<&>.bin\"\n"
 		"e=suites[2].find(\"testcase/error\")\n"
 		"assert \"bad magic\" in e.get(\"message\")\n"
+		/* n/a: the reason as text (junit-4 allows no attribute) */
+		"k=s.find(\"testcase[@name=\\x27pie\\x27]/skipped\")\n"
+		"assert k.text==\"not applicable: not applicable to dso\" and not k.attrib\n"
+		/* a warning shows in its test case, the suite's properties and
+		 * the suite's system-out */
+		"g=suites[0]\n"
+		"o=g.find(\"testcase[@name=\\x27fortify\\x27]/system-out\").text\n"
+		"assert o.startswith(\"WARNING: fortify=3/4\\n3 fortified, 1 not\"), o\n"
+		"p={x.get(\"name\"):x.get(\"value\") for x in g.iter(\"property\")}\n"
+		"assert p=={\"qhard.warnings\":\"1\",\"qhard.warning.fortify\":\"fortify=3/4: 3 fortified, 1 not\"}, p\n"
+		"assert g.find(\"system-out\").text==\"1 warning:\\nWARNING: fortify=3/4: 3 fortified, 1 not\\n\"\n"
+		"assert suites[1].find(\"properties\") is not None and suites[2].find(\"properties\") is None\n"
 		"'", out), 0);
+	/* valid under the junit-4 XSD (Jenkins, JUnit 5) and xunit's
+	 * junit-10 XSD; xmllint comes with deps/report.txt */
+	assert_int_equal(pipe_to("xmllint --noout --schema tests/data/junit-4.xsd - "
+				 "2>&1 | grep -qx -- '- validates'", out), 0);
+	assert_int_equal(pipe_to("xmllint --noout --schema tests/data/junit-10.xsd - "
+				 "2>&1 | grep -qx -- '- validates'", out), 0);
 	free(out);
 	qh_report_free(r);
 }
