@@ -28,7 +28,7 @@ for rel in $releases; do
 		"$qhard" build -q --profile "$top/configure-profiles/profiles/$p.ini" \
 			--qemu-src "$src" --build-dir "$d" --reuse -j "$jobs" \
 			--format json > "$d.json" 2> "$d.err" || true
-		python3 - "$d.json" "$rel" "$p" <<'PY' || echo "| $rel | $p | build failed: see $d.err | | | |"
+		python3 - "$d.json" "$rel" "$p" <<'PY' || echo "| $rel | $p | not built: $(grep -m1 'qhard build:\|FAILED\|error:' "$d.err" "$d/qhard-ninja.log" 2>/dev/null | cut -c1-160 | tr '|' '/') | | | |"
 import json, sys
 r = json.load(open(sys.argv[1]))
 b = r["build"]

@@ -494,6 +494,14 @@ int cmd_build(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	for (size_t i = 0; i < plan->ntargets; i++)
+		if (plan->targets[i].link_blocker && !o.devices_file) {
+			fprintf(stderr, "qhard build: %s: this QEMU cannot link the profile's "
+				"closure, not building: %s\n", plan->targets[i].name,
+				plan->targets[i].link_blocker);
+			rc = 2;
+			goto out;
+		}
 	if (o.devices_file) {
 		if (plan->ntargets == 0 ||
 		    copy_file(o.devices_file, plan->targets[0].devices_file) < 0) {

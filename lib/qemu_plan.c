@@ -147,6 +147,7 @@ static void plan_target_free(struct qh_plan_target *t)
 	free(t->name);
 	free(t->arch);
 	free(t->base_arch);
+	free(t->link_blocker);
 	free(t->devices_file);
 	free(t->devices_arg);
 	qh_strlist_free(&t->symbols);
@@ -462,6 +463,53 @@ static int add_want(struct want **w, size_t *n, size_t *cap, const char *sym,
 	return 0;
 }
 
+static bool sym_on(const struct qh_kconfig *kc, const char *name)
+{
+	int s = qh_kconfig_find(kc, name);
+
+	return s >= 0 && kc->syms[s].value == 1;
+}
+
+/* Closures QEMU accepts but cannot link (qh_link_defects): add the
+ * symbol that fixes it, as a want with the defect as its origin, or mark
+ * the target when nothing short of a board does. */
+static int avoid_link_defects(struct qh_plan *p, struct qh_plan_target *t,
+			      struct plan_target_state *st, struct want **w, size_t *nw,
+			      size_t *wcap, struct qh_error *err)
+{
+	bool added = false;
+
+	for (size_t i = 0; i < qh_link_defects_count; i++) {
+		const struct qh_link_defect *d = &qh_link_defects[i];
+
+		if (!qh_link_defect_applies(d, p->version_major, p->version_minor,
+					    p->version_micro, t->base_arch) ||
+		    !sym_on(st->kc, d->when_on) || sym_on(st->kc, d->when_off))
+			continue;
+		qh_strlist_addf(&p->warnings, "%s: %s", t->name, d->what);
+		if (!d->add) {
+			free(t->link_blocker);
+			t->link_blocker = qh_strdup(d->what);
+			if (!t->link_blocker)
+				return qh_error_set(err, "out of memory");
+			continue;
+		}
+		for (const char *a = d->add; *a; a += strcspn(a, " "), a += strspn(a, " ")) {
+			char sym[64];
+
+			snprintf(sym, sizeof(sym), "%.*s", (int)strcspn(a, " "), a);
+			if (add_want(w, nw, wcap, sym, d->what, true) < 0)
+				return qh_error_set(err, "out of memory");
+			if (qh_kconfig_assign(st->kc, sym, true, false, d->what, err) < 0)
+				return -1;
+		}
+		added = true;
+	}
+	if (added && qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) < 0)
+		return qh_error_prefix(err, "%s: the allow list cannot be satisfied: ", t->name);
+	return 0;
+}
+
 static int write_devices_file(const struct qh_plan *p, const struct qh_plan_target *t,
 			      const struct want *w, size_t n, struct qh_error *err)
 {
@@ -600,6 +648,8 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 			}
 		}
 	}
+	if (avoid_link_defects(p, t, st, &w, &nw, &wcap, err) < 0)
+		goto out;
 	if (closure_list(st->kc, &t->symbols) < 0)
 		goto oom;
 	{

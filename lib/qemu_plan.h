@@ -71,6 +71,9 @@ struct qh_plan_target {
 	/* libfdt is needed: TARGET_NEED_FDT, or a symbol of the closure
 	 * depends on the FDT host symbol (QEMU 10's microvm, ARM virt) */
 	bool needs_fdt;
+	/* This QEMU cannot link the closure (struct qh_link_defect without
+	 * a fix): the defect, for `qhard build` to stop on; NULL normally. */
+	char *link_blocker;
 };
 
 struct qh_plan {

@@ -155,6 +155,59 @@ PY
 	else fail "$1 quirks"; sed 's/^/# /' "$T_TMP/quirks" | tail -5; fi
 }
 
+# Link defects (lib/qemu_quirks.c qh_link_defects): closures QEMU's own
+# Kconfig accepts whose emulator does not link. Each premise is read from
+# the real tree; the plan adds the fixing symbols exactly where it holds,
+# and `qhard build` stops before configuring where nothing short of a
+# board fixes it.
+check_link_defects() { # release src
+	if python3 - "$2" "$T_TMP/$1" <<'PY' > "$T_TMP/defects" 2>&1
+import json, os, re, sys
+src, plans = sys.argv[1:3]
+def read(p):
+    try:
+        return open(os.path.join(src, p), errors="replace").read()
+    except FileNotFoundError:
+        return ""
+v = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)\.(\d+)", read("VERSION")).groups())
+def plan(name):
+    p = json.load(open("%s-%s.json" % (plans, name)))["plan"]
+    return p, open(p["targets"][0]["devices_file"]).read(), " ".join(p["warnings"])
+# Arm: target code calls the v7M NVIC, built only from a `default y if TCG`
+v7m = ("select ARM_V7M" not in read("target/arm/Kconfig") and
+       re.search(r"config ARM_V7M\s*\n\s*bool\s*\n(\s*#.*\n)*\s*default y if TCG", read("hw/arm/Kconfig")) is not None)
+assert v7m == (v <= (7, 2, 99)), "ARM_V7M premise: %s" % v7m
+_, mak, _ = plan("aarch64-virt-virtio")
+assert ("CONFIG_ARM_V7M=y" in mak) == v7m, "devices file and ARM_V7M defect"
+# x86 without PC: the stub and acpi-common.c both define pc_madt_cpu_entry
+madt = ("pc_madt_cpu_entry" in read("hw/acpi/acpi-x86-stub.c") and
+        "pc_madt_cpu_entry" in read("hw/i386/acpi-common.c") and
+        re.search(r"when: 'CONFIG_PC', if_false: files\('acpi-x86-stub.c'\)", read("hw/acpi/meson.build")) is not None)
+assert madt == (v <= (7, 2, 99)), "pc_madt_cpu_entry premise: %s" % madt
+_, _, notes = plan("microvm")
+assert ("pc_madt_cpu_entry" in notes) == madt, "microvm plan and pc_madt_cpu_entry defect"
+# ACPI_CXL without CXL: hw/acpi/cxl.c calls a function with no stub
+cxl = ("cxl_fmws_get_all_sorted" in read("hw/acpi/cxl.c") and
+       "cxl_fmws_get_all_sorted" not in read("hw/cxl/cxl-host-stubs.c"))
+assert cxl == (v >= (10, 1, 0)), "CXL premise: %s" % cxl
+for name in ("kvm-virtio-minimal", "aarch64-virt-virtio"):
+    _, mak, _ = plan(name)
+    assert ("CONFIG_CXL=y" in mak and "CONFIG_PXB=y" in mak) == cxl, "%s and CXL defect" % name
+print("ARM_V7M %s, pc_madt_cpu_entry %s, CXL stub %s" % (v7m, madt, cxl))
+PY
+	then pass "$1 link defects hold on the real tree: $(cat "$T_TMP/defects")"
+	else fail "$1 link defects"; sed 's/^/# /' "$T_TMP/defects" | tail -5; fi
+	if grep -q "pc_madt_cpu_entry True" "$T_TMP/defects"; then
+		expect_exit 2 "$1: qhard build stops before configuring microvm" -- \
+			"$QHARD" build -q --profile "$ROOT/configure-profiles/profiles/microvm.ini" \
+			--qemu-src "$2" --build-dir "$T_TMP/$1-microvm-build"
+		expect_grep "cannot link the profile's closure, not building: .*pc_madt_cpu_entry" \
+			"$T_TMP/err" "$1: the defect is named"
+		[ ! -e "$T_TMP/$1-microvm-build/build.ninja" ] && pass "$1: nothing configured" ||
+			fail "$1: a build dir was configured"
+	fi
+}
+
 for rel in $RELEASES; do
 	src=$(sh "$ROOT/mk/qemu-src.sh" "$QHARD_CACHE" "$rel")
 	case $? in
@@ -170,6 +223,7 @@ for rel in $RELEASES; do
 	done
 	check_device_sets "$rel"
 	check_quirks "$rel" "$src"
+	check_link_defects "$rel" "$src"
 	check_explain "$rel" "$src"
 	if python3 "$ROOT/tests/tools/kconfig_diff.py" "$src" "$EVAL" "$TRIALS" 1 > "$T_TMP/diff" 2>&1; then
 		pass "$rel: $(tail -n 1 "$T_TMP/diff")"

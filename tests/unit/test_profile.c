@@ -340,7 +340,25 @@ static void test_plan_qemu10_shapes(void **state)
 	assert_true(qh_strlist_has(&p->targets[0].default_symbols, "CONFIG_PXB"));
 	assert_true(qh_strlist_has(&p->targets[0].default_symbols, "CONFIG_CXL"));
 	assert_true(qh_strlist_has(&p->targets[0].removed_qom_types, "pxb-cxl-host"));
+	assert_null(p->targets[0].link_blocker);
+	assert_false(has_warning(p, "cxl_fmws_get_all_sorted"));
 	qh_plan_free(p);
+
+	/* the same tree read as 10.2: ACPI_CXL without CXL does not link
+	 * there, so the plan adds PXB and CXL, with the defect as origin */
+	o.version_override = "10.2.0";
+	p = qh_plan_create(path, MINI10, dir, &o, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL"));
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_PXB"));
+	assert_true(has_warning(p, "cxl_fmws_get_all_sorted"));
+	mak = slurp(p->targets[0].devices_file);
+	assert_non_null(strstr(mak, "CONFIG_CXL=y  # QEMU 10.1+ builds hw/acpi/cxl.c"));
+	free(mak);
+	assert_null(p->targets[0].link_blocker);
+	qh_plan_free(p);
+	o.version_override = NULL;
 	unlink(path);
 	free(path);
 
@@ -355,7 +373,19 @@ static void test_plan_qemu10_shapes(void **state)
 	assert_true(argv_has(p, "--enable-fdt=system"));
 	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_MICROVM"));
 	assert_true(has_warning(p, "MICROVM depends on FDT"));
+	assert_null(p->targets[0].link_blocker);
 	qh_plan_free(p);
+	/* read as 7.2, microvm (ACPI without PC) cannot link: the plan is
+	 * made, and marked for `qhard build` to stop on */
+	o.version_override = "7.2.0";
+	p = qh_plan_create(path, MINI10, dir, &o, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_non_null(p->targets[0].link_blocker);
+	assert_non_null(strstr(p->targets[0].link_blocker, "pc_madt_cpu_entry"));
+	assert_true(has_warning(p, "pc_madt_cpu_entry"));
+	qh_plan_free(p);
+	o.version_override = NULL;
 	unlink(path);
 	free(path);
 	snprintf(m, sizeof(m), "%s/x86_64-softmmu.mak", dir);
