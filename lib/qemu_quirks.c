@@ -71,12 +71,15 @@ const struct qh_link_defect qh_link_defects[] = {
 	  "hw/acpi/acpi-x86-stub.c and hw/i386/acpi-common.c both define pc_madt_cpu_entry "
 	  "(fixed in 8.0); use QEMU 8.0 or later, or add the pc machine" },
 	/* hw/acpi/cxl.c calls cxl_fmws_get_all_sorted(), defined in
-	 * hw/cxl/cxl-host.c only (no stub); CXL is `default y if
-	 * PCI_EXPRESS && PXB`, which --without-default-devices ignores */
-	{ "10.1.0", NULL, NULL, "ACPI_CXL", "CXL", "PXB CXL",
+	 * hw/cxl/cxl-host.c only (no stub), and CXL's mailbox code calls
+	 * hw/mem/cxl_type3.c, whose stubs lack those functions; CXL and
+	 * CXL_MEM_DEVICE are `default y if ...`, which
+	 * --without-default-devices ignores */
+	{ "10.1.0", NULL, NULL, "ACPI_CXL", "CXL", "PXB CXL CXL_MEM_DEVICE",
 	  "QEMU 10.1+ builds hw/acpi/cxl.c (selected by ACPI_X86 and ARM virt), which calls "
-	  "cxl_fmws_get_all_sorted() from hw/cxl/cxl-host.c and has no stub: qhard adds CXL "
-	  "and the PXB it depends on (the pxb/pxb-pcie expander bridges; no CXL memory device)" },
+	  "cxl_fmws_get_all_sorted() from hw/cxl/cxl-host.c, which calls the cxl-type3 "
+	  "device code, neither with a stub: qhard adds PXB, CXL and CXL_MEM_DEVICE (compiled "
+	  "in, reachable only when a pxb-cxl bus and a cxl-type3 device are configured)" },
 };
 
 const size_t qh_link_defects_count = sizeof(qh_link_defects) / sizeof(qh_link_defects[0]);

@@ -192,7 +192,7 @@ cxl = ("cxl_fmws_get_all_sorted" in read("hw/acpi/cxl.c") and
 assert cxl == (v >= (10, 1, 0)), "CXL premise: %s" % cxl
 for name in ("kvm-virtio-minimal", "aarch64-virt-virtio"):
     _, mak, _ = plan(name)
-    assert ("CONFIG_CXL=y" in mak and "CONFIG_PXB=y" in mak) == cxl, "%s and CXL defect" % name
+    assert all("CONFIG_%s=y" % s in mak for s in ("PXB", "CXL", "CXL_MEM_DEVICE")) == cxl, "%s and CXL defect" % name
 print("ARM_V7M %s, pc_madt_cpu_entry %s, CXL stub %s" % (v7m, madt, cxl))
 PY
 	then pass "$1 link defects hold on the real tree: $(cat "$T_TMP/defects")"

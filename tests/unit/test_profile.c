@@ -352,6 +352,7 @@ static void test_plan_qemu10_shapes(void **state)
 		fail_msg("%s", err.msg);
 	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL"));
 	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_PXB"));
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL_MEM_DEVICE"));
 	assert_true(has_warning(p, "cxl_fmws_get_all_sorted"));
 	mak = slurp(p->targets[0].devices_file);
 	assert_non_null(strstr(mak, "CONFIG_CXL=y  # QEMU 10.1+ builds hw/acpi/cxl.c"));
