@@ -290,7 +290,12 @@ static int run_help(const char *bin, const char *what, unsigned timeout,
 		return -1;
 	}
 	if (status != 0) {
-		snprintf(msg, msglen, "%s -%s help exited with %d", bin, what, status);
+		/* the emulator's own words say why (QOM aborts name the type) */
+		const char *o = *out ? *out : "";
+
+		snprintf(msg, msglen, "%s -%s help %s: %.*s", bin, what,
+			 status < 0 ? "was killed (a signal or the timeout)" : "failed",
+			 (int)strcspn(o, "\n"), *o ? o : "no output");
 		free(*out);
 		*out = NULL;
 		return -1;

@@ -74,12 +74,15 @@ const struct qh_link_defect qh_link_defects[] = {
 	 * hw/cxl/cxl-host.c only (no stub), and CXL's mailbox code calls
 	 * hw/mem/cxl_type3.c, whose stubs lack those functions; CXL and
 	 * CXL_MEM_DEVICE are `default y if ...`, which
-	 * --without-default-devices ignores */
-	{ "10.1.0", NULL, NULL, "ACPI_CXL", "CXL", "PXB CXL CXL_MEM_DEVICE",
+	 * --without-default-devices ignores. CXL builds cxl-rp, whose QOM
+	 * parent pcie-root-port-base is PCIE_PORT's: without it the emulator
+	 * aborts at start ("Type 'cxl-rp' is missing its parent"). */
+	{ "10.1.0", NULL, NULL, "ACPI_CXL", "CXL", "PXB CXL CXL_MEM_DEVICE PCIE_PORT",
 	  "QEMU 10.1+ builds hw/acpi/cxl.c (selected by ACPI_X86 and ARM virt), which calls "
 	  "cxl_fmws_get_all_sorted() from hw/cxl/cxl-host.c, which calls the cxl-type3 "
-	  "device code, neither with a stub: qhard adds PXB, CXL and CXL_MEM_DEVICE (compiled "
-	  "in, reachable only when a pxb-cxl bus and a cxl-type3 device are configured)" },
+	  "device code, neither with a stub: qhard adds PXB, CXL and CXL_MEM_DEVICE, and PCIE_PORT "
+	  "for CXL's root port type (compiled in, reachable only when a pxb-cxl bus and a "
+	  "cxl-type3 device are configured)" },
 };
 
 const size_t qh_link_defects_count = sizeof(qh_link_defects) / sizeof(qh_link_defects[0]);
