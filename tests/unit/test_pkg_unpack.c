@@ -67,15 +67,15 @@ struct seen {
 	int stop_after;
 };
 
-static int collect(void *user, const char *member, const void *data,
-		   size_t size, struct qh_error *err)
+static int collect(void *user, const struct qh_pkg_member *m,
+		   struct qh_error *err)
 {
 	struct seen *s = user;
 
-	assert_memory_equal(data, "\x7f" "ELF", 4);
+	assert_memory_equal(m->data, "\x7f" "ELF", 4);
 	if (s->n < 4) {
-		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", member);
-		s->sizes[s->n] = size;
+		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", m->path);
+		s->sizes[s->n] = m->size;
 	}
 	s->n++;
 	if (s->stop_after && s->n >= s->stop_after)
@@ -100,15 +100,21 @@ static void test_detect(void **state)
 	assert_string_equal(qh_pkg_kind_name(QH_PKG_RPM), "rpm");
 }
 
+static const struct qh_pkg_limits test_limits = {
+	.max_unpacked = 1 << 30, .max_members = 1000, .max_ms = 600000,
+	.max_member = 1 << 20,
+};
+
 static void test_elf_members(void **state)
 {
+	struct qh_pkg_limits limits = test_limits;
 	char *path = write_tarball();
 	struct seen s = { .n = 0 };
 	struct qh_error err = { "" };
 	long n;
 
 	(void)state;
-	n = qh_pkg_foreach_elf(path, 1 << 20, collect, &s, &err);
+	n = qh_pkg_foreach_elf(path, &limits, collect, &s, NULL, &err);
 	if (n < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(n, 2);
@@ -119,13 +125,17 @@ static void test_elf_members(void **state)
 
 	/* a member larger than the limit is refused, not truncated */
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(qh_pkg_foreach_elf(path, 8, collect, &s, &err), -1);
-	assert_non_null(strstr(err.msg, "larger than"));
+	limits.max_member = 8;
+	assert_int_equal(qh_pkg_foreach_elf(path, &limits, collect, &s, NULL,
+					    &err), -1);
+	assert_non_null(strstr(err.msg, "more than the 8 bytes"));
+	limits.max_member = 1 << 20;
 
 	/* the callback can stop the walk */
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 1;
-	assert_int_equal(qh_pkg_foreach_elf(path, 1 << 20, collect, &s, &err), -1);
+	assert_int_equal(qh_pkg_foreach_elf(path, &limits, collect, &s, NULL,
+					    &err), -1);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(err.msg, "stop");
 	unlink(path);
@@ -148,13 +158,14 @@ static void test_corrupt_and_missing(void **state)
 	size = ftell(f);
 	fclose(f);
 	assert_int_equal(truncate(path, size / 2), 0);
-	assert_int_equal(qh_pkg_foreach_elf(path, 1 << 20, collect, &s, &err), -1);
-	assert_non_null(strstr(err.msg, path));
+	assert_int_equal(qh_pkg_foreach_elf(path, &test_limits, collect, &s,
+					    NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "gzip"));
 	unlink(path);
 	free(path);
-	assert_int_equal(qh_pkg_foreach_elf("/nonexistent.deb", 1 << 20, collect,
-					    &s, &err), -1);
-	assert_non_null(strstr(err.msg, "/nonexistent.deb"));
+	assert_int_equal(qh_pkg_foreach_elf("/nonexistent.deb", &test_limits,
+					    collect, &s, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "No such file"));
 }
 
 int main(void)
