@@ -143,8 +143,16 @@ static int open_payload(struct walk *w, struct source *src)
 	    archive_read_set_skip_callback(w->a, source_skip) != ARCHIVE_OK ||
 	    archive_read_set_callback_data(w->a, src) != ARCHIVE_OK)
 		return pkg_fail(w->c, "%s: cannot set up libarchive", p->name);
-	if (archive_read_open1(w->a) != ARCHIVE_OK)
-		return archive_fail(w, false, "unreadable");
+	if (archive_read_open1(w->a) != ARCHIVE_OK) {
+		const char *msg = archive_error_string(w->a);
+
+		return pkg_fail(w->c, "%s: cannot read it as %s%s %s: %s",
+				p->name, p->filter ? pkg_filter_name(p->filter)
+						   : "uncompressed",
+				p->filter ? "-compressed" : "",
+				p->format == PKG_FORMAT_TAR ? "tar" : "cpio",
+				msg ? msg : "unreadable");
+	}
 	if (archive_filter_code(w->a, 0) != filters[p->filter].code)
 		return pkg_fail(w->c, "%s is not %s-compressed (it reads as %s)",
 				p->name, pkg_filter_name(p->filter),
@@ -399,9 +407,8 @@ static int check_tar_end(struct walk *w)
 		return -1;
 	for (size_t i = 0; i < sizeof(tail); i++)
 		if (tail[i])
-			return pkg_fail(w->c, "truncated: %s does not end with "
-					"the two zero blocks that close a tar "
-					"archive", p->name);
+			return pkg_fail(w->c, "truncated: %s lacks the two zero "
+					"blocks that end a tar archive", p->name);
 	return 0;
 }
 

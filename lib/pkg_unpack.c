@@ -87,7 +87,7 @@ const char *pkg_filter_name(enum pkg_filter f)
 int pkg_install_path(const char *name, struct qh_buf *out,
 		     struct qh_error *err)
 {
-	const char *p = name;
+	const char *p = strcmp(name, ".") == 0 ? "" : name; /* the root */
 
 	while (p[0] == '.' && p[1] == '/')
 		p += 2;
