@@ -56,7 +56,7 @@ static const struct qh_option options[] = {
 	{ 0, "today", "DATE", "judge waiver expiry as of DATE (YYYY-MM-DD; default: today, UTC)", OPT_TODAY },
 	{ 0, "color", "WHEN", "text colors: auto, always or never (default: auto)", OPT_COLOR },
 	{ 'v', "verbose", NULL, "text: also show passing checks' evidence", OPT_VERBOSE },
-	{ 0, "max-unpacked", "SIZE", "per package: stop past SIZE bytes of members (K, M, G suffixes; default 4G; 0: no limit)", OPT_MAX_UNPACKED },
+	{ 0, "max-unpacked", "SIZE", "per package: stop past SIZE bytes unpacked (K, M, G suffixes; default 4G; 0: no limit)", OPT_MAX_UNPACKED },
 	{ 0, "max-members", "N", "per package: stop past N members (default 200000; 0: no limit)", OPT_MAX_MEMBERS },
 	{ 0, "max-seconds", "N", "per package: stop reading after N seconds (default 600; 0: no limit)", OPT_MAX_SECONDS },
 	{ 0 },

@@ -118,6 +118,13 @@ static struct qh_result *analyze_member(const struct qh_pkg_member *m,
 	}
 	free(res->path);
 	res->path = path;
+	/* an error naming the fd names the member instead */
+	if (res->error && strncmp(res->error, proc, strlen(proc)) == 0 &&
+	    qh_result_set_error(res, "%s%s", m->path,
+				res->error + strlen(proc)) < 0) {
+		qh_result_free(res);
+		return NULL;
+	}
 	return res;
 }
 

@@ -1,13 +1,18 @@
 /* pkg_payload.c - the payload of a package (a tar or cpio archive behind
  * one compression) read with libarchive, member by member.
  *
- * libarchive gets only the payload's bytes, from our own reader (pread on
- * the package file, so a file that shrinks is an error, never a SIGBUS),
- * only the one decompressor the container named (and only its built-in
- * code: no external program) and only the one archive format; what it then
- * decodes must be that compression. Any error or warning from it is an
- * error for the package. Budgets are checked from each member's header
- * before its bytes are read, the time budget also between reads.
+ * Two libarchive readers in a row. The first only decompresses: it gets
+ * the payload's bytes from our own reader (pread on the package file, so a
+ * file that shrinks is an error, never a SIGBUS), only the one decompressor
+ * the container named, only its built-in code (no external program), and
+ * what it decodes must be that compression. The second reads the archive
+ * format (tar, or cpio) from the first, through a callback that counts the
+ * bytes decompressed against the budget and bounds what libarchive holds
+ * at once: a cpio header may claim a 4 GiB name, which libarchive would
+ * otherwise fill from a few MB of compressed zeros. Any error or warning
+ * from either is an error for the package. Each member's size is held to
+ * the budget from its header before its bytes are read; the time budget is
+ * checked between reads.
  *
  * ELF members are read by blocks at their offsets, so a sparse member
  * costs what it stores: small ones into one reused buffer, larger ones
@@ -26,6 +31,9 @@
 
 #define READ_BLOCK 65536
 #define SMALL_MEMBER ((size_t)1 << 20)
+/* What the format reader may hold at once: a pax or GNU long-name header
+ * is at most 1 MiB in libarchive, every other read is a block. */
+#define LOOKAHEAD_MAX ((uint64_t)16 << 20)
 
 static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 
@@ -47,10 +55,22 @@ struct source {
 	unsigned char buf[READ_BLOCK];
 };
 
+/* What the format reader reads: the file's bytes, or the decompressor's. */
+struct stream {
+	struct pkg_ctx *c;
+	const struct pkg_payload *p;
+	struct source src;
+	struct archive *raw;   /* the decompressor; NULL when uncompressed */
+	struct archive *a;     /* the format reader */
+	bool again;
+	uint64_t delivered;    /* bytes handed to the format reader */
+};
+
 struct walk {
 	struct pkg_ctx *c;
 	const struct pkg_payload *p;
-	struct archive *a;
+	struct archive *a;     /* the format reader (stream.a) */
+	struct stream *s;
 	bool again;            /* the second, hard-link pass */
 	uint64_t index;        /* of the member at hand */
 	struct qh_buf path;    /* its installed path */
@@ -94,18 +114,60 @@ static la_ssize_t source_read(struct archive *a, void *client,
 	return n;
 }
 
-/* Uncompressed payloads: skipping a member need not read it. */
-static la_int64_t source_skip(struct archive *a, void *client,
-			      la_int64_t request)
+/* The next block of decompressed bytes. */
+static la_ssize_t raw_read(struct stream *s, struct archive *a,
+			   const void **out)
 {
-	struct source *s = client;
-	uint64_t n = request > 0 ? (uint64_t)request : 0;
+	size_t size;
+	la_int64_t off;
+	int r = archive_read_data_block(s->raw, out, &size, &off);
+	const char *msg = archive_error_string(s->raw);
 
-	(void)a;
-	if (n > s->end - s->pos)
-		n = s->end - s->pos;
-	s->pos += n;
-	return (la_int64_t)n;
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r != ARCHIVE_OK) {
+		pkg_fail(s->c, "%s: %s", s->p->name, msg ? msg : "unreadable");
+		archive_set_error(a, EIO, "%s", msg ? msg : "unreadable");
+		return -1;
+	}
+	if (off < 0 || (uint64_t)off != s->delivered) {
+		pkg_fail(s->c, "%s: the decompressor skipped bytes", s->p->name);
+		archive_set_error(a, EIO, "decompressor out of order");
+		return -1;
+	}
+	return (la_ssize_t)size;
+}
+
+static la_ssize_t stream_read(struct archive *a, void *client,
+			      const void **out)
+{
+	struct stream *s = client;
+	const struct qh_pkg_limits *lim = s->c->lim;
+	la_ssize_t n = s->raw ? raw_read(s, a, out)
+			      : source_read(a, &s->src, out);
+	uint64_t ahead;
+
+	if (n <= 0)
+		return n;
+	s->delivered += (uint64_t)n;
+	if (!s->again)
+		s->c->st->unpacked = s->delivered;
+	if (lim->max_unpacked && s->delivered > lim->max_unpacked) {
+		pkg_fail(s->c, "%s unpacks past %llu bytes (the --max-unpacked "
+			 "budget); only the members before are reported",
+			 s->p->name, (unsigned long long)lim->max_unpacked);
+		archive_set_error(a, EFBIG, "unpacked size budget spent");
+		return -1;
+	}
+	ahead = s->delivered - (uint64_t)archive_filter_bytes(a, 0);
+	if (ahead > LOOKAHEAD_MAX) {
+		pkg_fail(s->c, "%s: a member header asks libarchive to hold more "
+			 "than %llu MiB at once", s->p->name,
+			 (unsigned long long)(LOOKAHEAD_MAX >> 20));
+		archive_set_error(a, EFBIG, "look-ahead budget spent");
+		return -1;
+	}
+	return n;
 }
 
 /* An error from libarchive (unless a budget or the callback stopped it
@@ -122,41 +184,65 @@ static int archive_fail(struct walk *w, bool in, const char *what)
 	return pkg_fail(w->c, "%s: %s", w->p->name, msg ? msg : what);
 }
 
-static int open_payload(struct walk *w, struct source *src)
+/* The decompressor: only the filter the container named, built in. */
+static int open_raw(struct walk *w, struct stream *s)
 {
 	const struct pkg_payload *p = w->p;
-	int r;
 
-	if (!(w->a = archive_read_new()))
+	if (!(s->raw = archive_read_new()))
 		return pkg_fail(w->c, "out of memory");
 	/* WARN: the library would run an external program */
-	if (filters[p->filter].support &&
-	    filters[p->filter].support(w->a) != ARCHIVE_OK)
+	if (filters[p->filter].support(s->raw) != ARCHIVE_OK)
 		return pkg_fail(w->c, "%s: this libarchive cannot decompress %s "
 				"by itself, and qhard runs no external "
 				"decompressor", p->name,
 				pkg_filter_name(p->filter));
+	if (archive_read_support_format_raw(s->raw) != ARCHIVE_OK ||
+	    archive_read_set_read_callback(s->raw, source_read) != ARCHIVE_OK ||
+	    archive_read_set_callback_data(s->raw, &s->src) != ARCHIVE_OK)
+		return pkg_fail(w->c, "%s: cannot set up libarchive", p->name);
+	if (archive_read_open1(s->raw) != ARCHIVE_OK) {
+		const char *msg = archive_error_string(s->raw);
+
+		return pkg_fail(w->c, "%s: %s", p->name, msg ? msg : "unreadable");
+	}
+	if (archive_filter_code(s->raw, 0) != filters[p->filter].code)
+		return pkg_fail(w->c, "%s is not %s-compressed", p->name,
+				pkg_filter_name(p->filter));
+	{
+		struct archive_entry *e;
+
+		if (archive_read_next_header(s->raw, &e) != ARCHIVE_OK)
+			return pkg_fail(w->c, "%s: %s", p->name,
+					archive_error_string(s->raw) ?
+					archive_error_string(s->raw) :
+					"unreadable");
+	}
+	return 0;
+}
+
+static int open_payload(struct walk *w, struct stream *s)
+{
+	const struct pkg_payload *p = w->p;
+	int r;
+
+	if (p->filter != PKG_FILTER_NONE && open_raw(w, s) < 0)
+		return -1;
+	if (!(w->a = s->a = archive_read_new()))
+		return pkg_fail(w->c, "out of memory");
 	r = p->format == PKG_FORMAT_TAR ? archive_read_support_format_tar(w->a)
 					: archive_read_support_format_cpio(w->a);
 	if (r != ARCHIVE_OK ||
-	    archive_read_set_read_callback(w->a, source_read) != ARCHIVE_OK ||
-	    archive_read_set_skip_callback(w->a, source_skip) != ARCHIVE_OK ||
-	    archive_read_set_callback_data(w->a, src) != ARCHIVE_OK)
+	    archive_read_set_read_callback(w->a, stream_read) != ARCHIVE_OK ||
+	    archive_read_set_callback_data(w->a, s) != ARCHIVE_OK)
 		return pkg_fail(w->c, "%s: cannot set up libarchive", p->name);
 	if (archive_read_open1(w->a) != ARCHIVE_OK) {
 		const char *msg = archive_error_string(w->a);
 
-		return pkg_fail(w->c, "%s: cannot read it as %s%s %s: %s",
-				p->name, p->filter ? pkg_filter_name(p->filter)
-						   : "uncompressed",
-				p->filter ? "-compressed" : "",
+		return pkg_fail(w->c, "%s: not a %s archive: %s", p->name,
 				p->format == PKG_FORMAT_TAR ? "tar" : "cpio",
 				msg ? msg : "unreadable");
 	}
-	if (archive_filter_code(w->a, 0) != filters[p->filter].code)
-		return pkg_fail(w->c, "%s is not %s-compressed (it reads as %s)",
-				p->name, pkg_filter_name(p->filter),
-				archive_filter_name(w->a, 0));
 	return 0;
 }
 
@@ -322,24 +408,40 @@ static int read_for(struct walk *w, uint64_t size, const char *const *names,
 	return rc < 0 ? -1 : 0;
 }
 
-static int count_member(struct walk *w, uint64_t size)
+/* What a member stores: a sparse one, its data regions. */
+static uint64_t stored_size(struct archive_entry *e, uint64_t size)
+{
+	la_int64_t off, len;
+	uint64_t sum = 0;
+
+	if (archive_entry_sparse_reset(e) == 0)
+		return size;
+	while (archive_entry_sparse_next(e, &off, &len) == ARCHIVE_OK)
+		if (len > 0)
+			sum += (uint64_t)len;
+	return sum < size ? sum : size;
+}
+
+static int count_member(struct walk *w, struct archive_entry *e,
+			uint64_t size)
 {
 	struct pkg_ctx *c = w->c;
 	const struct qh_pkg_limits *lim = c->lim;
+	uint64_t stored = stored_size(e, size);
 
 	if (lim->max_members && c->st->members >= lim->max_members)
 		return pkg_fail(c, "more than %llu members (the --max-members "
 				"budget); only the members before %s are "
 				"reported", (unsigned long long)lim->max_members,
 				w->path.data);
-	if (lim->max_unpacked && size > lim->max_unpacked - c->st->unpacked)
-		return pkg_fail(c, "member %s is %llu bytes: the unpacked size "
-				"would pass %llu (the --max-unpacked budget); "
-				"only the members before it are reported",
-				w->path.data, (unsigned long long)size,
+	if (lim->max_unpacked && stored > lim->max_unpacked - w->s->delivered)
+		return pkg_fail(c, "member %s is %llu bytes: the payload would "
+				"unpack past %llu bytes (the --max-unpacked "
+				"budget); only the members before it are "
+				"reported", w->path.data,
+				(unsigned long long)stored,
 				(unsigned long long)lim->max_unpacked);
 	c->st->members++;
-	c->st->unpacked += size;
 	return 0;
 }
 
@@ -373,7 +475,7 @@ static int visit(struct walk *w, struct archive_entry *e)
 		return bytes && n ? read_for(w, (uint64_t)size, names, n, NULL)
 				  : 0;
 	}
-	if (count_member(w, (uint64_t)size) < 0 ||
+	if (count_member(w, e, (uint64_t)size) < 0 ||
 	    (c->rpm && pkg_rpm_member(c, w->path.data) < 0))
 		return -1;
 	if (bytes) {
@@ -416,14 +518,16 @@ int pkg_payload_walk(struct pkg_ctx *c, const struct pkg_payload *p,
 		     bool again)
 {
 	struct walk w = { .c = c, .p = p, .again = again };
-	struct source *src = malloc(sizeof(*src));
+	struct stream *s = calloc(1, sizeof(*s));
 	struct archive_entry *e;
 	int r, rc = -1;
 
-	if (!src)
+	if (!s)
 		return pkg_fail(c, "out of memory");
-	*src = (struct source){ .c = c, .pos = p->offset, .end = p->end };
-	if (open_payload(&w, src) < 0)
+	*s = (struct stream){ .c = c, .p = p, .again = again,
+			      .src = { .c = c, .pos = p->offset, .end = p->end } };
+	w.s = s;
+	if (open_payload(&w, s) < 0)
 		goto out;
 	while ((r = archive_read_next_header(w.a, &e)) != ARCHIVE_EOF) {
 		if (r != ARCHIVE_OK) {
@@ -439,10 +543,12 @@ int pkg_payload_walk(struct pkg_ctx *c, const struct pkg_payload *p,
 		goto out;
 	rc = 0;
 out:
-	if (w.a)
-		archive_read_free(w.a);
+	if (s->a)
+		archive_read_free(s->a);
+	if (s->raw)
+		archive_read_free(s->raw);
 	qh_buf_free(&w.path);
 	qh_buf_free(&w.target);
-	free(src);
+	free(s);
 	return rc;
 }

@@ -39,11 +39,14 @@ enum qh_pkg_kind {
 enum qh_pkg_kind qh_pkg_detect(const void *head, size_t len);
 const char *qh_pkg_kind_name(enum qh_pkg_kind kind);
 
-/* Per-package budgets; 0 means no limit (max_member must be set). */
+/* Per-package budgets; 0 means no limit (max_member 0: the default). */
 struct qh_pkg_limits {
-	uint64_t max_unpacked; /* sum of the payload members' sizes as their
-				  headers give them (a sparse file counts
-				  its full size) */
+	uint64_t max_unpacked; /* bytes of the payload archive decompressed
+				  (its headers included; the holes of a
+				  sparse member are not stored, so not
+				  counted), checked from each member's
+				  header before it is read, and as the
+				  decompressor goes */
 	uint64_t max_members;  /* payload members (files, directories,
 				  links...) */
 	uint64_t max_ms;       /* wall-clock milliseconds for the package,
@@ -61,7 +64,7 @@ struct qh_pkg_limits {
 struct qh_pkg_stats {
 	enum qh_pkg_kind kind;
 	uint64_t members;  /* payload members read */
-	uint64_t unpacked; /* their sizes, summed (as limits.max_unpacked) */
+	uint64_t unpacked; /* bytes decompressed (as limits.max_unpacked) */
 	uint64_t elf;      /* names handed to the callback */
 };
 

@@ -57,7 +57,7 @@ broken ".rpm whose payload lost the files its header lists" \
 	"$T_TMP/nopayload.rpm" "the payload holds 0 of the 2 files"
 hostile rpm-compressor "$T_TMP/comp.rpm" "$T_TMP/good.rpm"
 broken ".rpm whose header names another compressor" "$T_TMP/comp.rpm" \
-	"cannot read it as zstd-compressed cpio"
+	"zstd payload is not zstd-compressed"
 hostile rpm-appended "$T_TMP/long.rpm" "$T_TMP/good.rpm"
 broken ".rpm with bytes appended" "$T_TMP/long.rpm" "something was appended"
 
@@ -74,7 +74,7 @@ hostile deb-cut-data-stream "$T_TMP/stream.deb" "$T_TMP/good.deb"
 broken ".deb whose data.tar stream is cut (ar sizes consistent)" \
 	"$T_TMP/stream.deb" "data.tar.xz"
 hostile deb-mislabel "$T_TMP/label.deb" "$T_TMP/good.deb"
-broken ".deb whose data.tar.gz is xz" "$T_TMP/label.deb" "cannot read it as gzip-compressed tar"
+broken ".deb whose data.tar.gz is xz" "$T_TMP/label.deb" "data.tar.gz is not gzip-compressed"
 hostile deb-extra-member "$T_TMP/extra.deb" "$T_TMP/good.deb"
 broken ".deb with an unknown member before data.tar" "$T_TMP/extra.deb" \
 	"unexpected member evil"

@@ -2,8 +2,9 @@
 # qhard gate's per-package budgets (--max-unpacked, --max-members,
 # --max-seconds) and its memory. Tiny inputs used to blow it up: 20 sparse
 # members just under the per-member cap took minutes and 2 GB, an 8 GiB
-# member was read for 1 GiB before it was refused, and a tar.gz of small
-# ELF files ran out of memory with no report at all. Now each budget ends
+# member was read for 1 GiB before it was refused, a cpio name claiming
+# 2 GiB was filled from a few MB of compressed zeros, and a tar.gz of
+# small ELF files ran out of memory with no report at all. Now each budget ends
 # that package with an error naming it (exit 3), checked from the headers
 # before a member is read; what came before is still reported, with the
 # other inputs; memory stays flat in the number of members. Every run is
@@ -32,11 +33,16 @@ members = [r for r in res if r["path"].startswith("/usr/") and r["path"] != "/us
 print(len(members), len(hello), pkg[0]["error"] if pkg else None)
 PY
 }
-# verdict DESC RC_WANTED N_WANTED TEXT: check $RC and results of $pkg
+# verdict DESC RC_WANTED N_WANTED TEXT: check $RC and results of $pkg;
+# N_WANTED is a number or LOW-HIGH
 verdict() {
 	got=$(results "$pkg")
 	n=${got%% *} rest=${got#* } judged=${rest%% *} msg=${rest#* }
-	if [ "$RC" -eq "$2" ] && [ "$n" = "$3" ] && [ "$judged" = 1 ] &&
+	case $3 in
+	*-*) in_range=$([ "$n" -ge "${3%-*}" ] && [ "$n" -le "${3#*-}" ] && echo 1) ;;
+	*) in_range=$([ "$n" = "$3" ] && echo 1) ;;
+	esac
+	if [ "$RC" -eq "$2" ] && [ "$in_range" = 1 ] && [ "$judged" = 1 ] &&
 		case $msg in *"$4"*) true ;; *) false ;; esac; then
 		pass "$1: exit $RC, $n members reported, good.deb judged${4:+; $msg}"
 	else
@@ -44,9 +50,13 @@ verdict() {
 		sed 's/^/# /' "$T_TMP/err" | head -5
 	fi
 }
-# small_rss DESC: peak RSS under 256 MiB
+# small_rss DESC: peak RSS under 256 MiB (768 MiB under ASan: libarchive
+# reserves what a header claims before filling it, and ASan writes the
+# shadow of the reservation)
+RSS_MAX_KB=262144
+grep -qa __asan_init "$QHARD" && RSS_MAX_KB=786432
 small_rss() {
-	if [ "${RSS_KB:-999999}" -lt 262144 ]; then pass "$1: peak RSS ${RSS_KB} KiB"
+	if [ "${RSS_KB:-9999999}" -lt "$RSS_MAX_KB" ]; then pass "$1: peak RSS ${RSS_KB} KiB"
 	else fail "$1: peak RSS ${RSS_KB} KiB"; fi
 }
 
@@ -61,14 +71,10 @@ if truncate -s 1M "$T_TMP/probe" && [ "$(du -k "$T_TMP/probe" | cut -f1)" -lt 64
 	tar -C "$T_TMP/sparse" --sort=name -cSf "$T_TMP/sparse.tar" usr
 	rm -rf "$T_TMP/sparse"
 	pkg="$T_TMP/sparse.tar"
+	# (the holes are not stored, so not unpacked: the budget allows them)
 	run_bounded 120 4096 -- "$QHARD" gate --format json "$pkg" "$T_TMP/good.deb"
-	verdict "20 sparse 1 GiB members, default budget" 3 4 "the --max-unpacked budget"
-	small_rss "sparse members, default budget"
-	run_bounded 120 4096 -- "$QHARD" gate --format json --max-unpacked 0 "$pkg" "$T_TMP/good.deb"
-	verdict "20 sparse 1 GiB members, --max-unpacked 0" 1 20 None
-	small_rss "sparse members read in full"
-	run_bounded 120 4096 -- "$QHARD" gate --format json --max-unpacked 3G "$pkg" "$T_TMP/good.deb"
-	verdict "--max-unpacked 3G" 3 3 "would pass 3221225472"
+	verdict "20 sparse 1 GiB members" 1 20 None
+	small_rss "20 sparse 1 GiB members"
 else
 	pass "SKIP: no sparse files on this filesystem"
 fi
@@ -77,7 +83,8 @@ fi
 hostile tar-huge-member "$T_TMP/huge.tar.gz" 1.1
 pkg="$T_TMP/huge.tar.gz"
 run_bounded 120 1024 -- "$QHARD" gate --format json "$pkg" "$T_TMP/good.deb"
-verdict "8 GiB member, default budget" 3 0 "member /usr/bin/huge is 8589934592 bytes"
+verdict "8 GiB member, default budget" 3 0 \
+	"member /usr/bin/huge is 8589934592 bytes: the payload would unpack past 4294967296"
 small_rss "8 GiB member, refused from its header"
 run_bounded 120 1024 -- "$QHARD" gate --format json --max-unpacked 0 "$pkg" "$T_TMP/good.deb"
 verdict "8 GiB ELF member, no unpacked budget" 3 0 \
@@ -104,6 +111,24 @@ fi
 pkg="$T_TMP/few.tar.gz"
 run_bounded 120 1024 -- "$QHARD" gate --format json --max-members 1500 "$pkg" "$T_TMP/good.deb"
 verdict "--max-members 1500" 3 1500 "more than 1500 members"
+# 2,000 members of 1 KiB unpacked (header and data): the budget stops the
+# reading before the 1,024th member (from its header, or the decompressor
+# as it passes the budget: reads go by blocks)
+run_bounded 120 1024 -- "$QHARD" gate --format json --max-unpacked 1M "$pkg" "$T_TMP/good.deb"
+verdict "--max-unpacked 1M" 3 1-1023 "past 1048576 bytes (the --max-unpacked budget)"
+
+# --- a cpio header claiming a 2 GiB name, then 512 MiB of zeros (2 MB
+# compressed): libarchive would hold them all
+mkdir -p "$T_TMP/r0/usr/bin" && cp "$T_TMP/hard" "$T_TMP/r0/usr/bin/hello"
+if rpm_of "$T_TMP/r0" one "$T_TMP/one.rpm" /usr/bin/hello; then
+	hostile rpm-huge-name "$T_TMP/name.rpm" "$T_TMP/one.rpm" 512
+	pkg="$T_TMP/name.rpm"
+	run_bounded 120 1024 -- "$QHARD" gate --format json "$pkg" "$T_TMP/good.deb"
+	verdict "cpio name of 2 GiB" 3 0 "asks libarchive to hold more than 16 MiB"
+	small_rss "cpio name of 2 GiB"
+else
+	fail "rpmbuild"
+fi
 
 # --- an .rpm's budgets are checked from its headers, before the payload
 mkdir -p "$T_TMP/r/usr/bin"
@@ -114,8 +139,8 @@ if rpm_of "$T_TMP/r" five "$T_TMP/five.rpm" /usr/bin/h1 /usr/bin/h2 \
 	pkg="$T_TMP/five.rpm"
 	run_bounded 60 512 -- "$QHARD" gate --format json --max-members 4 "$pkg" "$T_TMP/good.deb"
 	verdict ".rpm of 5 files, --max-members 4" 3 0 "the header lists 5 files, more than 4"
-	run_bounded 60 512 -- "$QHARD" gate --format json --max-unpacked 20K "$pkg" "$T_TMP/good.deb"
-	verdict ".rpm, --max-unpacked 20K" 3 0 "by the signature header, more than 20480"
+	run_bounded 60 512 -- "$QHARD" gate --format json --max-unpacked 60K "$pkg" "$T_TMP/good.deb"
+	verdict ".rpm, --max-unpacked 60K" 3 0 "by the signature header, more than 61440 (the --max-unpacked budget); nothing was read"
 	run_bounded 60 512 -- "$QHARD" gate --format json --max-seconds 30 "$pkg" "$T_TMP/good.deb"
 	verdict ".rpm, --max-seconds 30" 0 5 None
 else
