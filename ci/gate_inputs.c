@@ -103,15 +103,11 @@ static struct qh_result *analyze_member(const struct qh_pkg_member *m,
 	struct qh_result *res;
 	char *path;
 
-	if (m->fd < 0)
-		return qh_analyze_memory(m->data, m->size, m->path, opts);
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", m->fd);
-	res = qh_analyze_path(proc, opts);
-	if (res && access(proc, F_OK) != 0) {
-		/* no /proc here: the bytes are in m->data too */
-		qh_result_free(res);
+	/* no fd, or no /proc here: the bytes are in m->data too */
+	if (m->fd < 0 || access(proc, R_OK) != 0)
 		return qh_analyze_memory(m->data, m->size, m->path, opts);
-	}
+	res = qh_analyze_path(proc, opts);
 	if (!res || !(path = strdup(m->path))) {
 		qh_result_free(res);
 		return NULL;
