@@ -4,6 +4,7 @@
 #   make run        install deps, build, run the main job
 #   make check      install deps, build, run every test
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        qhard's Debian package in build/deb (mk/deb.sh)
 #   make asan       the whole test suite under ASan+UBSan
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      speed against checksec.sh, scanelf, hardening-check
@@ -37,6 +38,7 @@ HARDEN_CFLAGS = -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 \
 HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
 WARN_CFLAGS = -Wall -Wextra -Werror
 CFLAGS ?= -g
+CPPFLAGS ?=
 LDFLAGS ?=
 
 # pkg-config names of the libraries lib/ links against; areas append.
@@ -48,7 +50,9 @@ LIBS_EXTRA = -lpthread
 PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PKG) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(LIBS_PKG) 2>/dev/null)
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' \
+# CPPFLAGS come before qhard's hardening, which replaces a weaker
+# _FORTIFY_SOURCE level (dpkg-buildflags gives 2) instead of redefining it.
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' $(CPPFLAGS) \
 	$(WARN_CFLAGS) $(HARDEN_CFLAGS) $(PIC_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) \
 	-iquote lib -iquote tool $(PKG_CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)
@@ -60,6 +64,10 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+# Test helpers with a main() of their own (tests/tools/NAME.c), e.g. the
+# Kconfig evaluator behind minikconf's command line.
+TEST_TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TEST_TOOL_BINS := $(TEST_TOOL_SRCS:tests/tools/%.c=$(B)/tests/tools/%)
 MAN_SRCS := $(sort $(wildcard docs/*.scd))
 MAN_PAGES := $(MAN_SRCS:docs/%.scd=$(B)/man/%)
 MODULES := $(B)/modules/deep.so $(B)/modules/pkg.so
@@ -82,20 +90,27 @@ $(B)/libqhard.a: $(LIB_OBJS)
 # The tool binary: lib/dl/modules.o stands in for deep*.c and pkg_unpack.c,
 # so capstone, libbfd, libdw and libarchive are not linked in (--as-needed
 # drops them) but loaded with the modules (lib/modules.h).
-$(B)/qhard: $(TOOL_OBJS) $(B)/lib/dl/modules.o $(B)/libqhard.a
+$(B)/qhard: $(TOOL_OBJS) $(B)/lib/dl/modules.o $(B)/lib/dl/datadir.o $(B)/libqhard.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/lib/dl/modules.o \
-		$(B)/libqhard.a $(ALL_LIBS)
+		$(B)/lib/dl/datadir.o $(B)/libqhard.a $(ALL_LIBS)
 
-# build/qhard finds the build tree's modules; the installed one $(MODULEDIR).
+# build/qhard finds the build tree's modules and data (policies, profiles:
+# $(B)/share/qhard); the installed one $(MODULEDIR) and $(DATADIR).
 $(B)/lib/dl/modules.o: lib/dl/modules.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DQHARD_MODULEDIR='"$(abspath $(B))/modules"' -MMD -MP -c -o $@ $<
+$(B)/lib/dl/datadir.o: lib/dl/datadir.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQHARD_TOOL_DATADIR='"$(abspath $(B))/share/qhard"' -MMD -MP -c -o $@ $<
 $(B)/install/modules.o: lib/dl/modules.c FORCE
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DQHARD_MODULEDIR='"$(MODULEDIR)"' -c -o $@ $<
-$(B)/install/qhard: $(TOOL_OBJS) $(B)/install/modules.o $(B)/libqhard.a
+$(B)/install/datadir.o: lib/dl/datadir.c FORCE
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQHARD_TOOL_DATADIR='"$(DATADIR)"' -c -o $@ $<
+$(B)/install/qhard: $(TOOL_OBJS) $(B)/install/modules.o $(B)/install/datadir.o $(B)/libqhard.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJS) $(B)/install/modules.o \
-		$(B)/libqhard.a $(ALL_LIBS)
+		$(B)/install/datadir.o $(B)/libqhard.a $(ALL_LIBS)
 
 # A module: its entry point pulls what it needs out of libqhard.a; the
 # version script exports only the entry and qh_module_version.
@@ -118,6 +133,10 @@ $(B)/tests/%: tests/unit/%.c $(B)/libqhard.a $(filter-out $(B)/tool/qhard.o,$(TO
 		$(filter-out $(B)/tool/qhard.o,$(TOOL_OBJS)) $(B)/libqhard.a \
 		$(ALL_LIBS) -lcmocka
 
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libqhard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libqhard.a $(ALL_LIBS)
+
 man: $(MAN_PAGES)
 $(B)/man/%: docs/%.scd
 	@mkdir -p $(dir $@)
@@ -131,15 +150,17 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory run-main
 
-# The main job; the build driver issue replaces this with a full qhard build.
+# The main job: build the kvm-virtio-minimal profile on Debian's QEMU
+# (QEMU=10.0 by default; 7.2, 10.2, 10.0-bpo: see mk/qemu-versions).
+QEMU ?= 10.0
 run-main:
-	@sh mk/run-main.sh $(B)/qhard
+	@QEMU=$(QEMU) sh mk/run-main.sh $(B)/qhard
 
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test
 
-test: $(B)/qhard $(UNIT_BINS)
+test: $(B)/qhard $(UNIT_BINS) $(TEST_TOOL_BINS)
 	@B=$(B) QHARD=$(abspath $(B)/qhard) CC_UNDER_TEST=$(CC) \
 		sh tests/run.sh $(UNIT_BINS) -- $(sort $(wildcard tests/cli/t[0-9]*.sh)) $(CHECK_STEPS)
 
@@ -174,4 +195,4 @@ distclean: clean
 	rm -rf $(QHARD_CACHE)
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(B)/lib/dl/modules.d \
-	$(B)/lib/dl/module_version.d
+	$(B)/lib/dl/module_version.d $(B)/lib/dl/datadir.d

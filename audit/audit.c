@@ -14,6 +14,7 @@
 #include "emit.h"
 #include "modules.h"
 #include "options.h"
+#include "datapath.h"
 #include "policy.h"
 #include "rules.h"
 
@@ -22,24 +23,26 @@ enum { OPT_ROOT = 1, OPT_POLICY, OPT_ALLOW, OPT_FORMAT, OPT_DEEP, OPT_COLOR,
 
 static const struct qh_option options[] = {
 	{ 0, "root", "DIR", "audit the image or chroot at DIR instead of the running host (/)", OPT_ROOT },
-	{ 0, "policy", "FILE", "policy for the binaries' checks and the audit findings", OPT_POLICY },
-	{ 0, "allow-list", "PROFILE", "profile whose [devices] allow list the compiled-in devices must stay within", OPT_ALLOW },
+	{ 0, "policy", "POLICY", "policy (a name or an INI path) for the binaries' checks and the audit findings", OPT_POLICY },
+	{ 0, "allow-list", "PROFILE", "profile (a name or an INI path) whose [devices] allow list the compiled-in devices must stay within", OPT_ALLOW },
 	{ 0, "qemu-src", "DIR", "with --allow-list: also allow every QOM type the profile's Kconfig closure compiles in this QEMU tree", OPT_QEMU_SRC },
 	{ 'f', "format", "FMT", "output format: text, json, sarif, csv, junit, markdown", OPT_FORMAT },
 	{ 0, "deep", NULL, "also run the deep (disassembly) checks on binaries", OPT_DEEP },
 	{ 0, "color", "WHEN", "color text output: auto, always, never", OPT_COLOR },
-	{ 'v', "verbose", NULL, "text: also show passing checks", OPT_VERBOSE },
+	{ 'v', "verbose", NULL, "text: also show passing checks, and every name and "
+	  "location of the --deep checks", OPT_VERBOSE },
 	{ 0 },
 };
 
 static const struct qh_command_spec spec = {
-	"audit", "qhard audit [--root DIR] [--policy FILE] [--allow-list PROFILE] [--format FMT]",
+	"audit", "qhard audit [--root DIR] [--policy POLICY] [--allow-list PROFILE] [--format FMT]",
 	"audit a virtualization host or image root: QEMU binaries, devices, MAC, libvirt, host",
 	options,
 	"Reads files only: never starts a guest, never runs a binary of the root,\n"
 	"never follows a symlink out of the root. Exit: 0 clean, 1 findings,\n"
 	"2 usage, 3 something could not be analysed. See qhard-audit(1).",
 };
+const struct qh_command_spec *const qh_audit_spec = &spec; /* completion */
 
 struct args {
 	const char *root, *policy, *allow, *format, *color, *qemu_src;
@@ -176,6 +179,7 @@ int cmd_audit(int argc, char **argv)
 	struct qh_report *r = NULL;
 	struct qh_summary sum;
 	struct qh_error err = { "" };
+	char policy_buf[QH_DATA_PATH_MAX], allow_buf[QH_DATA_PATH_MAX];
 	int n = 0, code = 2;
 	int rc = qh_parse_options(argc, argv, &spec, on_option, &a, &n);
 
@@ -186,6 +190,11 @@ int cmd_audit(int argc, char **argv)
 	if (qh_color_mode(a.color, &eo.color) < 0)
 		return qh_usage_error(&spec, "--color wants auto, always or never");
 	eo.verbose = a.verbose;
+	if ((a.policy && !(a.policy = qh_data_find(QH_DATA_POLICY, a.policy, policy_buf,
+						   sizeof(policy_buf), &err))) ||
+	    (a.allow && !(a.allow = qh_data_find(QH_DATA_PROFILE, a.allow, allow_buf,
+						 sizeof(allow_buf), &err))))
+		return qh_usage_error(&spec, "%s", err.msg);
 	policy = a.policy ? qh_policy_load(a.policy, &err) : qh_policy_default(&err);
 	if (!policy) {
 		fprintf(stderr, "qhard audit: %s\n", err.msg);

@@ -20,6 +20,7 @@
 #include "emit.h"
 #include "modules.h"
 #include "options.h"
+#include "datapath.h"
 #include "policy.h"
 #include "report.h"
 #include "walk.h"
@@ -42,15 +43,17 @@ static const struct qh_option options[] = {
 	  "CPUs)", OPT_JOBS },
 	{ 'f', "format", "FORMAT", "text, json, sarif, csv, junit or markdown "
 	  "(default text)", OPT_FORMAT },
-	{ 'p', "policy", "FILE", "INI policy deciding which checks fail "
-	  "(default: the OpenStack guide's list)", OPT_POLICY },
+	{ 'p', "policy", "POLICY", "policy deciding which checks fail: a name "
+	  "(strict) or an INI path (default: the OpenStack guide's list)",
+	  OPT_POLICY },
 	{ 0, "color", "WHEN", "auto, always or never (text format; NO_COLOR "
 	  "honoured)", OPT_COLOR },
 	{ 0, "deep", NULL, "also disassemble: canary/IBT/stack-clash coverage, "
 	  "fortify call sites, per-CU flags", OPT_DEEP },
 	{ 0, "debug-root", "DIR", "where --deep looks for separate debug files "
 	  "(default /usr/lib/debug)", OPT_DEBUG_ROOT },
-	{ 'v', "verbose", NULL, "text format: show every check's evidence",
+	{ 'v', "verbose", NULL, "text format: show every check's evidence, and "
+	  "every name and location of the --deep checks (else the first few)",
 	  OPT_VERBOSE },
 	{ 0 },
 };
@@ -66,6 +69,7 @@ static const struct qh_command_spec spec = {
 	"3 an input could not be analysed (every other input is still "
 	"reported).\nSee qhard-checksec(1).",
 };
+const struct qh_command_spec *const qh_checksec_spec = &spec; /* completion */
 
 struct config {
 	bool recursive;
@@ -275,14 +279,14 @@ static int emit_all(struct pool *p, struct qh_emitter *em,
 		if (!res) {
 			if (job_dropped_ok(j))
 				continue;
-			fprintf(stderr, "qhard checksec: %s: out of memory\n",
-				j->path);
+			qh_error_set(&err, "%s: out of memory", j->path);
+			fprintf(stderr, "qhard checksec: %s\n", err.msg);
 			rc = -1;
 			continue;
 		}
 		if (!res->error && qh_policy_apply(pol, res, &err) < 0) {
-			fprintf(stderr, "qhard checksec: %s: %s\n", res->path,
-				err.msg);
+			qh_error_prefix(&err, "%s: ", res->path);
+			fprintf(stderr, "qhard checksec: %s\n", err.msg);
 			rc = -1;
 		}
 		qh_summary_add(sum, res);
@@ -379,6 +383,7 @@ int cmd_checksec(int argc, char **argv)
 	struct qh_error err = { "" };
 	struct jobs js = { 0 };
 	struct qh_policy *pol;
+	char policy_buf[QH_DATA_PATH_MAX];
 	int n = 0, rc;
 
 	rc = qh_parse_options(argc, argv, &spec, on_option, &cfg, &n);
@@ -388,6 +393,10 @@ int cmd_checksec(int argc, char **argv)
 		return qh_usage_error(&spec, "no PATH given");
 	if (!qh_emit_format_known(cfg.format))
 		return qh_usage_error(&spec, "unknown format '%s'", cfg.format);
+	if (cfg.policy_path &&
+	    !(cfg.policy_path = qh_data_find(QH_DATA_POLICY, cfg.policy_path,
+					     policy_buf, sizeof(policy_buf), &err)))
+		return qh_usage_error(&spec, "%s", err.msg);
 	pol = cfg.policy_path ? qh_policy_load(cfg.policy_path, &err) :
 				qh_policy_default(&err);
 	if (!pol)

@@ -25,6 +25,7 @@
 #include "modules.h"
 #include "gate.h"
 #include "options.h"
+#include "datapath.h"
 #include "policy.h"
 #include "profile.h"
 #include "waivers.h"
@@ -46,7 +47,7 @@ enum {
 };
 
 static const struct qh_option options[] = {
-	{ 0, "policy", "FILE", "policy INI (default: the built-in OpenStack guide list)", OPT_POLICY },
+	{ 0, "policy", "POLICY", "policy name (strict) or INI path (default: the built-in OpenStack guide list)", OPT_POLICY },
 	{ 0, "waivers", "FILE", "waiver INI: accepted findings with reason and expiry", OPT_WAIVERS },
 	{ 0, "baseline", "FILE", "fail only on regressions against this baseline", OPT_BASELINE },
 	{ 0, "write-baseline", "FILE", "record this run's verdicts as a baseline", OPT_WRITE_BASELINE },
@@ -55,7 +56,8 @@ static const struct qh_option options[] = {
 	{ 0, "deep", NULL, "also run the deep checks (coverage thresholds need them)", OPT_DEEP },
 	{ 0, "today", "DATE", "judge waiver expiry as of DATE (YYYY-MM-DD; default: today, UTC)", OPT_TODAY },
 	{ 0, "color", "WHEN", "text colors: auto, always or never (default: auto)", OPT_COLOR },
-	{ 'v', "verbose", NULL, "text: also show passing checks' evidence", OPT_VERBOSE },
+	{ 'v', "verbose", NULL, "text: also show passing checks' evidence, and every "
+	  "name and location of the --deep checks", OPT_VERBOSE },
 	{ 0, "max-unpacked", "SIZE", "per package: stop past SIZE bytes unpacked (K, M, G suffixes; default 4G; 0: no limit)", OPT_MAX_UNPACKED },
 	{ 0, "max-members", "N", "per package: stop past N members (default 200000; 0: no limit)", OPT_MAX_MEMBERS },
 	{ 0, "max-seconds", "N", "per package: stop reading after N seconds (default 600; 0: no limit)", OPT_MAX_SECONDS },
@@ -64,7 +66,7 @@ static const struct qh_option options[] = {
 
 static const struct qh_command_spec spec = {
 	"gate",
-	"qhard gate [--policy FILE] [--waivers FILE] [--baseline FILE] "
+	"qhard gate [--policy POLICY] [--waivers FILE] [--baseline FILE] "
 	"[--write-baseline FILE] [--format FMT] [-o FILE] PATH...",
 	"CI gate: hold ELF files, directories, .deb/.rpm packages or saved "
 	"qhard reports to a policy, with waivers and a baseline.",
@@ -77,6 +79,7 @@ static const struct qh_command_spec spec = {
 	"waiver or baseline file, 3 an input could not be analysed.\n"
 	"See qhard-gate(1) (SECURITY) and qhard-policy(5).",
 };
+const struct qh_command_spec *const qh_gate_spec = &spec; /* completion */
 
 struct gate_args {
 	const char *policy, *waivers, *baseline, *write_baseline;
@@ -225,9 +228,16 @@ static void state_free(struct gate_state *st)
 static int load_files(const struct gate_args *a, struct gate_state *st)
 {
 	struct qh_error err = { "" };
+	char path_buf[QH_DATA_PATH_MAX];
+	const char *path;
 
-	st->policy = a->policy ? qh_policy_load(a->policy, &err)
-			       : qh_policy_default(&err);
+	if (a->policy) {
+		path = qh_data_find(QH_DATA_POLICY, a->policy, path_buf,
+				    sizeof(path_buf), &err);
+		st->policy = path ? qh_policy_load(path, &err) : NULL;
+	} else {
+		st->policy = qh_policy_default(&err);
+	}
 	if (!st->policy)
 		goto bad;
 	if (a->waivers && !(st->waivers = qh_waivers_load(a->waivers, &err)))
@@ -238,9 +248,11 @@ static int load_files(const struct gate_args *a, struct gate_state *st)
 		qh_error_prefix(&err, "--deep: ");
 		goto bad;
 	}
+	/* the policy's profile may be a name too */
 	if (qh_policy_profile_path(st->policy) &&
-	    !(st->profile = qh_profile_load(qh_policy_profile_path(st->policy),
-					    &err))) {
+	    (!(path = qh_data_find(QH_DATA_PROFILE, qh_policy_profile_path(st->policy),
+				   path_buf, sizeof(path_buf), &err)) ||
+	     !(st->profile = qh_profile_load(path, &err)))) {
 		qh_error_prefix(&err, "%s: profile: ", qh_policy_name(st->policy));
 		goto bad;
 	}

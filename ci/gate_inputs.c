@@ -91,6 +91,7 @@ static int note_input(struct gate_inputs *in, const char *path,
 struct pkg_ctx {
 	struct gate_inputs *in;
 	const struct qh_analyze_options *opts;
+	const char *package;
 	bool sink_failed;
 };
 
@@ -124,12 +125,19 @@ static struct qh_result *analyze_member(const struct qh_pkg_member *m,
 	return res;
 }
 
+/* A member is reported by the path it installs to; SARIF also locates it
+ * inside its package (qh_result.container). */
 static int pkg_member(void *user, const struct qh_pkg_member *m,
 		      struct qh_error *err)
 {
 	struct pkg_ctx *ctx = user;
+	struct qh_result *res = analyze_member(m, ctx->opts);
 
-	if (add_result(ctx->in, analyze_member(m, ctx->opts), err) < 0) {
+	if (res && qh_check_set_str(&res->container, ctx->package) < 0) {
+		qh_result_free(res);
+		res = NULL;
+	}
+	if (add_result(ctx->in, res, err) < 0) {
 		ctx->sink_failed = true;
 		return -1;
 	}
@@ -142,7 +150,7 @@ static int add_package(const char *path, struct gate_inputs *in,
 		       struct qh_error *err)
 {
 	struct qh_analyze_options opts = { .deep = in->deep };
-	struct pkg_ctx ctx = { in, &opts, false };
+	struct pkg_ctx ctx = { in, &opts, path, false };
 	struct qh_error perr = { "" };
 	struct qh_pkg_stats st;
 	size_t before = in->nresults;

@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "options.h"
 #include "policy.h"
+#include "datapath.h"
 #include "profile.h"
 #include "qemu_plan.h"
 #include "qemu_tree.h"
@@ -27,10 +28,11 @@ enum {
 	OPT_PROFILE = 1, OPT_QEMU_SRC, OPT_BUILD_DIR, OPT_JOBS, OPT_KEEP_GOING,
 	OPT_REUSE, OPT_FORMAT, OPT_CFLAGS, OPT_LDFLAGS, OPT_DEVICES_FILE,
 	OPT_NO_CCACHE, OPT_POLICY, OPT_COMPARE, OPT_COLOR, OPT_QUIET,
+	OPT_NO_REFERENCE,
 };
 
 static const struct qh_option options[] = {
-	{ 'p', "profile", "FILE", "device allow-list profile (INI, see qhard-profile(5))", OPT_PROFILE },
+	{ 'p', "profile", "PROFILE", "device allow-list profile: a name (kvm-virtio-minimal) or an INI path, see qhard-profile(5)", OPT_PROFILE },
 	{ 's', "qemu-src", "DIR", "QEMU source tree (never modified); default $QHARD_QEMU_SRC", OPT_QEMU_SRC },
 	{ 'b', "build-dir", "DIR", "out-of-tree build directory; default ./build-<profile name>", OPT_BUILD_DIR },
 	{ 'j', "jobs", "N", "parallel compile jobs for ninja (default: ninja's)", OPT_JOBS },
@@ -41,8 +43,9 @@ static const struct qh_option options[] = {
 	{ 0, "extra-ldflags", "FLAGS", "more linker flags (appended last)", OPT_LDFLAGS },
 	{ 0, "devices-file", "FILE", "use this devices .mak for the first target instead of the planned one, and verify it against the profile", OPT_DEVICES_FILE },
 	{ 0, "no-ccache", NULL, "do not compile through ccache even when it is installed", OPT_NO_CCACHE },
-	{ 0, "policy", "FILE", "policy for the binaries (default: the built-in OpenStack guide policy)", OPT_POLICY },
+	{ 0, "policy", "POLICY", "policy for the binaries, a name or an INI path (default: the built-in OpenStack guide policy)", OPT_POLICY },
 	{ 0, "compare", "PATTERN", "distro emulator to compare device count and size with; default /usr/bin/qemu-system-%s ('' for none)", OPT_COMPARE },
+	{ 0, "no-reference", NULL, "do not configure the default-devices reference build (BUILD_DIR/qhard-reference) whose linked hw/ units the report counts beside ours", OPT_NO_REFERENCE },
 	{ 0, "color", "WHEN", "text colors: auto, always, never", OPT_COLOR },
 	{ 'q', "quiet", NULL, "no progress on stderr", OPT_QUIET },
 	{ 0 },
@@ -50,7 +53,7 @@ static const struct qh_option options[] = {
 
 static const struct qh_command_spec spec = {
 	"build",
-	"qhard build --profile FILE --qemu-src DIR [--build-dir DIR] [options]",
+	"qhard build --profile PROFILE --qemu-src DIR [--build-dir DIR] [options]",
 	"build a minimized, hardened QEMU from a profile and verify what came out",
 	options,
 	"Runs the profile's configure line out of tree, then ninja (logs:\n"
@@ -63,13 +66,14 @@ static const struct qh_command_spec spec = {
 	"started, remove the --reuse stamp, and qhard dies of the signal (130, 143,\n"
 	"129).",
 };
+const struct qh_command_spec *const qh_build_spec = &spec; /* completion */
 
 struct opts {
 	const char *profile, *src, *build_dir, *format, *devices_file;
 	const char *policy, *compare, *color;
 	struct qh_plan_options plan;
 	unsigned long jobs;
-	bool keep_going, reuse, no_ccache, quiet;
+	bool keep_going, reuse, no_ccache, quiet, no_reference;
 };
 
 static int on_option(int id, const char *arg, void *ctx)
@@ -99,6 +103,7 @@ static int on_option(int id, const char *arg, void *ctx)
 	case OPT_COMPARE: o->compare = arg; break;
 	case OPT_COLOR: o->color = arg; break;
 	case OPT_QUIET: o->quiet = true; break;
+	case OPT_NO_REFERENCE: o->no_reference = true; break;
 	}
 	return 0;
 }
@@ -331,6 +336,68 @@ static char *absolute(const char *path)
 	return abs;
 }
 
+/* The default-devices build of the same tree and flags, configured only
+ * (its build.ninja says which hw/ units its emulator links), in
+ * BUILD_DIR/qhard-reference and reused while its line is unchanged.
+ * Returns the dir, or NULL with *note saying why there is none. */
+static char *configure_reference(const struct qh_plan *plan, const char *build_dir,
+				 struct progress *prog, const char **note)
+{
+	struct qh_strlist argv = { 0 };
+	struct qh_build_outcome bo = { 0 };
+	struct qh_error err = { { 0 } };
+	struct qh_buf stamp = QH_BUF_INIT;
+	const char **cargv = NULL;
+	char *dir = NULL;
+	int rc;
+
+	*note = "out of memory";
+	if (qh_plan_reference_argv(plan, &argv) < 0 ||
+	    !(cargv = calloc(argv.n + 1, sizeof(*cargv))) ||
+	    asprintf(&dir, "%s/qhard-reference", build_dir) < 0) {
+		dir = NULL;
+		goto out;
+	}
+	for (size_t i = 0; i < argv.n; i++) {
+		cargv[i] = argv.items[i];
+		qh_buf_printf(&stamp, "%s\n", argv.items[i]);
+	}
+	struct qh_build_options bopt = {
+		.build_dir = dir,
+		.configure_argv = cargv,
+		.configure_only = true,
+		.reuse = true,
+		.stamp_text = stamp.data ? stamp.data : "",
+		.progress = on_progress,
+		.progress_ctx = prog,
+	};
+
+	const char *main_dir = prog->build_dir;
+
+	if (!prog->quiet)
+		fprintf(stderr, "qhard build: default-devices reference build (configure only)\n");
+	prog->build_dir = dir;
+	rc = qh_build_run(&bopt, &bo, &err);
+	prog->build_dir = main_dir;
+	if (rc < 0 || !bo.configured) {
+		*note = bo.configure_status > 0 ?
+			"the reference configure failed (log: qhard-reference/qhard-configure.log)" :
+			"the reference configure could not run";
+		free(dir);
+		dir = NULL;
+	}
+	if (prog->open_line) {
+		fputc('\n', stderr);
+		prog->open_line = false;
+	}
+out:
+	qh_build_outcome_free(&bo);
+	qh_strlist_free(&argv);
+	qh_buf_free(&stamp);
+	free(cargv);
+	return dir;
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -345,7 +412,10 @@ int cmd_build(int argc, char **argv)
 	struct qh_emit_options eo = { 0 };
 	struct progress prog = { 0 };
 	char **targets = NULL, *stamp_text = NULL, *build_dir = NULL, *plan_dir = NULL;
+	char *ref_dir = NULL;
+	const char *ref_note = NULL;
 	char default_dir[256];
+	char profile_buf[QH_DATA_PATH_MAX], policy_buf[QH_DATA_PATH_MAX];
 	struct kept_file *kept = NULL;
 	size_t nkept = 0;
 	double started = mono_now();
@@ -359,7 +429,12 @@ int cmd_build(int argc, char **argv)
 	if (n > 0)
 		return qh_usage_error(&spec, "unexpected argument '%s'", argv[1]);
 	if (!o.profile)
-		return qh_usage_error(&spec, "--profile FILE is needed");
+		return qh_usage_error(&spec, "--profile PROFILE is needed");
+	if (!(o.profile = qh_data_find(QH_DATA_PROFILE, o.profile, profile_buf,
+				       sizeof(profile_buf), &err)) ||
+	    (o.policy && !(o.policy = qh_data_find(QH_DATA_POLICY, o.policy, policy_buf,
+						   sizeof(policy_buf), &err))))
+		return qh_usage_error(&spec, "%s", err.msg);
 	if (!o.src)
 		o.src = getenv("QHARD_QEMU_SRC");
 	if (!o.src)
@@ -419,6 +494,14 @@ int cmd_build(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	for (size_t i = 0; i < plan->ntargets; i++)
+		if (plan->targets[i].link_blocker && !o.devices_file) {
+			fprintf(stderr, "qhard build: %s: this QEMU cannot link the profile's "
+				"closure, not building: %s\n", plan->targets[i].name,
+				plan->targets[i].link_blocker);
+			rc = 2;
+			goto out;
+		}
 	if (o.devices_file) {
 		if (plan->ntargets == 0 ||
 		    copy_file(o.devices_file, plan->targets[0].devices_file) < 0) {
@@ -498,6 +581,22 @@ int cmd_build(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (!bo.compiled)
+		ref_note = "the build failed";
+	else if (o.no_reference)
+		ref_note = "not configured (--no-reference)";
+	else {
+		struct stop_handlers stop;
+
+		stop_handlers_install(&stop);
+		ref_dir = configure_reference(plan, build_dir, &prog, &ref_note);
+		stop_handlers_restore(&stop);
+		interrupted = qh_build_interrupted();
+		if (interrupted) {
+			fprintf(stderr, "qhard build: interrupted by %s\n", qh_signal_name(interrupted));
+			goto out;
+		}
+	}
 	if (!o.quiet)
 		fprintf(stderr, "qhard build: verifying %s\n", build_dir);
 	r = qh_report_new("build", &err);
@@ -514,6 +613,8 @@ int cmd_build(int argc, char **argv)
 			.compare_pattern = o.compare,
 			.help_timeout = 60,
 			.started = started,
+			.reference_dir = ref_dir,
+			.reference_note = ref_note,
 		};
 
 		if (qh_build_verify(plan, &vo, r, &err) < 0) {
@@ -539,6 +640,7 @@ out:
 	free(stamp_text);
 	free(plan_dir);
 	free(build_dir);
+	free(ref_dir);
 	qh_plan_free(plan);
 	qh_profile_free(pr);
 	qh_policy_free(pol);

@@ -8,7 +8,11 @@
 
 #include "commands.h"
 #include "glance.h"
+#include "json_util.h"
+#include "kconfig.h"
+#include "meson_scan.h"
 #include "options.h"
+#include "datapath.h"
 #include "profile.h"
 #include "qemu_plan.h"
 #include "qemu_tree.h"
@@ -20,7 +24,7 @@ enum {
 };
 
 static const struct qh_option options[] = {
-	{ 'p', "profile", "FILE", "device allow-list profile (INI, see qhard-profile(5))", OPT_PROFILE },
+	{ 'p', "profile", "PROFILE", "device allow-list profile: a name (kvm-virtio-minimal) or an INI path, see qhard-profile(5)", OPT_PROFILE },
 	{ 0, "from-glance", "PROPS", "build the profile from OpenStack image properties: hw_disk_bus=ide,hw_vif_model=e1000,...", OPT_GLANCE },
 	{ 's', "qemu-src", "DIR", "QEMU source tree to read (Kconfig, meson.build, configure); default $QHARD_QEMU_SRC", OPT_QEMU_SRC },
 	{ 'o', "out", "DIR", "where the devices files <target>.mak go (never the QEMU tree); default ./qhard-out", OPT_OUT },
@@ -39,7 +43,7 @@ static const struct qh_option options[] = {
 
 static const struct qh_command_spec spec = {
 	"profile",
-	"qhard profile (--profile FILE | --from-glance PROPS) [--qemu-src DIR] [options]",
+	"qhard profile (--profile PROFILE | --from-glance PROPS) [--qemu-src DIR] [options]",
 	"turn a device allow-list profile into a minimized, hardened QEMU configure invocation",
 	options,
 	"Reads the QEMU tree itself (VERSION, Kconfig, meson.build, TypeInfo\n"
@@ -47,6 +51,7 @@ static const struct qh_command_spec spec = {
 	"Exit: 0 ok, 2 bad profile or options (an allow list that cannot be\n"
 	"satisfied prints the chain), 3 the QEMU tree cannot be read.",
 };
+const struct qh_command_spec *const qh_profile_spec = &spec; /* completion */
 
 struct opts {
 	const char *profile, *glance, *src, *out, *format, *explain, *target;
@@ -100,6 +105,16 @@ static size_t count_kept(const struct qh_strlist *mine, const struct qh_strlist 
 	return n;
 }
 
+/* Notes quote the tree (file names, Kconfig text): control characters are
+ * written as \xNN, as in every message. */
+static void print_note(const char *prefix, const char *note, FILE *f)
+{
+	char *clean = qh_escape_dup(note, QH_ESC_CONTROL);
+
+	fprintf(f, "%s%s\n", prefix, clean ? clean : "(out of memory)");
+	free(clean);
+}
+
 static void print_text(const struct qh_plan *p)
 {
 	char *line = qh_plan_shell_line(p);
@@ -138,7 +153,7 @@ static void print_text(const struct qh_plan *p)
 	if (p->warnings.n) {
 		printf("\nnotes:\n");
 		for (size_t i = 0; i < p->warnings.n; i++)
-			printf("  %s\n", p->warnings.items[i]);
+			print_note("  ", p->warnings.items[i], stdout);
 	}
 	free(line);
 }
@@ -155,6 +170,25 @@ static int write_file(const char *path, const char *text)
 	return fclose(f);
 }
 
+/* After a failed plan: could the tree's Kconfig and meson.build files be
+ * read at all? If not, the tree is "input that could not be analysed" (3),
+ * not a profile problem (2). */
+static bool tree_files_readable(const char *root)
+{
+	struct qh_error err = { "" };
+	struct qh_kconfig *kc = qh_kconfig_new(&err);
+	struct qh_meson_scan *ms = NULL;
+	struct qh_buf path = QH_BUF_INIT;
+	bool ok = kc && qh_buf_printf(&path, "%s/Kconfig", root) == 0 &&
+		  qh_kconfig_parse_file(kc, path.data, &err) == 0 &&
+		  (ms = qh_meson_scan_tree(root, "hw", &err)) != NULL;
+
+	qh_meson_scan_free(ms);
+	qh_kconfig_free(kc);
+	qh_buf_free(&path);
+	return ok;
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -162,6 +196,8 @@ int cmd_profile(int argc, char **argv)
 	struct qh_profile *pr = NULL;
 	struct qh_qemu_tree *tree;
 	struct qh_plan *plan;
+	char profile_buf[QH_DATA_PATH_MAX];
+	const char *path;
 	int n = 0, rc;
 
 	o.format = "text";
@@ -172,7 +208,7 @@ int cmd_profile(int argc, char **argv)
 	if (n > 0)
 		return qh_usage_error(&spec, "unexpected argument '%s'", argv[1]);
 	if (!!o.profile == !!o.glance)
-		return qh_usage_error(&spec, "give exactly one of --profile FILE or --from-glance PROPS");
+		return qh_usage_error(&spec, "give exactly one of --profile PROFILE or --from-glance PROPS");
 	if (!o.src)
 		o.src = getenv("QHARD_QEMU_SRC");
 	if (o.glance) {
@@ -202,7 +238,9 @@ int cmd_profile(int argc, char **argv)
 			}
 		}
 	} else {
-		pr = qh_profile_load(o.profile, &err);
+		path = qh_data_find(QH_DATA_PROFILE, o.profile, profile_buf,
+				    sizeof(profile_buf), &err);
+		pr = path ? qh_profile_load(path, &err) : NULL;
 		if (!pr)
 			return qh_usage_error(&spec, "%s", err.msg);
 	}
@@ -217,12 +255,15 @@ int cmd_profile(int argc, char **argv)
 		fprintf(stderr, "qhard profile: %s\n", err.msg);
 		return 3;
 	}
-	qh_qemu_tree_free(tree);
 	plan = qh_plan_create_from(pr, o.src, o.out, &o.plan, &err);
 	if (!plan) {
+		int code = tree_files_readable(tree->root) ? 2 : 3;
+
+		qh_qemu_tree_free(tree);
 		fprintf(stderr, "qhard profile: %s\n", err.msg);
-		return 2;
+		return code;
 	}
+	qh_qemu_tree_free(tree);
 	if (o.explain) {
 		char *text = qh_plan_explain(plan, o.target, o.explain, &err);
 
@@ -237,7 +278,7 @@ int cmd_profile(int argc, char **argv)
 		char *line = qh_plan_shell_line(plan);
 
 		for (size_t i = 0; i < plan->warnings.n; i++)
-			fprintf(stderr, "qhard profile: note: %s\n", plan->warnings.items[i]);
+			print_note("qhard profile: note: ", plan->warnings.items[i], stderr);
 		printf("%s\n", line ? line : "");
 		free(line);
 	} else if (strcmp(o.format, "json") == 0) {

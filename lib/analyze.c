@@ -51,6 +51,7 @@ static struct qh_result *analyze_elf(struct qh_elf *elf, const char *name,
 {
 	struct qh_result *res = qh_result_new(name, NULL);
 	struct qh_error err = { "" };
+	size_t image_size = 0;
 
 	if (!res) {
 		qh_elf_close(elf);
@@ -62,6 +63,8 @@ static struct qh_result *analyze_elf(struct qh_elf *elf, const char *name,
 			goto oom;
 		return res;
 	}
+	qh_elf_image(elf, &image_size);
+	res->size = image_size;
 	if (qh_checks_run(elf, res, &err) < 0 ||
 	    (opts && opts->deep && qh_deep_run(elf, res, opts, &err) < 0) ||
 	    (opts && opts->deep && fill_stack_clash(res) < 0 &&

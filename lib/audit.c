@@ -95,6 +95,54 @@ struct qh_check *audit_check(struct audit_ctx *c, const char *subject,
 	return chk;
 }
 
+/* The finding goes on the link itself, named by its own canonical path
+ * (/bin -> usr/bin), once: the shortest prefix of path that leads out
+ * (/usr/lib64 for every library looked up under a /usr/lib64 that does). */
+void audit_escape(struct audit_ctx *c, const char *path, const char *why)
+{
+	struct qh_result *res;
+	char *canon = NULL, *target = NULL, *prefix = qh_strdup(path);
+
+	for (char *s = prefix ? prefix + 1 : NULL; s; s = strchr(s + 1, '/')) {
+		char was = *s;
+		bool out;
+
+		*s = '\0';
+		out = qh_rootfs_stat(c->fs, prefix, 0, NULL, NULL, NULL) == EXDEV;
+		*s = was;
+		if (out) {
+			*s = '\0';
+			break;
+		}
+	}
+	if (!prefix ||
+	    qh_rootfs_stat(c->fs, prefix, QH_ROOTFS_NOFOLLOW, NULL, &canon, NULL))
+		canon = qh_strdup(path);
+	free(prefix);
+	res = canon ? audit_subject(c, canon) : NULL;
+	if (!canon)
+		c->oom = true;
+	if (res && !qh_result_find_check(res, "symlink-escape")) {
+		if (qh_rootfs_readlink(c->fs, canon, &target, NULL) == 0)
+			audit_check_res(c, res, "symlink-escape", QH_FAIL, NULL, 0,
+					"%s leads out of the root (link target %s); "
+					"not followed", canon, target);
+		else
+			audit_check_res(c, res, "symlink-escape", QH_FAIL, NULL, 0,
+					"%s; not followed", why);
+		free(target);
+	}
+	free(canon);
+}
+
+void audit_unreadable(struct audit_ctx *c, const char *path, const char *why)
+{
+	struct qh_result *res = audit_subject(c, path);
+
+	if (res && !res->error && qh_result_set_error(res, "%s", why) < 0)
+		c->oom = true;
+}
+
 int audit_read(struct audit_ctx *c, const char *path, struct qh_buf *out)
 {
 	return qh_rootfs_read(c->fs, path, AUDIT_MAX_CONFIG, out, NULL);
@@ -145,6 +193,7 @@ int qh_audit_run(const struct qh_audit_options *opts, struct qh_report *r,
 	if (rc == 0 && c.oom)
 		rc = qh_error_set(err, "out of memory");
 	free(c.subjects);
+	ldso_dirs_free(&c.conf_dirs);
 	qh_lvconf_free(c.qemu_conf);
 	qh_rootfs_free(c.fs);
 	return rc;

@@ -4,6 +4,7 @@
  * compiled into system emulators. */
 #include "audit_internal.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -132,7 +133,7 @@ static void devices(struct audit_ctx *c, struct qh_result *res, const char *path
 	const char *base = strrchr(path, '/'), *release;
 	size_t ndev, ref;
 	json_t *value, *extra;
-	struct qh_buf ev = QH_BUF_INIT;
+	struct qh_buf ev = QH_BUF_INIT, unread = QH_BUF_INIT;
 	struct qh_check *chk;
 	int rc;
 
@@ -148,9 +149,15 @@ static void devices(struct audit_ctx *c, struct qh_result *res, const char *path
 	for (size_t i = 0; i < mods->n; i++) {
 		void *d;
 		size_t sz;
+		struct qh_error merr = { "" };
 
-		if (qh_rootfs_map(c->fs, mods->paths[i], AUDIT_MAX_BINARY, &d, &sz,
-				  NULL, NULL, NULL) == 0 && d) {
+		if (qh_rootfs_load(c->fs, mods->paths[i], AUDIT_MAX_BINARY, &d, &sz,
+				   NULL, NULL, &merr) != 0) {
+			/* its devices would be missing from the count */
+			qh_buf_printf(&unread, "%s%s", unread.len ? "; " : "", merr.msg);
+			continue;
+		}
+		if (d) {
 			datas[nimg] = d;
 			sizes[nimg++] = sz;
 		}
@@ -158,12 +165,13 @@ static void devices(struct audit_ctx *c, struct qh_result *res, const char *path
 	nmods = nimg - 1;
 	rc = qh_qom_scan_many(datas, sizes, nimg, &t, &err);
 	for (size_t i = 1; i < nimg; i++)
-		qh_rootfs_unmap((void *)(uintptr_t)datas[i], sizes[i]);
+		free((void *)(uintptr_t)datas[i]);
 	free(datas);
 	free(sizes);
 	if (rc < 0) {
 		audit_check_res(c, res, "devices-allowlist", QH_SKIP, NULL, 0,
 				"QOM types not readable: %s", err.msg);
+		qh_buf_free(&unread);
 		return;
 	}
 	ndev = qh_qom_device_count(&t);
@@ -192,26 +200,40 @@ static void devices(struct audit_ctx *c, struct qh_result *res, const char *path
 		if (n > 12)
 			qh_buf_printf(&ev, ", ...");
 	}
+	if (unread.len)
+		qh_buf_printf(&ev, "; modules not read, their devices not "
+			      "counted: %s", unread.data);
 	chk = audit_check_res(c, res, "devices-allowlist",
 			      !c->opts->allow ? QH_SKIP :
-			      json_array_size(extra) ? QH_FAIL : QH_PASS,
+			      json_array_size(extra) || unread.len ? QH_FAIL : QH_PASS,
 			      NULL, 0, "%s", ev.data ? ev.data : "");
 	if (chk)
 		chk->value = value;
 	else
 		json_decref(value);
 	qh_buf_free(&ev);
+	qh_buf_free(&unread);
 	qh_qom_types_free(&t);
 }
 
-/* Resolve one DT_NEEDED name like the loader would, inside the root. */
+/* Class and machine from an ELF header (bytes as read from the file). */
+static bool elf_ident(const unsigned char *h, size_t n, int *cls, int *machine)
+{
+	if (n < 20 || memcmp(h, "\177ELF", 4) != 0 ||
+	    (h[EI_DATA] != ELFDATA2LSB && h[EI_DATA] != ELFDATA2MSB))
+		return false;
+	*cls = h[EI_CLASS];
+	*machine = h[EI_DATA] == ELFDATA2LSB ? h[18] | h[19] << 8 : h[18] << 8 | h[19];
+	return true;
+}
+
+/* Resolve one DT_NEEDED name like the loader would, inside the root: the
+ * first candidate whose ELF header has the binary's class and machine. */
 static char *find_library(struct audit_ctx *c, const char *name,
 			  const char *origin, const struct elf_deps *deps,
 			  const struct ldso_dirs *dirs)
 {
 	char *canon = NULL;
-	void *data;
-	size_t size;
 
 	for (size_t pass = 0; pass < 2; pass++) {
 		size_t n = pass ? dirs->n : deps->nrunpath;
@@ -219,9 +241,10 @@ static char *find_library(struct audit_ctx *c, const char *name,
 		for (size_t i = 0; i < n; i++) {
 			const char *d = pass ? dirs->dirs[i] : deps->runpath[i];
 			struct qh_buf cand = QH_BUF_INIT;
-			struct elf_deps lib;
-			bool match;
-			int rc;
+			struct qh_error err = { "" };
+			unsigned char head[64];
+			size_t got;
+			int rc, cls, machine;
 
 			if (strncmp(d, "$ORIGIN", 7) == 0)
 				rc = qh_buf_printf(&cand, "%s%s/%s", origin, d + 7, name);
@@ -229,19 +252,21 @@ static char *find_library(struct audit_ctx *c, const char *name,
 				rc = qh_buf_printf(&cand, "%s%s/%s", origin, d + 9, name);
 			else
 				rc = qh_buf_printf(&cand, "%s/%s", d, name);
-			if (rc < 0 || qh_rootfs_map(c->fs, cand.data, AUDIT_MAX_BINARY,
-						    &data, &size, NULL, &canon, NULL) != 0) {
+			if (rc < 0) {
 				qh_buf_free(&cand);
-				continue;
+				c->oom = true;
+				return NULL;
 			}
+			rc = qh_rootfs_read_head(c->fs, cand.data, head, sizeof(head),
+						 &got, &canon, &err);
+			if (rc == EXDEV)
+				audit_escape(c, cand.data, err.msg);
 			qh_buf_free(&cand);
-			match = elf_deps_read(data, size, &lib) == 0 &&
-				lib.elf_class == deps->elf_class &&
-				lib.machine == deps->machine;
-			elf_deps_free(&lib);
-			qh_rootfs_unmap(data, size);
-			if (match)
+			if (rc == 0 && elf_ident(head, got, &cls, &machine) &&
+			    cls == deps->elf_class && machine == deps->machine)
 				return canon;
+			/* like ld.so: a candidate that cannot be opened or is
+			 * for another machine is passed over */
 			free(canon);
 			canon = NULL;
 		}
@@ -261,7 +286,7 @@ static void analyse(struct audit_ctx *c, struct queue *q, const char *path,
 	struct qh_error err;
 	int rc;
 
-	rc = qh_rootfs_map(c->fs, path, AUDIT_MAX_BINARY, &data, &size, &st, NULL, &err);
+	rc = qh_rootfs_load(c->fs, path, AUDIT_MAX_BINARY, &data, &size, &st, NULL, &err);
 	if (rc) {
 		res = audit_subject(c, path);
 		if (res)
@@ -312,42 +337,54 @@ static void analyse(struct audit_ctx *c, struct queue *q, const char *path,
 		qh_buf_free(&missing);
 		elf_deps_free(&deps);
 	}
-	qh_rootfs_unmap(data, size);
+	free(data);
 }
 
 /* One candidate name in a binary directory. */
 static void consider(struct audit_ctx *c, struct queue *q, const char *path)
 {
 	struct stat st;
-	char *canon = NULL, *target = NULL;
-	int rc = qh_rootfs_stat(c->fs, path, 0, &st, &canon, NULL);
+	struct qh_error err = { "" };
+	char *canon = NULL;
+	int rc = qh_rootfs_stat(c->fs, path, 0, &st, &canon, &err);
 
 	if (rc == EXDEV) {
-		struct qh_result *res;
-
-		/* name the link by its own canonical path (/bin -> usr/bin) */
-		if (qh_rootfs_stat(c->fs, path, QH_ROOTFS_NOFOLLOW, NULL, &canon, NULL))
-			canon = qh_strdup(path);
-		res = canon ? audit_subject(c, canon) : NULL;
-		if (res && !qh_result_find_check(res, "symlink-escape")) {
-			qh_rootfs_readlink(c->fs, canon, &target, NULL);
-			audit_check_res(c, res, "symlink-escape", QH_FAIL, NULL, 0,
-					"%s leads out of the root (link target %s); "
-					"not followed", canon, target ? target : "?");
-			free(target);
-		}
-		free(canon);
+		audit_escape(c, path, err.msg);
 		return;
 	}
-	if (rc || !S_ISREG(st.st_mode)) {
+	if (rc == ENOENT || rc == ENOTDIR)
+		return; /* a dangling link is not a binary */
+	if (rc) {
+		audit_unreadable(c, path, err.msg);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		free(canon);
-		return; /* dangling links and directories are not binaries */
+		return; /* directories are not binaries */
 	}
 	if (!queued(q, canon)) {
 		c->nbinaries++;
 		enqueue(c, q, canon);
 	}
 	free(canon);
+}
+
+/* Names in a directory the binaries or modules are looked for in: a
+ * missing one is fine, one that leads out of the root is a finding and one
+ * that cannot be listed is an error (its binaries would be missing). */
+static bool list_dir(struct audit_ctx *c, const char *dir, char ***names,
+		     size_t *n)
+{
+	struct qh_error err = { "" };
+	int rc = qh_rootfs_list(c->fs, dir, names, n, &err);
+
+	if (rc == 0)
+		return true;
+	if (rc == EXDEV)
+		audit_escape(c, dir, err.msg);
+	else if (rc != ENOENT && rc != ENOTDIR)
+		audit_unreadable(c, dir, err.msg);
+	return false;
 }
 
 void audit_binaries(struct audit_ctx *c)
@@ -360,7 +397,7 @@ void audit_binaries(struct audit_ctx *c)
 		char **names;
 		size_t n;
 
-		if (qh_rootfs_list(c->fs, bin_dirs[d], &names, &n, NULL) != 0)
+		if (!list_dir(c, bin_dirs[d], &names, &n))
 			continue;
 		for (size_t i = 0; i < n; i++)
 			for (size_t g = 0; g < QH_ARRAY_LEN(bin_globs); g++)
@@ -377,25 +414,39 @@ void audit_binaries(struct audit_ctx *c)
 	/* modules are QEMU code too: audited like libraries, and their
 	 * devices count for the emulators (only when there is an emulator) */
 	for (size_t g = 0; nbins && g < QH_ARRAY_LEN(module_globs); g++) {
-		char **paths;
+		const char *pattern = module_globs[g];
+		const char *slash = strrchr(pattern, '/');
+		char dir[256], **names;
 		size_t n;
 
-		if (qh_rootfs_glob(c->fs, module_globs[g], &paths, &n, NULL) != 0)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - pattern), pattern);
+		if (!list_dir(c, dir, &names, &n))
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			struct stat st;
-			char *canon = NULL;
+			struct qh_error err = { "" };
+			char path[4096], *canon = NULL;
+			int rc;
 
-			if (qh_rootfs_stat(c->fs, paths[i], 0, &st, &canon, NULL) == 0 &&
-			    S_ISREG(st.st_mode) && !queued(&q, canon)) {
+			if (fnmatch(slash + 1, names[i], FNM_PERIOD) != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			rc = qh_rootfs_stat(c->fs, path, 0, &st, &canon, &err);
+			if (rc == EXDEV)
+				audit_escape(c, path, err.msg);
+			else if (rc && rc != ENOENT && rc != ENOTDIR)
+				audit_unreadable(c, path, err.msg);
+			if (rc == 0 && S_ISREG(st.st_mode) && !queued(&q, canon)) {
 				enqueue(c, &q, canon);
 				if (qh_array_reserve((void **)&mods.paths, &mods.cap,
 						     mods.n + 1, sizeof(char *)) == 0)
 					mods.paths[mods.n++] = canon, canon = NULL;
+				else
+					c->oom = true;
 			}
 			free(canon);
 		}
-		qh_rootfs_names_free(paths, n);
+		qh_rootfs_names_free(names, n);
 	}
 	for (q.next = 0; q.next < q.n && !c->oom; q.next++)
 		analyse(c, &q, q.paths[q.next], q.next < nbins, &mods);

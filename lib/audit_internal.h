@@ -9,6 +9,12 @@
 #define AUDIT_MAX_CONFIG (4u << 20)  /* config files read whole */
 #define AUDIT_MAX_BINARY (1u << 30)  /* binaries and libraries mapped */
 
+/* Library search directories (audit_ldso.c). */
+struct ldso_dirs {
+	char **dirs;
+	size_t n, cap;
+};
+
 struct audit_ctx {
 	const struct qh_audit_options *opts;
 	struct qh_rootfs *fs;
@@ -19,6 +25,8 @@ struct audit_ctx {
 	bool selinux_enforcing;      /* config (and runtime, if live) */
 	bool apparmor_confines;      /* libvirt profiles present, enforcing */
 	size_t nbinaries;            /* QEMU executables found */
+	struct ldso_dirs conf_dirs;  /* from ld.so.conf, read once per audit */
+	bool conf_loaded;
 	bool oom;
 };
 
@@ -53,12 +61,16 @@ void audit_libvirt(struct audit_ctx *c);
 void audit_mac(struct audit_ctx *c);
 void audit_host(struct audit_ctx *c);
 
-/* audit_ldso.c: search dirs of the root (ld.so.conf + includes + default
- * dirs for the ELF class/machine), and DT_NEEDED/RUNPATH of an image. */
-struct ldso_dirs {
-	char **dirs;
-	size_t n, cap;
-};
+/* PATH (or a symlink on the way to it) leads out of the root: a
+ * symlink-escape finding on the link (why: the rootfs message). */
+void audit_escape(struct audit_ctx *c, const char *path, const char *why);
+/* What could not be read is an error for that subject (exit 3), never an
+ * input quietly missing from the report. */
+void audit_unreadable(struct audit_ctx *c, const char *path, const char *why);
+
+/* audit_ldso.c: search dirs of the root (ld.so.conf + includes, read once
+ * per audit, + default dirs for the ELF class/machine), and
+ * DT_NEEDED/RUNPATH of an image. */
 int ldso_dirs_load(struct audit_ctx *c, int elf_class, int machine,
 		   struct ldso_dirs *out);
 void ldso_dirs_free(struct ldso_dirs *d);

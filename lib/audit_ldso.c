@@ -5,8 +5,10 @@
  * it is generated from the same configuration. */
 #include "audit_internal.h"
 
+#include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,16 +123,105 @@ static int add_dir(struct ldso_dirs *d, const char *dir)
 	return push(&d->dirs, &d->n, &d->cap, dir);
 }
 
-static int read_conf(struct audit_ctx *c, const char *path, struct ldso_dirs *d,
-		     int depth)
-{
-	struct qh_buf b = QH_BUF_INIT;
+/* ld.so.conf and its includes are read once per audit, each file once
+ * (by device and inode): includes that form a cycle, or more files or
+ * deeper nesting than any real system has, are a finding, never a hang. */
+#define LDSO_MAX_FILES 256
+#define LDSO_MAX_DEPTH 8
+#define LDSO_CONF "/etc/ld.so.conf"
 
-	if (depth > 8 || audit_read(c, path, &b) != 0) {
-		qh_buf_free(&b);
-		return 0;
+struct conf_walk {
+	struct audit_ctx *c;
+	struct ldso_dirs *d;
+	struct qh_file_ids read;           /* every file read */
+	struct stat chain[LDSO_MAX_DEPTH]; /* the files being read */
+	size_t depth, nfiles;
+	struct qh_buf first;               /* the first problem, in words */
+	unsigned problems;
+	bool oom;
+};
+
+static void conf_problem(struct conf_walk *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void conf_problem(struct conf_walk *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->problems++)
+		return;
+	va_start(ap, fmt);
+	if (qh_buf_vprintf(&w->first, fmt, ap) < 0)
+		w->oom = true;
+	va_end(ap);
+}
+
+static void read_conf(struct conf_walk *w, const char *path, const char *from);
+
+/* include PATTERN: relative patterns are relative to /etc */
+static void include_glob(struct conf_walk *w, const char *pattern,
+			 const char *from)
+{
+	struct qh_error err = { "" };
+	char **files = NULL, pat[512];
+	size_t n = 0;
+	int rc;
+
+	snprintf(pat, sizeof(pat), "%s%s", pattern[0] == '/' ? "" : "/etc/", pattern);
+	rc = qh_rootfs_glob(w->c->fs, pat, &files, &n, &err);
+	if (rc == EXDEV)
+		audit_escape(w->c, pat, err.msg);
+	else if (rc == ENOMEM)
+		w->oom = true;
+	else if (rc)
+		audit_unreadable(w->c, pat, err.msg);
+	for (size_t i = 0; i < n; i++)
+		read_conf(w, files[i], from);
+	qh_rootfs_names_free(files, n);
+}
+
+static void read_conf(struct conf_walk *w, const char *path, const char *from)
+{
+	struct qh_error err = { "" };
+	struct qh_buf b = QH_BUF_INIT;
+	struct stat st;
+	int rc = qh_rootfs_stat(w->c->fs, path, 0, &st, NULL, &err);
+
+	if (rc == ENOENT || rc == ENOTDIR)
+		return; /* the loader skips a missing file too */
+	for (size_t i = 0; rc == 0 && i < w->depth; i++)
+		if (w->chain[i].st_dev == st.st_dev && w->chain[i].st_ino == st.st_ino) {
+			conf_problem(w, "include cycle: %s includes %s, which is "
+				     "being read already", from, path);
+			return;
+		}
+	if (rc == 0 && w->depth >= LDSO_MAX_DEPTH) {
+		conf_problem(w, "includes nested deeper than %d (at %s)",
+			     LDSO_MAX_DEPTH, path);
+		return;
 	}
-	for (char *p = b.data, *e; p && *p; p = e ? e + 1 : NULL) {
+	if (rc == 0 && w->nfiles >= LDSO_MAX_FILES) {
+		conf_problem(w, "more than %d files included (at %s)",
+			     LDSO_MAX_FILES, path);
+		return;
+	}
+	if (rc == 0)
+		rc = qh_rootfs_read_new(w->c->fs, path, AUDIT_MAX_CONFIG, &b,
+					&w->read, &err);
+	if (rc == EEXIST)
+		return; /* included twice: the same directories again */
+	if (rc) {
+		if (rc == EXDEV)
+			audit_escape(w->c, path, err.msg);
+		else if (rc == ENOMEM)
+			w->oom = true;
+		else
+			audit_unreadable(w->c, path, err.msg);
+		qh_buf_free(&b);
+		return;
+	}
+	w->nfiles++;
+	w->chain[w->depth++] = st;
+	for (char *p = b.data, *e; p && *p && !w->oom; p = e ? e + 1 : NULL) {
 		char *save = NULL;
 
 		e = strchr(p, '\n');
@@ -139,30 +230,43 @@ static int read_conf(struct audit_ctx *c, const char *path, struct ldso_dirs *d,
 		p[strcspn(p, "#")] = '\0';
 		p += strspn(p, " \t");
 		if (strncmp(p, "include", 7) == 0 && (p[7] == ' ' || p[7] == '\t')) {
-			char **files = NULL, pat[512];
-			size_t n = 0;
-
 			p += 7 + strspn(p + 7, " \t");
 			p[strcspn(p, " \t\r")] = '\0';
-			/* relative includes are relative to /etc */
-			snprintf(pat, sizeof(pat), "%s%s", p[0] == '/' ? "" : "/etc/", p);
-			if (qh_rootfs_glob(c->fs, pat, &files, &n, NULL) == 0) {
-				for (size_t i = 0; i < n; i++)
-					read_conf(c, files[i], d, depth + 1);
-				qh_rootfs_names_free(files, n);
-			}
+			include_glob(w, p, path);
 			continue;
 		}
 		if (strncmp(p, "hwcap", 5) == 0)
 			continue;
 		for (char *t = strtok_r(p, " \t\r:,=", &save); t; t = strtok_r(NULL, " \t\r:,=", &save))
-			if (t[0] == '/' && add_dir(d, t) < 0) {
-				qh_buf_free(&b);
-				return -1;
+			if (t[0] == '/' && add_dir(w->d, t) < 0) {
+				w->oom = true;
+				break;
 			}
 	}
+	w->depth--;
 	qh_buf_free(&b);
-	return 0;
+}
+
+/* The directories of ld.so.conf, once per audit. */
+static int load_conf_dirs(struct audit_ctx *c)
+{
+	struct conf_walk w = { .c = c, .d = &c->conf_dirs };
+
+	if (c->conf_loaded)
+		return 0;
+	c->conf_loaded = true;
+	read_conf(&w, LDSO_CONF, LDSO_CONF);
+	if (!w.oom && w.problems)
+		audit_check(c, LDSO_CONF, "ldso-config", QH_FAIL, NULL, 0,
+			    "%s%s; each file was read once (%zu files)",
+			    w.first.data ? w.first.data : "",
+			    w.problems > 1 ? " (and more)" : "", w.nfiles);
+	else if (!w.oom && w.nfiles)
+		audit_check(c, LDSO_CONF, "ldso-config", QH_PASS, NULL, 0,
+			    "%zu files read", w.nfiles);
+	qh_buf_free(&w.first);
+	qh_file_ids_free(&w.read);
+	return w.oom ? -1 : 0;
 }
 
 static const char *multiarch(int machine, int elf_class)
@@ -186,8 +290,11 @@ int ldso_dirs_load(struct audit_ctx *c, int elf_class, int machine,
 	char buf[128];
 
 	memset(out, 0, sizeof(*out));
-	if (read_conf(c, "/etc/ld.so.conf", out, 0) < 0)
+	if (load_conf_dirs(c) < 0)
 		goto oom;
+	for (size_t i = 0; i < c->conf_dirs.n; i++)
+		if (add_dir(out, c->conf_dirs.dirs[i]) < 0)
+			goto oom;
 	if (ma) {
 		snprintf(buf, sizeof(buf), "/lib/%s", ma);
 		if (add_dir(out, buf) < 0)

@@ -522,6 +522,10 @@ int qh_build_run(const struct qh_build_options *o,
 			log = NULL;
 		}
 	}
+	if (o->configure_only) {
+		rc = 0;
+		goto done;
+	}
 
 	/* ninja -C DIR [-j N] [-k 0] TARGET... */
 #define PUSH(s) do { \

@@ -40,6 +40,8 @@ struct qh_build_options {
 	unsigned jobs;                     /* 0: ninja's default */
 	bool keep_going;                   /* ninja -k 0 */
 	bool reuse;     /* skip configure when the stamp matches */
+	bool configure_only; /* stop after configure (a reference build
+				whose build.ninja is all that is read) */
 	const char *stamp_text; /* what defines the configuration (argv,
 				   devices files...): hashed into the stamp */
 	bool ccache;            /* put ccache in front when installed */

@@ -290,12 +290,35 @@ static int run_help(const char *bin, const char *what, unsigned timeout,
 		return -1;
 	}
 	if (status != 0) {
-		snprintf(msg, msglen, "%s -%s help exited with %d", bin, what, status);
+		/* the emulator's own words say why (QOM aborts name the type) */
+		const char *o = *out ? *out : "";
+
+		snprintf(msg, msglen, "%s -%s help %s: %.*s", bin, what,
+			 status < 0 ? "was killed (a signal or the timeout)" : "failed",
+			 (int)strcspn(o, "\n"), *o ? o : "no output");
 		free(*out);
 		*out = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+/* "8.2.2" from the first line of `bin --version` ("QEMU emulator version
+ * 7.2.22 (Debian ...)"): the distro emulator compared with may be another
+ * release than the one built. */
+static char *emulator_version(const char *bin, unsigned timeout)
+{
+	const char *argv[] = { bin, "--version", NULL };
+	char *out = NULL, *v = NULL, *p;
+	int status;
+
+	if (qh_run_capture(argv, NULL, timeout, 4096, &out, &status, NULL) == 0 &&
+	    status == 0 && out && (p = strstr(out, "version "))) {
+		p += 8;
+		v = strndup(p, strcspn(p, " \n"));
+	}
+	free(out);
+	return v;
 }
 
 /* CONFIG_X=y lines of <build>/<target>-config-devices.mak. */
@@ -360,6 +383,79 @@ done:
 	return rc;
 }
 
+static size_t count_prefix(const struct qh_strlist *l, const char *prefix)
+{
+	size_t n = 0, len = strlen(prefix);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strncmp(l->items[i], prefix, len) == 0)
+			n++;
+	return n;
+}
+
+/* hw/ translation units linked into the emulator, ours and the
+ * default-devices reference's: what the allow list took out of the
+ * binary (QEMU 10's compile database also lists units never built). */
+static json_t *hw_units(const struct qh_plan *plan, const char *bin,
+			const struct qh_build_verify_options *o)
+{
+	const char *name = strrchr(bin, '/') ? strrchr(bin, '/') + 1 : bin;
+	struct qh_strlist ours = { 0 }, ref = { 0 };
+	struct qh_error e = { { 0 } };
+	json_t *j = json_object();
+
+	if (!j)
+		return NULL;
+	if (qh_build_linked_sources(o->build_dir, name, plan->qemu_src, &ours, &e) == 0) {
+		json_object_set_new(j, "linked", json_integer((json_int_t)count_prefix(&ours, "hw/")));
+		json_object_set_new(j, "linked_all", json_integer((json_int_t)ours.n));
+	} else {
+		json_object_set_new(j, "error", json_string(e.msg));
+	}
+	if (o->reference_dir &&
+	    qh_build_linked_sources(o->reference_dir, name, plan->qemu_src, &ref, &e) == 0) {
+		json_object_set_new(j, "reference", json_integer((json_int_t)count_prefix(&ref, "hw/")));
+		json_object_set_new(j, "reference_all", json_integer((json_int_t)ref.n));
+		json_object_set_new(j, "reference_dir", json_string(o->reference_dir));
+	} else {
+		json_object_set_new(j, "reference", json_null());
+		json_object_set_new(j, "reference_note", json_string(o->reference_dir ? e.msg :
+			o->reference_note ? o->reference_note : "no reference build"));
+	}
+	qh_strlist_free(&ours);
+	qh_strlist_free(&ref);
+	return j;
+}
+
+/* Every device the emulator lists that the allow list does not name,
+ * with the Kconfig chain that brought it in (a board's select). */
+static json_t *forced_devices(const struct qh_plan *plan, size_t ti,
+			      const struct qh_device_list *present)
+{
+	const struct qh_plan_target *t = &plan->targets[ti];
+	json_t *j = json_object();
+
+	for (size_t i = 0; j && i < present->n; i++) {
+		const char *name = present->items[i].name;
+		struct qh_strlist chain = { 0 };
+		struct qh_error e = { { 0 } };
+		json_t *steps = json_array();
+
+		if (strcmp(present->items[i].category, CPU_CATEGORY) == 0 ||
+		    qh_strlist_has(&t->devices, name) || !steps) {
+			json_decref(steps);
+			continue;
+		}
+		if (qh_plan_device_chain(plan, ti, name, &chain, &e) < 0)
+			json_array_append_new(steps, json_string(e.msg));
+		for (size_t k = 0; k < chain.n; k++)
+			json_array_append_new(steps, json_string(chain.items[k]));
+		json_object_set_new(j, name, steps);
+		qh_strlist_free(&chain);
+	}
+	return j;
+}
+
 static int verify_devices(const struct qh_plan *plan,
 			  const struct qh_plan_target *t, const char *bin,
 			  const struct qh_build_verify_options *o,
@@ -377,7 +473,6 @@ static int verify_devices(const struct qh_plan *plan,
 	char *subject = dupf("%s -device help", bin);
 	int rc = -1;
 
-	(void)plan;
 	res = subject ? qh_result_new(subject, err) : NULL;
 	free(subject);
 	if (!res || !jt)
@@ -446,6 +541,7 @@ static int verify_devices(const struct qh_plan *plan,
 				json_array_append_new(names, json_string(present.items[i].name));
 		json_object_set_new(jt, "allowed", jstrlist(&t->devices));
 		json_object_set_new(jt, "machines_allowed", jstrlist(&t->machines));
+		json_object_set_new(jt, "closure_symbols", json_integer((json_int_t)t->symbols.n));
 		json_object_set_new(jt, "closure_types", json_integer((json_int_t)t->qom_types.n));
 		json_object_set_new(jt, "present", names);
 		json_object_set_new(jt, "present_count",
@@ -453,6 +549,9 @@ static int verify_devices(const struct qh_plan *plan,
 		json_object_set_new(jt, "machines", jnames(machines));
 		json_object_set_new(jt, "extra", jnames(diff.extra));
 		json_object_set_new(jt, "missing", jnames(diff.missing));
+		json_object_set_new(jt, "not_in_allow_list",
+				    forced_devices(plan, (size_t)(t - plan->targets), &present));
+		json_object_set_new(jt, "hw_units", hw_units(plan, bin, o));
 	}
 	free(out); /* the -machine help text */
 	out = NULL;
@@ -463,14 +562,17 @@ static int verify_devices(const struct qh_plan *plan,
 		    run_help(dbin, "device", o->help_timeout, &out, msg, sizeof(msg)) == 0 &&
 		    qh_devices_parse_help(out, &distro, NULL) == 0) {
 			uint64_t load = 0;
+			char *ver = emulator_version(dbin, o->help_timeout);
 
 			qh_elf_load_size(dbin, &load, NULL);
 			json_object_set_new(jt, "distro",
-					    json_pack("{s:s, s:I, s:I, s:I}", "path", dbin,
+					    json_pack("{s:s, s:s, s:I, s:I, s:I}", "path", dbin,
+						      "version", ver ? ver : "?",
 						      "device_count",
 						      (json_int_t)qh_device_list_count(&distro, CPU_CATEGORY),
 						      "size", (json_int_t)file_size(dbin),
 						      "loaded_bytes", (json_int_t)load));
+			free(ver);
 		}
 		free(dbin);
 	}

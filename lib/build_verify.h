@@ -26,6 +26,11 @@ struct qh_build_verify_options {
 	 * arch: "/usr/bin/qemu-system-%s" (NULL: no comparison). */
 	const char *compare_pattern;
 	unsigned help_timeout; /* seconds for each -device/-machine help run */
+	/* A configured default-devices build of the same tree and flags
+	 * (qh_plan_reference_argv): the report counts the hw/ units its
+	 * emulators link beside ours. NULL: none, reference_note says why. */
+	const char *reference_dir;
+	const char *reference_note;
 	double started;        /* CLOCK_MONOTONIC seconds when the run began */
 };
 

@@ -3,6 +3,7 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <libelf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -77,15 +78,22 @@ int deep_dwarf_cus(const char *path, struct deep_cu **out, size_t *n,
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	Dwarf *dw;
+	Elf *elf;
 	int fd, rc = 0;
 
 	*out = NULL;
 	*n = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return qh_error_errno(err, errno, "%s", path);
-	dw = dwarf_begin(fd, DWARF_C_READ);
+	/* ELF_C_READ: libelf reads with pread. dwarf_begin() would mmap the
+	 * file, and a file truncated meanwhile by another process would then
+	 * raise SIGBUS inside libdw (filemap.h covers only our own maps). */
+	elf = elf_version(EV_CURRENT) != EV_NONE ? elf_begin(fd, ELF_C_READ, NULL)
+						    : NULL;
+	dw = elf ? dwarf_begin_elf(elf, DWARF_C_READ, NULL) : NULL;
 	if (!dw) {
+		elf_end(elf);
 		close(fd);
 		return 0; /* no DWARF: nothing to say */
 	}
@@ -117,6 +125,7 @@ next_cu:
 		off = next;
 	}
 	dwarf_end(dw);
+	elf_end(elf);
 	close(fd);
 	if (rc < 0) {
 		deep_dwarf_free(v, nv);

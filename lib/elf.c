@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filemap.h"
+
 #ifndef NT_GNU_PROPERTY_TYPE_0
 #define NT_GNU_PROPERTY_TYPE_0 5
 #endif
@@ -719,6 +721,8 @@ static int load_all(struct qh_elf *e, struct qh_error *err)
 static struct qh_elf *finish_open(struct qh_elf *e, struct qh_error *err)
 {
 	if (load_all(e, err) < 0) {
+		if (qh_elf_deferred_error(e))
+			qh_error_set(err, "%s", qh_elf_deferred_error(e));
 		qh_error_prefix(err, "%s: ", e->name);
 		qh_elf_close(e);
 		return NULL;
@@ -830,18 +834,19 @@ struct qh_elf *qh_elf_open_ex(const char *path, size_t read_max,
 	 * (a sparse 30 GB file in t0905) failed with ENOMEM although only
 	 * its headers are ever read.
 	 * MAP_PRIVATE + PROT_WRITE: libelf may convert byte order in place;
-	 * those writes stay in private copy-on-write pages, never the file. */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_NORESERVE, fd, 0);
+	 * those writes stay in private copy-on-write pages, never the file.
+	 * qh_filemap: a file truncated by another process while we read it
+	 * gives zeros and an error for this file, not a SIGBUS for all. */
+	map = qh_filemap(fd, (size_t)st.st_size, PROT_READ | PROT_WRITE, err);
 	close(fd);
-	if (map == MAP_FAILED) {
-		qh_error_errno(err, errno, "%s: mmap", path);
+	if (!map) {
+		qh_error_prefix(err, "%s: ", path);
 		return NULL;
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e || !(e->name = strdup(path))) {
 		free(e);
-		munmap(map, (size_t)st.st_size);
+		qh_filemap_unmap(map, (size_t)st.st_size);
 		qh_error_set(err, "out of memory");
 		return NULL;
 	}
@@ -896,7 +901,7 @@ void qh_elf_close(struct qh_elf *e)
 	free(e->secs);
 	free(e->dyn);
 	if (e->mapped)
-		munmap(e->image, e->size);
+		qh_filemap_unmap(e->image, e->size);
 	else
 		free(e->image);
 	free(e->name);
@@ -1169,6 +1174,9 @@ int qh_elf_sym_foreach_global(const struct qh_elf *e,
 
 const char *qh_elf_deferred_error(const struct qh_elf *e)
 {
+	if (e->mapped && qh_filemap_damaged(e->image))
+		return "the file shrank while being read (truncated by another "
+		       "process?)";
 	return e->lazy_err[0] ? e->lazy_err : NULL;
 }
 

@@ -3,8 +3,9 @@
  * RFC 4180: a header row, CRLF line ends, a field containing a comma or a
  * double quote is quoted with quotes doubled. Input strings first go through
  * the escaping rule with control characters escaped, so a field never holds
- * a line break and a row is always one line. A field that would start with
- * '=', '+' or '@' gets a leading "'" so spreadsheets do not evaluate a
+ * a line break and a row is always one line. A field that starts with one
+ * of the characters OWASP's CSV-injection guidance lists ('=', '+', '-',
+ * '@', tab, CR) gets a leading "'" so spreadsheets do not evaluate a
  * hostile file name as a formula.
  * `value` is the string itself, or compact JSON for lists and objects.
  * A subject that could not be analysed has one row: empty check, status
@@ -29,7 +30,7 @@ static int put_field(struct qh_buf *row, const char *s, bool last)
 	const char *p;
 	int rc = 0;
 
-	if (s && s[0] && strchr("=+@", s[0]))
+	if (s && s[0] && strchr("=+-@\t\r", s[0]))
 		rc = qh_buf_putc(&clean, '\'');
 	rc |= qh_escape_append(&clean, s ? s : "", QH_ESC_CONTROL);
 	p = clean.data ? clean.data : "";

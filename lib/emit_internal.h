@@ -46,10 +46,33 @@ extern const struct qh_emit_format qh_emit_junit;
 extern const struct qh_emit_format qh_emit_markdown;
 
 /* Helpers shared by the formats. */
-/* jansson value -> short human text ("full", "a,b", "3/1" for fortify). */
+/* jansson value -> short human text ("full", "a,b"; fortify "3/4": 3 of
+ * its 4 fortifiable imports are fortified; a record "{probed: 0,
+ * unprobed: 77 (f, g, h, ...)}"). */
 int qh_emit_value_text(struct qh_buf *b, const json_t *v);
+/* The contract's fortify value: {"fortified": [...], "unfortified": [...]}. */
+bool qh_emit_is_fortify(const json_t *v);
 /* Write a json_t with jansson, mapping failure to err. */
 int qh_emit_dump(struct qh_emitter *e, const json_t *v, size_t flags,
 		 struct qh_error *err);
+
+/* Text format details (emit_text_detail.c). Lines of the detail blocks
+ * are wrapped to QH_TEXT_WIDTH columns. */
+#define QH_TEXT_WIDTH 160
+/* Columns a terminal shows for UTF-8 text (code points, not bytes). */
+size_t qh_text_width(const char *s, size_t len);
+/* Append s (already escaped: no control characters) at column *col,
+ * breaking at spaces before QH_TEXT_WIDTH (a longer word is cut);
+ * continuation lines start at column `indent`. Updates *col. */
+int qh_text_wrap(struct qh_buf *b, const char *s, size_t *col, size_t indent);
+/* A value that is a record (an object other than fortify's): the deep
+ * checks' coverage, build's flag-audit counts. */
+bool qh_text_is_record(const json_t *v);
+/* A record's lists as lines: names (when no location names them) and
+ * counts per name, the first few unless `all`. */
+int qh_text_record_lists(struct qh_buf *b, const struct qh_check *c, bool all);
+/* A check's locations as lines: every one with `all`, else grouped by
+ * function, the functions with the most first, and a count of the rest. */
+int qh_text_locations(struct qh_buf *b, const struct qh_check *c, bool all);
 
 #endif

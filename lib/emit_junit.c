@@ -1,17 +1,28 @@
-/* emit_junit.c - JUnit XML for GitLab, Jenkins and other CI test views.
+/* emit_junit.c - JUnit XML for GitLab, Jenkins and other CI test views,
+ * valid under both the junit-4 XSD Jenkins and JUnit 5 use and the xunit
+ * plugin's junit-10 XSD (tests/data):
  *
  *   <testsuites name="qhard checksec">
  *     <testsuite name="PATH" tests= failures= errors= skipped=>   one per file
+ *       <properties>                                 only with warnings:
+ *         <property name="qhard.warnings" value="2"/>  their count, then
+ *         <property name="qhard.warning.fortify" value="fortify=3/4: ..."/>
+ *       </properties>
  *       <testcase name="relro" classname="PATH">                  one per check
  *         <failure message="relro=partial" type="fail">evidence...</failure>
- *       <testcase name="pie" ...><skipped message="..."/>
- *       <testcase name="fortify" ...><system-out>warn: ...</system-out>
+ *       <testcase name="pie" ...><skipped>not applicable: ...</skipped>
+ *       <testcase name="fortify" ...><system-out>WARNING: fortify=...
+ *       <system-out>2 warnings: ...</system-out>     the suite's warnings
  *     a file that could not be analysed: one testcase "analyse" with <error>
  *
- * A warn passes (JUnit has no warning) and says so in system-out; a waived
- * finding passes with the waiver in system-out. Strings go through the
- * escaping rule (control characters and XML non-characters become \xNN;
- * element text keeps newlines and tabs) and then XML escaping.
+ * JUnit has no warning: a warn passes, and is visible three ways, since CI
+ * views differ in what they show of a passing test: its own system-out
+ * starts with "WARNING:", the suite's properties count and name the
+ * warnings, and the suite's system-out lists them. A waived finding says
+ * who waived it. <skipped> carries its reason as text (the
+ * junit-4 XSD allows no attribute there). Strings go through the escaping
+ * rule (control characters and XML non-characters become \xNN; element text
+ * keeps newlines and tabs) and then XML escaping.
  */
 #include "emit_internal.h"
 
@@ -130,20 +141,98 @@ static int testcase(struct qh_buf *b, const struct qh_result *res,
 		rc |= qh_buf_puts(b, "</failure>\n  </testcase>\n");
 		break;
 	case QH_SKIP:
-		rc |= qh_buf_puts(b, ">\n   <skipped");
-		rc |= attr(b, "message", c->evidence ? c->evidence
-						     : "not applicable");
-		rc |= qh_buf_puts(b, "/>\n  </testcase>\n");
+		rc |= qh_buf_puts(b, ">\n   <skipped>not applicable");
+		if (c->evidence) {
+			rc |= qh_buf_puts(b, ": ");
+			rc |= xml_put(b, c->evidence, false);
+		}
+		rc |= qh_buf_puts(b, "</skipped>\n  </testcase>\n");
 		break;
 	default:
 		rc |= qh_buf_puts(b, ">\n   <system-out>");
-		rc |= qh_buf_printf(b, "%s: ", qh_status_name(c->status));
+		rc |= qh_buf_puts(b, c->status == QH_WARN ? "WARNING: " : "pass: ");
 		rc |= value_text(b, c);
 		rc |= qh_buf_putc(b, '\n');
 		rc |= check_details(b, c);
 		rc |= qh_buf_puts(b, "</system-out>\n  </testcase>\n");
 		break;
 	}
+	return rc;
+}
+
+/* "id=value: evidence" (no evidence: "id=value"), one line */
+static int warning_line(struct qh_buf *b, const struct qh_check *c)
+{
+	struct qh_buf line = QH_BUF_INIT;
+	int rc = qh_buf_puts(&line, c->id);
+
+	rc |= qh_buf_putc(&line, '=');
+	rc |= qh_emit_value_text(&line, c->value);
+	if (c->evidence) {
+		rc |= qh_buf_puts(&line, ": ");
+		rc |= qh_buf_puts(&line, c->evidence);
+	}
+	if (c->waived_by) {
+		rc |= qh_buf_puts(&line, " (waived: ");
+		rc |= qh_buf_puts(&line, c->waived_by);
+		rc |= qh_buf_putc(&line, ')');
+	}
+	rc |= rc ? 0 : qh_buf_append(b, line.data, line.len);
+	qh_buf_free(&line);
+	return rc;
+}
+
+/* The suite's properties: the number of warnings, then each warning. */
+static int warning_properties(struct qh_buf *b, const struct qh_result *res,
+			      size_t warns)
+{
+	int rc = 0;
+
+	if (!warns)
+		return 0;
+	rc |= qh_buf_printf(b, "  <properties>\n   <property name=\"qhard.warnings\" "
+			    "value=\"%zu\"/>\n", warns);
+	for (size_t i = 0; i < res->nchecks; i++) {
+		const struct qh_check *c = &res->checks[i];
+		struct qh_buf name = QH_BUF_INIT, value = QH_BUF_INIT;
+
+		if (c->status != QH_WARN)
+			continue;
+		rc |= qh_buf_printf(&name, "qhard.warning.%s", c->id);
+		rc |= warning_line(&value, c);
+		rc |= qh_buf_puts(b, "   <property");
+		rc |= attr(b, "name", name.data);
+		rc |= attr(b, "value", value.data);
+		rc |= qh_buf_puts(b, "/>\n");
+		qh_buf_free(&name);
+		qh_buf_free(&value);
+	}
+	rc |= qh_buf_puts(b, "  </properties>\n");
+	return rc;
+}
+
+/* The suite's system-out: "N warnings:" and one line each. */
+static int warning_summary(struct qh_buf *b, const struct qh_result *res,
+			   size_t warns)
+{
+	int rc = 0;
+
+	if (!warns)
+		return 0;
+	rc |= qh_buf_printf(b, "  <system-out>%zu %s:\n", warns,
+			    warns == 1 ? "warning" : "warnings");
+	for (size_t i = 0; i < res->nchecks; i++) {
+		struct qh_buf line = QH_BUF_INIT;
+
+		if (res->checks[i].status != QH_WARN)
+			continue;
+		rc |= warning_line(&line, &res->checks[i]);
+		rc |= qh_buf_puts(b, "WARNING: ");
+		rc |= xml_put(b, line.data, false);
+		rc |= qh_buf_putc(b, '\n');
+		qh_buf_free(&line);
+	}
+	rc |= qh_buf_puts(b, "</system-out>\n");
 	return rc;
 }
 
@@ -172,12 +261,13 @@ static int junit_result(struct qh_emitter *e, const struct qh_result *res,
 {
 	struct junit_state *st = e->state;
 	struct qh_buf *b = &st->doc;
-	size_t fails = 0, skips = 0;
+	size_t fails = 0, skips = 0, warns = 0;
 	int rc;
 
 	for (size_t i = 0; i < res->nchecks; i++) {
 		fails += res->checks[i].status == QH_FAIL;
 		skips += res->checks[i].status == QH_SKIP;
+		warns += res->checks[i].status == QH_WARN;
 	}
 	qh_buf_reset(b);
 	rc = qh_buf_puts(b, " <testsuite");
@@ -193,8 +283,10 @@ static int junit_result(struct qh_emitter *e, const struct qh_result *res,
 		rc |= qh_buf_printf(b, " tests=\"%zu\" failures=\"%zu\" "
 				    "errors=\"0\" skipped=\"%zu\">\n",
 				    res->nchecks, fails, skips);
+		rc |= warning_properties(b, res, warns);
 		for (size_t i = 0; i < res->nchecks; i++)
 			rc |= testcase(b, res, &res->checks[i]);
+		rc |= warning_summary(b, res, warns);
 	}
 	rc |= qh_buf_puts(b, " </testsuite>\n");
 	if (rc)

@@ -13,6 +13,15 @@
  * then details for failing findings that carry a reason or fix (audit-style
  * findings), every check's evidence with opts->verbose, the extra sections
  * (build, audit...) as an indented outline, and one summary line.
+ *
+ * A check whose value is a record (the --deep checks' coverage, with
+ * lists of thousands of functions) is not written on the subject's line but
+ * below it, whatever its status: its evidence (counts in words), the first
+ * names of its lists, and its locations grouped by function, the functions
+ * with the most first (emit_text_detail.c); --verbose and the JSON report
+ * have every name and location. Such a subject's check list and all detail
+ * lines wrap before QH_TEXT_WIDTH columns, so a QEMU binary's --deep report
+ * fits a screen.
  * Every string from an input goes through the escaping rule with control
  * characters escaped, so a hostile path cannot break lines or the terminal.
  */
@@ -48,20 +57,9 @@ static const char *status_color(const struct qh_emitter *e, enum qh_status s)
 	return NULL;
 }
 
-/* Characters a terminal shows for UTF-8 text (code points, not bytes). */
-static size_t display_width(const char *s, size_t len)
-{
-	size_t w = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
 static int pad_to(struct qh_buf *b, size_t start, size_t width)
 {
-	size_t w = b->data ? display_width(b->data + start, b->len - start) : 0;
+	size_t w = b->data ? qh_text_width(b->data + start, b->len - start) : 0;
 
 	do {
 		if (qh_buf_putc(b, ' ') < 0)
@@ -70,35 +68,53 @@ static int pad_to(struct qh_buf *b, size_t start, size_t width)
 	return 0;
 }
 
+/* " id=value", wrapped (when `wrap`) onto a line starting at column
+ * `indent` once the line would pass QH_TEXT_WIDTH; *col follows. */
 static int put_check(struct qh_emitter *e, struct qh_buf *b,
-		     const struct qh_check *c)
+		     const struct qh_check *c, size_t *col, size_t indent,
+		     bool wrap)
 {
 	const char *color = status_color(e, c->status);
+	struct qh_buf tok = QH_BUF_INIT;
+	size_t w;
 	int rc = 0;
 
-	if (c->status == QH_SKIP && !e->opts.verbose)
+	if ((c->status == QH_SKIP && !e->opts.verbose) ||
+	    qh_text_is_record(c->value))
 		return 0;
+	rc |= qh_escape_append(&tok, c->id, QH_ESC_CONTROL);
+	rc |= qh_buf_putc(&tok, '=');
+	if (c->status == QH_SKIP)
+		rc |= qh_buf_puts(&tok, "n/a");
+	else if (!c->value || json_is_null(c->value))
+		rc |= qh_buf_puts(&tok, qh_status_name(c->status));
+	else
+		rc |= qh_emit_value_text(&tok, c->value);
+	if (c->waived_by)
+		rc |= qh_buf_puts(&tok, "(waived)");
+	if (!color && (c->status == QH_FAIL || c->status == QH_WARN)) {
+		struct text_state *st = e->state;
+
+		rc |= qh_buf_putc(&tok, c->status == QH_FAIL ? '!' : '?');
+		st->marked = true;
+	}
+	if (rc || !tok.data) {
+		qh_buf_free(&tok);
+		return -1;
+	}
+	w = qh_text_width(tok.data, tok.len);
+	if (wrap && *col > indent && *col + 1 + w > QH_TEXT_WIDTH) {
+		rc |= qh_buf_printf(b, "\n%*s", (int)indent, "");
+		*col = indent;
+	}
 	rc |= qh_buf_putc(b, ' ');
 	if (color)
 		rc |= qh_buf_puts(b, color);
-	rc |= qh_escape_append(b, c->id, QH_ESC_CONTROL);
-	rc |= qh_buf_putc(b, '=');
-	if (c->status == QH_SKIP)
-		rc |= qh_buf_puts(b, "n/a");
-	else if (!c->value || json_is_null(c->value))
-		rc |= qh_buf_puts(b, qh_status_name(c->status));
-	else
-		rc |= qh_emit_value_text(b, c->value);
-	if (c->waived_by)
-		rc |= qh_buf_puts(b, "(waived)");
-	if (color) {
+	rc |= qh_buf_append(b, tok.data, tok.len);
+	if (color)
 		rc |= qh_buf_puts(b, C_OFF);
-	} else if (c->status == QH_FAIL || c->status == QH_WARN) {
-		struct text_state *st = e->state;
-
-		rc |= qh_buf_putc(b, c->status == QH_FAIL ? '!' : '?');
-		st->marked = true;
-	}
+	*col += 1 + w;
+	qh_buf_free(&tok);
 	return rc ? -1 : 0;
 }
 
@@ -120,22 +136,34 @@ static int put_verdict(struct qh_emitter *e, struct qh_buf *b,
 	return rc;
 }
 
-static int put_field(struct qh_buf *b, const char *label, const char *s)
+/* "      label: text", wrapped under its text. */
+static int put_field(struct qh_buf *b, const char *label, const char *text)
 {
-	if (!s)
+	char *clean;
+	size_t col;
+	int rc;
+
+	if (!text)
 		return 0;
-	if (qh_buf_printf(b, "      %s: ", label) < 0 ||
-	    qh_escape_append(b, s, QH_ESC_CONTROL) < 0 ||
-	    qh_buf_putc(b, '\n') < 0)
+	clean = qh_escape_dup(text, QH_ESC_CONTROL);
+	if (!clean)
 		return -1;
-	return 0;
+	rc = qh_buf_printf(b, "      %s: ", label);
+	col = 8 + strlen(label);
+	rc |= qh_text_wrap(b, clean, &col, col);
+	rc |= qh_buf_putc(b, '\n');
+	free(clean);
+	return rc ? -1 : 0;
 }
 
-/* Indented lines under the file line: a finding's evidence, why, fix. */
+/* Indented lines under the file line: a finding's evidence, why, fix,
+ * a record's lists, locations. */
 static int put_details(struct qh_emitter *e, struct qh_buf *b,
 		       const struct qh_check *c)
 {
 	const char *color = status_color(e, c->status);
+	struct qh_buf head = QH_BUF_INIT;
+	size_t col = 9; /* "    warn " */
 	int rc = 0;
 
 	rc |= qh_buf_puts(b, "    ");
@@ -144,44 +172,30 @@ static int put_details(struct qh_emitter *e, struct qh_buf *b,
 	rc |= qh_buf_printf(b, "%-4s ", qh_status_name(c->status));
 	if (color)
 		rc |= qh_buf_puts(b, C_OFF);
-	rc |= qh_escape_append(b, c->id, QH_ESC_CONTROL);
+	rc |= qh_escape_append(&head, c->id, QH_ESC_CONTROL);
 	if (c->severity) {
-		rc |= qh_buf_puts(b, " [");
-		rc |= qh_escape_append(b, c->severity, QH_ESC_CONTROL);
-		rc |= qh_buf_putc(b, ']');
+		rc |= qh_buf_puts(&head, " [");
+		rc |= qh_escape_append(&head, c->severity, QH_ESC_CONTROL);
+		rc |= qh_buf_putc(&head, ']');
 	}
 	if (c->evidence) {
-		rc |= qh_buf_puts(b, ": ");
-		rc |= qh_escape_append(b, c->evidence, QH_ESC_CONTROL);
+		rc |= qh_buf_puts(&head, ": ");
+		rc |= qh_escape_append(&head, c->evidence, QH_ESC_CONTROL);
 	}
+	rc |= head.data ? qh_text_wrap(b, head.data, &col, 9) : -1;
+	qh_buf_free(&head);
 	rc |= qh_buf_putc(b, '\n');
 	rc |= put_field(b, "why", c->reason);
 	rc |= put_field(b, "fix", c->fix);
 	rc |= put_field(b, "waived", c->waived_by);
-	for (size_t i = 0; i < c->nlocations; i++) {
-		const struct qh_location *l = &c->locations[i];
-
-		rc |= qh_buf_puts(b, "      at ");
-		if (l->function)
-			rc |= qh_escape_append(b, l->function, QH_ESC_CONTROL);
-		if (l->file) {
-			rc |= qh_buf_puts(b, l->function ? " (" : "");
-			rc |= qh_escape_append(b, l->file, QH_ESC_CONTROL);
-			if (l->line)
-				rc |= qh_buf_printf(b, ":%u", l->line);
-			rc |= qh_buf_puts(b, l->function ? ")" : "");
-		}
-		if (l->address)
-			rc |= qh_buf_printf(b, " 0x%llx",
-					    (unsigned long long)l->address);
-		rc |= qh_buf_putc(b, '\n');
-	}
+	rc |= qh_text_record_lists(b, c, e->opts.verbose);
+	rc |= qh_text_locations(b, c, e->opts.verbose);
 	return rc ? -1 : 0;
 }
 
 static bool wants_details(const struct qh_emitter *e, const struct qh_check *c)
 {
-	if (e->opts.verbose)
+	if (e->opts.verbose || qh_text_is_record(c->value))
 		return true;
 	if (c->status != QH_FAIL && c->status != QH_WARN)
 		return false;
@@ -200,7 +214,7 @@ static int text_result(struct qh_emitter *e, const struct qh_result *res,
 	if (st->path_width < PATH_WIDTH)
 		st->path_width = PATH_WIDTH;
 	if (b->data) {
-		size_t w = display_width(b->data, b->len) + 1;
+		size_t w = qh_text_width(b->data, b->len) + 1;
 
 		if (w > st->path_width && w <= MAX_PATH_WIDTH)
 			st->path_width = w;
@@ -215,15 +229,23 @@ static int text_result(struct qh_emitter *e, const struct qh_result *res,
 			rc |= qh_buf_puts(b, C_OFF);
 		rc |= qh_buf_putc(b, '\n');
 	} else {
-		size_t start = b->len;
+		size_t start = b->len, col, indent;
+		bool wrap = false;
 
 		rc |= qh_escape_append(b, res->type ? res->type : "-",
 				       QH_ESC_CONTROL);
 		rc |= pad_to(b, start, TYPE_WIDTH);
+		col = indent = (b->data ? qh_text_width(b->data, b->len) : 0) +
+			       VERDICT_WIDTH - 1;
 		rc |= put_verdict(e, b, qh_result_worst(res));
+		/* a subject with records gets a block of lines: wrap its
+		 * checks too; the one-line form stays for all others */
+		for (size_t i = 0; i < res->nchecks; i++)
+			wrap = wrap || qh_text_is_record(res->checks[i].value);
 		/* checks bring their own leading space */
 		for (size_t i = 0; i < res->nchecks; i++)
-			rc |= put_check(e, b, &res->checks[i]);
+			rc |= put_check(e, b, &res->checks[i], &col, indent,
+					wrap);
 		if (res->nchecks == 0)
 			rc |= qh_buf_puts(b, " (no checks)");
 		rc |= qh_buf_putc(b, '\n');

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qemu_plan.h" /* struct qh_strlist */
+
 /* ---- requirements ---------------------------------------------------- */
 
 void qh_flag_requirements_default(struct qh_flag_requirements *req)
@@ -732,6 +734,7 @@ struct ninja_var {
 struct ninja_rule {
 	char *name;
 	char *command;
+	char *rspfile_content; /* meson's *_RSP rules: the flags live here */
 };
 
 struct ninja_file {
@@ -744,6 +747,7 @@ static void ninja_file_free(struct ninja_file *nf)
 	for (size_t i = 0; i < nf->nrules; i++) {
 		free(nf->rules[i].name);
 		free(nf->rules[i].command);
+		free(nf->rules[i].rspfile_content);
 	}
 	free(nf->rules);
 }
@@ -932,7 +936,10 @@ static bool is_exe_link_rule(const char *rule)
 {
 	size_t len = strlen(rule);
 
-	return len > 7 && strcmp(rule + len - 7, "_LINKER") == 0 &&
+	/* c_LINKER, cpp_LINKER, and their response-file forms *_LINKER_RSP */
+	if (len > 4 && strcmp(rule + len - 4, "_RSP") == 0)
+		len -= 4;
+	return len > 7 && strncmp(rule + len - 7, "_LINKER", 7) == 0 &&
 	       !strstr(rule, "STATIC_LINKER") && !strstr(rule, "_FOR_BUILD");
 }
 
@@ -1011,6 +1018,38 @@ done:
 	return rc;
 }
 
+/* A rule that passes its arguments in a response file (meson switches to
+ * c_LINKER_RSP, STATIC_LINKER_RSP for long lines: QEMU 10's emulator
+ * link) says "cc -m64 @$out.rsp" and keeps the flags in rspfile_content:
+ * put them back where the compiler reads them. */
+static int inline_rspfiles(struct ninja_file *nf)
+{
+	static const char *const refs[] = { "@$out.rsp", "@${out}.rsp", "@$rspfile" };
+
+	for (size_t i = 0; i < nf->nrules; i++) {
+		struct ninja_rule *r = &nf->rules[i];
+
+		if (!r->command || !r->rspfile_content)
+			continue;
+		for (size_t k = 0; k < QH_ARRAY_LEN(refs); k++) {
+			char *at = strstr(r->command, refs[k]);
+			struct qh_buf b = QH_BUF_INIT;
+
+			if (!at)
+				continue;
+			qh_buf_append(&b, r->command, (size_t)(at - r->command));
+			qh_buf_puts(&b, r->rspfile_content);
+			qh_buf_puts(&b, at + strlen(refs[k]));
+			if (!b.data)
+				return -1;
+			free(r->command);
+			r->command = qh_buf_detach(&b);
+			break;
+		}
+	}
+	return 0;
+}
+
 static int graph_load(const char *path, struct ninja_graph *g,
 		      struct qh_error *err)
 {
@@ -1044,9 +1083,13 @@ static int graph_load(const char *path, struct ninja_graph *g,
 				;
 			*e = '\0';
 			if (cur_rule) {
-				if (strcmp(name, "command") == 0) {
-					free(cur_rule->command);
-					if (!(cur_rule->command = strdup(value)))
+				char **field = strcmp(name, "command") == 0 ? &cur_rule->command :
+					       strcmp(name, "rspfile_content") == 0 ?
+					       &cur_rule->rspfile_content : NULL;
+
+				if (field) {
+					free(*field);
+					if (!(*field = strdup(value)))
 						goto nomem;
 				}
 				continue;
@@ -1073,6 +1116,7 @@ static int graph_load(const char *path, struct ninja_graph *g,
 				goto nomem;
 			cur_rule = &g->nf.rules[g->nf.nrules];
 			cur_rule->command = NULL;
+			cur_rule->rspfile_content = NULL;
 			if (!(cur_rule->name = strdup(line + 5)))
 				goto nomem;
 			g->nf.nrules++;
@@ -1093,6 +1137,10 @@ static int graph_load(const char *path, struct ninja_graph *g,
 		}
 	}
 	free(text);
+	if (inline_rspfiles(&g->nf) < 0) {
+		graph_free(g);
+		return qh_error_set(err, "out of memory");
+	}
 	return 0;
 nomem:
 	free(text);
@@ -1226,5 +1274,126 @@ done_nograph:
 	strset_free(&objs);
 	free(ninja);
 	free(db);
+	return rc;
+}
+
+/* "dir/../qemu/hw/x.c" -> "/abs/qemu/hw/x.c" without touching the disk:
+ * compile_commands.json names sources relative to the build dir. */
+static char *join_normalized(const char *dir, const char *file)
+{
+	struct qh_buf b = QH_BUF_INIT;
+	char *path, *out, *save = NULL, *w;
+	size_t n = 0;
+	char **parts;
+
+	if (file[0] == '/')
+		qh_buf_puts(&b, file);
+	else
+		qh_buf_printf(&b, "%s/%s", dir, file);
+	if (!b.data)
+		return NULL;
+	path = b.data;
+	parts = calloc(strlen(path) / 2 + 2, sizeof(*parts));
+	out = malloc(strlen(path) + 2);
+	if (!parts || !out) {
+		free(parts);
+		free(out);
+		qh_buf_free(&b);
+		return NULL;
+	}
+	for (w = strtok_r(path, "/", &save); w; w = strtok_r(NULL, "/", &save)) {
+		if (strcmp(w, ".") == 0)
+			continue;
+		if (strcmp(w, "..") == 0) {
+			if (n)
+				n--;
+			continue;
+		}
+		parts[n++] = w;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		strcat(out, "/");
+		strcat(out, parts[i]);
+	}
+	if (!n)
+		strcpy(out, "/");
+	free(parts);
+	qh_buf_free(&b);
+	return out;
+}
+
+int qh_build_linked_sources(const char *dir, const char *target,
+			    const char *src_root, struct qh_strlist *out,
+			    struct qh_error *err)
+{
+	struct ninja_graph g;
+	struct strset objs = { 0 };
+	const struct ninja_stmt *st;
+	char *ninja = NULL, *dbpath = NULL, *root = NULL;
+	json_t *db = NULL, *entry;
+	json_error_t jerr;
+	size_t i, rootlen;
+	int rc = -1;
+
+	if (asprintf(&ninja, "%s/build.ninja", dir) < 0 ||
+	    asprintf(&dbpath, "%s/compile_commands.json", dir) < 0) {
+		free(ninja);
+		return qh_error_set(err, "out of memory");
+	}
+	root = join_normalized("/", src_root);
+	if (!root) {
+		free(ninja);
+		free(dbpath);
+		return qh_error_set(err, "out of memory");
+	}
+	rootlen = strlen(root);
+	if (graph_load(ninja, &g, err) < 0)
+		goto nograph;
+	st = graph_find(&g, target);
+	if (!st || st->is_archive) {
+		qh_error_set(err, "%s: no link statement for %s", ninja, target);
+		goto done;
+	}
+	if (collect_objects(&g, st, &objs, 0) < 0)
+		goto oom;
+	strset_sort(&objs);
+	db = json_load_file(dbpath, 0, &jerr);
+	if (!db || !json_is_array(db)) {
+		qh_error_set(err, "%s:%d: %s", dbpath, db ? 0 : jerr.line,
+			     db ? "not a JSON array of compile commands" : jerr.text);
+		goto done;
+	}
+	json_array_foreach(db, i, entry) {
+		const char *o = json_string_value(json_object_get(entry, "output"));
+		const char *f = json_string_value(json_object_get(entry, "file"));
+		const char *d = json_string_value(json_object_get(entry, "directory"));
+		char *abs;
+
+		if (!o || !f || !strset_has(&objs, o))
+			continue;
+		abs = join_normalized(d ? d : dir, f);
+		if (!abs)
+			goto oom;
+		if (strncmp(abs, root, rootlen) == 0 && abs[rootlen] == '/' &&
+		    qh_strlist_add(out, abs + rootlen + 1) < 0) {
+			free(abs);
+			goto oom;
+		}
+		free(abs);
+	}
+	qh_strlist_sort(out);
+	rc = 0;
+	goto done;
+oom:
+	qh_error_set(err, "out of memory");
+done:
+	graph_free(&g);
+nograph:
+	json_decref(db);
+	strset_free(&objs);
+	free(ninja);
+	free(dbpath);
+	free(root);
 	return rc;
 }

@@ -83,6 +83,17 @@ int qh_flagaudit_build_dir(const char *dir, const char *const *targets,
 			   struct qh_flag_audit *out, struct qh_error *err);
 void qh_flag_audit_free(struct qh_flag_audit *a);
 
+/* The sources of the units linked into `target` of a meson build dir
+ * (build.ninja's link, archives followed; compile_commands.json maps each
+ * object to its source), relative to `src_root`; units whose source is
+ * outside it (generated ones, in the build dir) are left out. Sorted.
+ * QEMU 10 lists every source of libcommon in the compile database, built
+ * or not: this is what the emulator really links. */
+struct qh_strlist;
+int qh_build_linked_sources(const char *dir, const char *target,
+			    const char *src_root, struct qh_strlist *out,
+			    struct qh_error *err);
+
 /* Building blocks, exposed for the unit tests. */
 
 /* Split a POSIX-shell-quoted command line into words (quotes, backslashes;

@@ -10,9 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rootfs.h"
+
 #define KC_MAX_DEPTH 64          /* source nesting */
 #define KC_MAX_FILE (16u << 20)  /* a Kconfig file larger than this is hostile */
 #define KC_MAX_EXPR_DEPTH 200
+
+/* The tree every file is read from (see kconfig.h). */
+struct kc_tree {
+	struct qh_rootfs *fs;
+	char *dir;               /* as the caller spelt it */
+	struct qh_file_ids seen; /* files read */
+};
 
 /* ---- storage ---------------------------------------------------------- */
 
@@ -182,6 +191,12 @@ void qh_kconfig_free(struct qh_kconfig *kc)
 	free(kc->files);
 	free(kc->diags);
 	free(kc->hash);
+	if (kc->tree) {
+		qh_rootfs_free(kc->tree->fs);
+		qh_file_ids_free(&kc->tree->seen);
+		free(kc->tree->dir);
+		free(kc->tree);
+	}
 	free(kc);
 }
 
@@ -539,35 +554,40 @@ static int parse_text(struct qh_kconfig *kc, const char *name, const char *dir,
 		      const char *text, size_t len, struct qh_error *err);
 
 static int do_source(struct lexer *lx, const char *path, size_t plen,
-		     struct qh_error *err)
+		     unsigned line, struct qh_error *err)
 {
 	struct qh_buf full = QH_BUF_INIT;
 	int rc = 0;
 
 	if (plen == 0) {
 		add_diag(lx->kc, "%s:%u: source without a file name",
-			 lx->kc->files[lx->file], lx->line);
+			 lx->kc->files[lx->file], line);
 		return 0;
 	}
-	if (path[0] != '/' && lx->dir && *lx->dir)
+	if (path[0] == '/')
+		return qh_error_set(err, "%s:%u: source %.*s: an absolute path "
+				    "leads out of the tree", lx->kc->files[lx->file],
+				    line, (int)plen, path);
+	if (lx->dir && *lx->dir)
 		qh_buf_printf(&full, "%s/", lx->dir);
 	qh_buf_append(&full, path, plen);
 	if (!full.data)
 		return qh_error_set(err, "out of memory");
 	/* minikconf includes each file once; an include loop is caught by
-	 * the same rule. */
+	 * the same rule (and by device and inode in qh_kconfig_parse_file). */
 	for (size_t i = 0; i < lx->kc->nfiles; i++)
 		if (strcmp(lx->kc->files[i], full.data) == 0)
 			goto out;
 	if (lx->kc->depth >= KC_MAX_DEPTH) {
 		add_diag(lx->kc, "%s:%u: source nested too deeply: %s",
-			 lx->kc->files[lx->file], lx->line, full.data);
+			 lx->kc->files[lx->file], line, full.data);
 		goto out;
 	}
+	/* a file that cannot be read leaves the closure incomplete: fail */
 	if (qh_kconfig_parse_file(lx->kc, full.data, err) < 0) {
-		add_diag(lx->kc, "%s:%u: %s", lx->kc->files[lx->file],
-			 lx->line, err ? err->msg : "cannot read sourced file");
+		qh_error_prefix(err, "%s:%u: ", lx->kc->files[lx->file], line);
 		lx->errors++;
+		rc = -1;
 	}
 out:
 	qh_buf_free(&full);
@@ -578,7 +598,7 @@ static int parse_text(struct qh_kconfig *kc, const char *name, const char *dir,
 		      const char *text, size_t len, struct qh_error *err)
 {
 	struct lexer lx = { 0 };
-	int var = -1;
+	int var = -1, rc = 0;
 
 	if (qh_array_reserve((void **)&kc->files, &kc->files_cap, kc->nfiles + 1,
 			     sizeof(char *)) < 0 ||
@@ -609,12 +629,15 @@ static int parse_text(struct qh_kconfig *kc, const char *name, const char *dir,
 		if (lx.tok == T_SOURCE) {
 			char path[4096];
 			size_t n = lx.vlen < sizeof(path) ? lx.vlen : sizeof(path) - 1;
+			unsigned line = lx.line;
 
 			memcpy(path, lx.val, n);
 			path[n] = '\0';
 			next(&lx);
-			if (do_source(&lx, path, n, err) < 0)
+			if (do_source(&lx, path, n, line, err) < 0) {
+				rc = -1;
 				break;
+			}
 		} else if (lx.tok == T_CONFIG) {
 			unsigned line = lx.line;
 
@@ -627,12 +650,11 @@ static int parse_text(struct qh_kconfig *kc, const char *name, const char *dir,
 			var = intern(kc, lx.val, lx.vlen);
 			if (var < 0)
 				break;
-			if (kc->syms[var].defined)
-				add_diag(kc, "%s:%u: config %s defined twice (first at %s:%u)",
-					 name, line, kc->syms[var].name,
-					 kc->files[kc->syms[var].def_file],
-					 kc->syms[var].def_line);
-			else {
+			/* A second `config X` adds its clauses to the first
+			 * (QEMU 7.2's CXL, 10.x's CXL and NIOS2): minikconf
+			 * means to refuse it but never does, so the closure
+			 * QEMU computes has the clauses of both. */
+			if (!kc->syms[var].defined) {
 				kc->syms[var].defined = true;
 				kc->syms[var].def_file = lx.file;
 				kc->syms[var].def_line = line;
@@ -677,51 +699,93 @@ static int parse_text(struct qh_kconfig *kc, const char *name, const char *dir,
 		}
 	}
 	kc->depth--;
+	return rc;
+}
+
+static int tree_open(struct qh_kconfig *kc, const char *dir,
+		     struct qh_error *err)
+{
+	struct kc_tree *t;
+
+	if (kc->tree)
+		return 0;
+	t = calloc(1, sizeof(*t));
+	if (!t || !(t->dir = qh_strdup(*dir ? dir : "."))) {
+		free(t);
+		return qh_error_set(err, "out of memory");
+	}
+	t->fs = qh_rootfs_open_tree(t->dir, err);
+	if (!t->fs) {
+		free(t->dir);
+		free(t);
+		return -1;
+	}
+	kc->tree = t;
 	return 0;
+}
+
+/* path below the tree's directory, as the tree sees it; NULL outside */
+static const char *tree_path(const struct kc_tree *t, const char *path)
+{
+	size_t n = strlen(t->dir);
+
+	if (strcmp(t->dir, ".") == 0 && path[0] != '/')
+		return path;
+	if (strncmp(path, t->dir, n) == 0 &&
+	    (path[n] == '/' || t->dir[n - 1] == '/'))
+		return path + n;
+	return NULL;
 }
 
 int qh_kconfig_parse_text(struct qh_kconfig *kc, const char *name,
 			  const char *dir, const char *text,
 			  struct qh_error *err)
 {
+	if (dir && *dir && tree_open(kc, dir, err) < 0)
+		return -1;
 	return parse_text(kc, name, dir, text, strlen(text), err);
 }
 
 int qh_kconfig_parse_file(struct qh_kconfig *kc, const char *path,
 			  struct qh_error *err)
 {
-	FILE *f = fopen(path, "r");
 	struct qh_buf b = QH_BUF_INIT;
-	char chunk[8192], *dir, *slash;
-	size_t n;
+	char *dir, *slash;
+	const char *rel;
 	int rc;
 
-	if (!f)
-		return qh_error_errno(err, errno, "%s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b.len + n > KC_MAX_FILE) {
-			fclose(f);
-			qh_buf_free(&b);
-			return qh_error_set(err, "%s: larger than %u bytes", path,
-					    KC_MAX_FILE);
-		}
-		if (qh_buf_append(&b, chunk, n) < 0) {
-			fclose(f);
-			qh_buf_free(&b);
-			return qh_error_set(err, "out of memory");
-		}
-	}
-	fclose(f);
 	dir = qh_strdup(path);
-	if (!dir) {
-		qh_buf_free(&b);
+	if (!dir)
 		return qh_error_set(err, "out of memory");
-	}
 	slash = strrchr(dir, '/');
 	if (slash)
-		*slash = '\0';
+		slash[slash == dir] = '\0'; /* "/Kconfig": the tree is "/" */
 	else
 		dir[0] = '\0';
+	if (tree_open(kc, dir, err) < 0) {
+		free(dir);
+		return -1;
+	}
+	rel = tree_path(kc->tree, path);
+	if (!rel) {
+		free(dir);
+		return qh_error_set(err, "%s: outside the tree %s", path,
+				    kc->tree->dir);
+	}
+	rc = qh_rootfs_read_new(kc->tree->fs, rel, KC_MAX_FILE, &b,
+				&kc->tree->seen, err);
+	if (rc == EEXIST) {
+		free(dir); /* read already, under another name */
+		return 0;
+	}
+	if (rc) {
+		free(dir);
+		qh_buf_free(&b);
+		if (rc != ENOMEM && strcmp(kc->tree->dir, ".") != 0)
+			qh_error_prefix(err, "%s%s", kc->tree->dir,
+					rel[0] == '/' ? "" : "/");
+		return -1;
+	}
 	if (b.data && memchr(b.data, '\0', b.len))
 		add_diag(kc, "%s:1: contains NUL bytes", path);
 	rc = parse_text(kc, path, dir, b.data ? b.data : "", b.len, err);
@@ -788,6 +852,31 @@ bool qh_kexpr_eval(const struct qh_kconfig *kc, int e)
 		return qh_kexpr_eval(kc, x->lhs) != qh_kexpr_eval(kc, x->rhs);
 	case QH_KE_CONST:
 		return x->value;
+	}
+	return false;
+}
+
+bool qh_kexpr_reads(const struct qh_kconfig *kc, int e, int sym)
+{
+	int stack[KC_MAX_EXPR_DEPTH * 4];
+	size_t sp = 0;
+
+	if (e >= 0 && (size_t)e < kc->nexprs)
+		stack[sp++] = e;
+	while (sp) {
+		const struct qh_kexpr *x = &kc->exprs[stack[--sp]];
+
+		if (x->op == QH_KE_SYM) {
+			if (x->sym == sym)
+				return true;
+			continue;
+		}
+		if (sp + 2 > QH_ARRAY_LEN(stack))
+			return false;
+		if (x->lhs >= 0)
+			stack[sp++] = x->lhs;
+		if (x->rhs >= 0)
+			stack[sp++] = x->rhs;
 	}
 	return false;
 }

@@ -87,13 +87,22 @@ struct qh_kconfig {
 	int *hash;
 	size_t hash_cap;
 	int depth;         /* source nesting guard */
+	struct kc_tree *tree; /* internal: the tree files are read from */
 };
 
 struct qh_kconfig *qh_kconfig_new(struct qh_error *err);
 void qh_kconfig_free(struct qh_kconfig *kc);
 
-/* Parse a file (follows `source`). Returns 0, or -1 when the file cannot be
- * read at all; syntax problems are diagnostics (see ndiags), not errors. */
+/* Parse a file (follows `source`). Returns 0, or -1 when the file or one it
+ * sources cannot be read (the error names the `source` lines that led
+ * there); syntax problems are diagnostics (see ndiags), not errors.
+ * Files are read like an audit root (rootfs.h) from one tree: the
+ * directory of the first file parsed (or the dir of the first
+ * qh_kconfig_parse_text): regular files only, opened without blocking,
+ * never outside the tree (an absolute `source`, a ".." above it or a
+ * symlink out of it is an error), each file once by device and inode (a
+ * file sourced again under another name, e.g. through `x -> .`, is not
+ * read again, as minikconf reads each file once). */
 int qh_kconfig_parse_file(struct qh_kconfig *kc, const char *path,
 			  struct qh_error *err);
 /* Parse text; `name` is used in diagnostics, `dir` resolves `source`. */
@@ -128,6 +137,8 @@ int qh_kexpr_format(const struct qh_kconfig *kc, int expr, bool values,
 		    struct qh_buf *buf);
 /* Evaluate with the current values (unknown counts as n). */
 bool qh_kexpr_eval(const struct qh_kconfig *kc, int expr);
+/* Does the expression read symbol `sym`? */
+bool qh_kexpr_reads(const struct qh_kconfig *kc, int expr, int sym);
 
 /* Why a symbol is y: the chain of clauses back to an assignment, one line
  * per step, appended to buf. */

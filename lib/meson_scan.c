@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu_tree.h" /* qh_read_text_file */
+#include "qemu_tree.h" /* qh_tree_read_text */
 
 #define MS_MAX_FILE (4u << 20)
 #define MS_MAX_DEPTH 32
@@ -44,6 +44,8 @@ struct named_files {
 
 struct qh_meson_scan {
 	char *root;
+	struct qh_rootfs *tree;  /* every file is read through it */
+	struct qh_file_ids read; /* (dev, inode) of the files read */
 	char *only;
 	struct qh_strlist sets;
 	struct entry *entries;
@@ -57,6 +59,9 @@ struct qh_meson_scan {
 	int depth;
 	bool too_many; /* MS_MAX_ENTRIES reached: an error, not ENOMEM */
 	bool too_many_files; /* MS_MAX_FILES reached: an error too */
+	bool unreadable_file; /* a meson.build that is there but cannot be
+				 read (a FIFO, a link out of the tree...) */
+	struct qh_error unreadable; /* ...and the subdir() that led to it */
 };
 
 enum mtok { M_EOF, M_NL, M_ID, M_STR, M_PUNCT };
@@ -413,8 +418,9 @@ static bool plain_subdir(const char *sub)
 	return true;
 }
 
-/* A limit reached anywhere below ends the whole scan; a missing or
- * unreadable subdir is a diagnostic and the scan goes on. */
+/* A limit reached anywhere below ends the whole scan, and so does a
+ * meson.build that is there but cannot be read (the sets it defines would
+ * be missing); a missing subdir is a diagnostic and the scan goes on. */
 static int do_subdir(struct qh_meson_scan *ms, const char *dir, const char *sub)
 {
 	struct qh_error err = { { 0 } };
@@ -440,6 +446,12 @@ static int do_subdir(struct qh_meson_scan *ms, const char *dir, const char *sub)
 	free(d);
 	if (rc < 0 && (ms->too_many || ms->too_many_files || !err.msg[0]))
 		return -1;
+	if (rc < 0 && ms->unreadable_file) {
+		if (!ms->unreadable.msg[0])
+			qh_error_set(&ms->unreadable, "%s: subdir('%s'): %s",
+				     dir && *dir ? dir : ".", sub, err.msg);
+		return -1;
+	}
 	if (rc < 0 && qh_strlist_addf(&ms->diags, "%s: subdir('%s'): %s",
 				      dir && *dir ? dir : ".", sub, err.msg) < 0)
 		return -1;
@@ -584,7 +596,6 @@ static int files_limit_error(struct qh_error *err)
 int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 		       struct qh_error *err)
 {
-	struct qh_buf full = QH_BUF_INIT;
 	size_t len = 0;
 	char *text;
 	int rc;
@@ -599,11 +610,15 @@ int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 	}
 	if (qh_strlist_add(&ms->seen, relpath) < 0)
 		return qh_error_set(err, "out of memory");
-	qh_buf_printf(&full, "%s/%s", ms->root, relpath);
-	text = full.data ? qh_read_text_file(full.data, MS_MAX_FILE, &len, err) : NULL;
-	qh_buf_free(&full);
-	if (!text)
-		return -1;
+	/* a directory symlink (hw/x -> .) leads to a file read already */
+	rc = qh_tree_read_text(ms->tree, relpath, MS_MAX_FILE, &ms->read, &text,
+			       &len, err);
+	if (rc == EEXIST)
+		return 0;
+	if (rc && rc != ENOENT && rc != ENOTDIR && rc != ENOMEM)
+		ms->unreadable_file = true;
+	if (rc)
+		return rc == ENOMEM ? -1 : qh_error_prefix(err, "%s/", ms->root);
 	ms->depth++;
 	rc = scan_text(ms, relpath, text, len);
 	ms->depth--;
@@ -614,6 +629,8 @@ int qh_meson_scan_file(struct qh_meson_scan *ms, const char *relpath,
 				    MS_MAX_ENTRIES);
 	if (rc < 0 && ms->too_many_files)
 		return files_limit_error(err);
+	if (rc < 0 && ms->unreadable.msg[0])
+		return qh_error_set(err, "%s", ms->unreadable.msg);
 	if (rc < 0)
 		return qh_error_set(err, "out of memory");
 	return 0;
@@ -628,6 +645,11 @@ struct qh_meson_scan *qh_meson_scan_tree(const char *root, const char *only,
 	    (only && !(ms->only = qh_strdup(only)))) {
 		qh_meson_scan_free(ms);
 		qh_error_set(err, "out of memory");
+		return NULL;
+	}
+	ms->tree = qh_rootfs_open_tree(root, err);
+	if (!ms->tree) {
+		qh_meson_scan_free(ms);
 		return NULL;
 	}
 	/* The root file defines the top-level sets and subdir()s the rest. */
@@ -661,6 +683,8 @@ void qh_meson_scan_free(struct qh_meson_scan *ms)
 	qh_strlist_free(&ms->sets);
 	qh_strlist_free(&ms->seen);
 	qh_strlist_free(&ms->diags);
+	qh_rootfs_free(ms->tree);
+	qh_file_ids_free(&ms->read);
 	free(ms->root);
 	free(ms->only);
 	free(ms);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datapath.h"
 #include "ini_lines.h"
 #include "rules.h"
 
@@ -313,7 +314,9 @@ static int set_profile(struct parse_ctx *ctx, const char *value,
 
 	if (!*value)
 		return qh_error_set(err, "profile needs a path");
-	if (value[0] != '/' && ctx->dir)
+	/* a relative path is relative to the policy file; a bare name is
+	 * looked up by the command (datapath.h) */
+	if (value[0] != '/' && ctx->dir && qh_data_is_path(value))
 		qh_buf_printf(&b, "%s/%s", ctx->dir, value);
 	else
 		qh_buf_puts(&b, value);

@@ -1,15 +1,16 @@
-/* profile.c - load and write device allow-list profiles (libinih). */
+/* profile.c - load and write device allow-list profiles (libinih through
+ * ini_lines.h, like policies and waivers). */
 #include "profile.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flags.h" /* qh_harden_level_parse */
+#include "ini_lines.h"
 
 struct qh_profile *qh_profile_new(const char *name, struct qh_error *err)
 {
@@ -95,42 +96,16 @@ int qh_profile_add_allow(struct qh_profile *p, const char *name, unsigned line)
 
 /* ---- INI loading ------------------------------------------------------ */
 
+/* Read with ini_lines.h, like policies and waivers: libinih with line
+ * numbers, a line longer than libinih takes (it would split it and read
+ * the rest as a line of its own) or a misspelt empty section is an error
+ * naming file:line. */
 struct loader {
 	struct qh_profile *p;
-	const char *text;   /* for the string reader */
-	size_t pos;
-	FILE *f;
-	unsigned line;      /* line most recently handed to inih */
-	char msg[512];      /* first error */
+	unsigned line;      /* of the key being handled */
+	struct qh_error *err;
 	char *cut;          /* a value with its inline comment cut off */
 };
-
-static char *reader(char *str, int num, void *stream)
-{
-	struct loader *ld = stream;
-	char *r;
-
-	if (ld->f) {
-		r = fgets(str, num, ld->f);
-	} else {
-		size_t i = 0;
-
-		if (!ld->text[ld->pos])
-			return NULL;
-		while (ld->text[ld->pos] && i + 1 < (size_t)num) {
-			char c = ld->text[ld->pos++];
-
-			str[i++] = c;
-			if (c == '\n')
-				break;
-		}
-		str[i] = '\0';
-		r = str;
-	}
-	if (r)
-		ld->line++;
-	return r;
-}
 
 static bool valid_word(const char *w)
 {
@@ -142,7 +117,8 @@ static bool valid_word(const char *w)
 	return true;
 }
 
-/* Split a list value; each word goes through fn. Returns 0 or -1. */
+/* Split a list value; each word goes through fn. Returns 0 or -1 with
+ * ld->err set. */
 static int each_word(struct loader *ld, const char *key, const char *value,
 		     int (*fn)(struct loader *, const char *, void *), void *ctx)
 {
@@ -150,16 +126,13 @@ static int each_word(struct loader *ld, const char *key, const char *value,
 	int rc = 0;
 
 	if (!copy)
-		return -1;
+		return qh_error_set(ld->err, "out of memory");
 	for (w = strtok_r(copy, " \t,", &save); w && rc == 0;
 	     w = strtok_r(NULL, " \t,", &save)) {
-		if (!valid_word(w)) {
-			snprintf(ld->msg, sizeof(ld->msg), "%s:%u: bad word '%s' in %s",
-				 ld->p->path, ld->line, w, key);
-			rc = -1;
-		} else {
-			rc = fn(ld, w, ctx);
-		}
+		if (!valid_word(w))
+			rc = qh_error_set(ld->err, "bad word '%s' in %s", w, key);
+		else if (fn(ld, w, ctx) < 0)
+			rc = qh_error_set(ld->err, "out of memory");
 	}
 	free(copy);
 	return rc;
@@ -213,15 +186,35 @@ static int append_str(char **dst, const char *v)
 	return 0;
 }
 
-static int handler(void *user, const char *section, const char *name,
-		   const char *value)
+static const char *const sections[] = { "profile", "devices", "features",
+					"hardening" };
+
+static int on_section(void *user, const char *section, unsigned line,
+		      struct qh_error *err)
+{
+	(void)user;
+	(void)line;
+	for (size_t i = 0; i < QH_ARRAY_LEN(sections); i++)
+		if (strcmp(section, sections[i]) == 0)
+			return 0;
+	return qh_error_set(err, "unknown section [%s]", section);
+}
+
+static int list_key(struct loader *ld, const char *name, const char *value,
+		    int (*fn)(struct loader *, const char *, void *), void *ctx)
+{
+	return each_word(ld, name, value, fn, ctx) < 0 ? -1 : 1;
+}
+
+static int on_key(void *user, const char *section, const char *name,
+		  const char *value, unsigned line, struct qh_error *err)
 {
 	struct loader *ld = user;
 	struct qh_profile *p = ld->p;
-	int rc = 1; /* -1 error, 0 unknown key, 1 ok */
+	int rc = 1; /* -1 error (err set), 0 unknown key, 1 ok */
 
-	if (ld->msg[0])
-		return 0;
+	ld->line = line;
+	ld->err = err;
 	/* libinih strips "value ; comment" on a key's first line but keeps it
 	 * on a continuation line: cut it here too, so a value reads the same
 	 * whichever line it came from (and the same after to_ini). */
@@ -233,92 +226,78 @@ static int handler(void *user, const char *section, const char *name,
 				n--;
 			free(ld->cut);
 			ld->cut = strndup(value, n);
-			if (!ld->cut) {
-				snprintf(ld->msg, sizeof(ld->msg),
-					 "%s:%u: out of memory", p->path, ld->line);
-				return 0;
-			}
+			if (!ld->cut)
+				return qh_error_set(err, "out of memory");
 			value = ld->cut;
 			break;
 		}
 	}
 	/* Control characters (other than tab) have no meaning in a profile and
 	 * would not survive qh_profile_to_ini: refuse them, naming the line. */
-	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
-		if ((*c < 0x20 && *c != '\t') || *c == 0x7f) {
-			snprintf(ld->msg, sizeof(ld->msg),
-				 "%s:%u: control character 0x%02x in the value of '%s'",
-				 p->path, ld->line, *c, name);
-			return 0;
-		}
-	}
+	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return qh_error_set(err, "control character 0x%02x in the "
+					    "value of '%s'", *c, name);
 	if (strcmp(section, "profile") == 0) {
 		if (strcmp(name, "name") == 0) {
 			/* names end up in file names, reports and build
 			 * stamps: keep them to a portable set */
-			for (const char *c = value; *c; c++) {
-				if (!isalnum((unsigned char)*c) && !strchr("-_.+", *c)) {
-					snprintf(ld->msg, sizeof(ld->msg),
-						 "%s:%u: profile name '%s': only letters, digits, '-', '_', '.' and '+' are allowed",
-						 p->path, ld->line, value);
-					return 0;
-				}
-			}
-			rc = set_str(&p->name, value) < 0 ? -1 : 1;
-		}
-		else if (strcmp(name, "description") == 0)
-			rc = append_str(&p->description, value) < 0 ? -1 : 1;
-		else if (strcmp(name, "targets") == 0)
-			rc = each_word(ld, name, value, to_list, &p->targets) < 0 ? -1 : 1;
-		else
+			for (const char *c = value; *c; c++)
+				if (!isalnum((unsigned char)*c) && !strchr("-_.+", *c))
+					return qh_error_set(err, "profile name '%s': only "
+							    "letters, digits, '-', '_', '.' "
+							    "and '+' are allowed", value);
+			rc = set_str(&p->name, value) < 0 ? -2 : 1;
+		} else if (strcmp(name, "description") == 0) {
+			rc = append_str(&p->description, value) < 0 ? -2 : 1;
+		} else if (strcmp(name, "targets") == 0) {
+			rc = list_key(ld, name, value, to_list, &p->targets);
+		} else {
 			rc = 0;
+		}
 	} else if (strcmp(section, "devices") == 0) {
 		if (strcmp(name, "machines") == 0)
-			rc = each_word(ld, name, value, to_machine, NULL) < 0 ? -1 : 1;
+			rc = list_key(ld, name, value, to_machine, NULL);
 		else if (strcmp(name, "allow") == 0)
-			rc = each_word(ld, name, value, to_allow, NULL) < 0 ? -1 : 1;
+			rc = list_key(ld, name, value, to_allow, NULL);
 		else
 			rc = 0;
 	} else if (strcmp(section, "features") == 0) {
 		if (strcmp(name, "enable") == 0)
-			rc = each_word(ld, name, value, to_list, &p->enable) < 0 ? -1 : 1;
+			rc = list_key(ld, name, value, to_list, &p->enable);
 		else if (strcmp(name, "disable") == 0)
-			rc = each_word(ld, name, value, to_list, &p->disable) < 0 ? -1 : 1;
+			rc = list_key(ld, name, value, to_list, &p->disable);
 		else if (strcmp(name, "accelerators") == 0)
-			rc = each_word(ld, name, value, to_list, &p->accelerators) < 0 ? -1 : 1;
+			rc = list_key(ld, name, value, to_list, &p->accelerators);
 		else
 			rc = 0;
 	} else if (strcmp(section, "hardening") == 0) {
 		if (strcmp(name, "level") == 0) {
 			enum qh_harden_level l;
 
-			if (qh_harden_level_parse(value, &l) < 0) {
-				snprintf(ld->msg, sizeof(ld->msg),
-					 "%s:%u: level must be none, standard or strict, not '%s'",
-					 p->path, ld->line, value);
-				return 0;
-			}
-			rc = set_str(&p->level, value) < 0 ? -1 : 1;
+			if (qh_harden_level_parse(value, &l) < 0)
+				return qh_error_set(err, "level must be none, standard "
+						    "or strict, not '%s'", value);
+			rc = set_str(&p->level, value) < 0 ? -2 : 1;
 		} else if (strcmp(name, "cflags") == 0) {
-			rc = append_str(&p->cflags, value) < 0 ? -1 : 1;
+			rc = append_str(&p->cflags, value) < 0 ? -2 : 1;
 		} else if (strcmp(name, "ldflags") == 0) {
-			rc = append_str(&p->ldflags, value) < 0 ? -1 : 1;
+			rc = append_str(&p->ldflags, value) < 0 ? -2 : 1;
 		} else {
 			rc = 0;
 		}
 	} else {
-		snprintf(ld->msg, sizeof(ld->msg), "%s:%u: unknown section [%s]",
-			 p->path, ld->line, section);
-		return 0;
+		/* a key before any section */
+		return qh_error_set(err, "unknown section [%s]", section);
 	}
-	if (rc == 0 && !ld->msg[0])
-		snprintf(ld->msg, sizeof(ld->msg), "%s:%u: unknown key '%s' in [%s]",
-			 p->path, ld->line, name, section);
-	else if (rc < 0 && !ld->msg[0])
-		snprintf(ld->msg, sizeof(ld->msg), "%s:%u: out of memory", p->path,
-			 ld->line);
-	return rc > 0;
+	if (rc == 0)
+		return qh_error_set(err, "unknown key '%s' in [%s]", name, section);
+	if (rc == -2)
+		return qh_error_set(err, "out of memory");
+	return rc < 0 ? -1 : 0;
 }
+
+static const struct qh_ini_callbacks profile_ini = { on_section, on_key };
 
 static struct qh_profile *finish(struct loader *ld, int rc, struct qh_error *err)
 {
@@ -326,18 +305,8 @@ static struct qh_profile *finish(struct loader *ld, int rc, struct qh_error *err
 
 	free(ld->cut);
 	ld->cut = NULL;
-	if (ld->msg[0]) {
-		qh_error_set(err, "%s", ld->msg);
+	if (rc < 0)
 		goto fail;
-	}
-	if (rc > 0) {
-		qh_error_set(err, "%s:%d: syntax error", p->path, rc);
-		goto fail;
-	}
-	if (rc < 0) {
-		qh_error_set(err, "%s: cannot read", p->path);
-		goto fail;
-	}
 	if (!p->name) {
 		const char *base = strrchr(p->path, '/');
 		char *dot;
@@ -380,20 +349,11 @@ fail:
 struct qh_profile *qh_profile_load(const char *path, struct qh_error *err)
 {
 	struct loader ld = { 0 };
-	int rc;
 
 	ld.p = qh_profile_new(path, err);
 	if (!ld.p)
 		return NULL;
-	ld.f = fopen(path, "r");
-	if (!ld.f) {
-		qh_error_errno(err, errno, "%s", path);
-		qh_profile_free(ld.p);
-		return NULL;
-	}
-	rc = ini_parse_stream(reader, &ld, handler, &ld);
-	fclose(ld.f);
-	return finish(&ld, rc, err);
+	return finish(&ld, qh_ini_parse_file(path, &profile_ini, &ld, err), err);
 }
 
 struct qh_profile *qh_profile_parse(const char *name, const char *text,
@@ -404,8 +364,8 @@ struct qh_profile *qh_profile_parse(const char *name, const char *text,
 	ld.p = qh_profile_new(name, err);
 	if (!ld.p)
 		return NULL;
-	ld.text = text;
-	return finish(&ld, ini_parse_stream(reader, &ld, handler, &ld), err);
+	return finish(&ld, qh_ini_parse_string(text, name, &profile_ini, &ld, err),
+		      err);
 }
 
 /* ---- writing ---------------------------------------------------------- */

@@ -88,6 +88,7 @@ void qh_strlist_free(struct qh_strlist *l)
 #include "kconfig.h"
 #include "meson_scan.h"
 #include "profile.h"
+#include "qemu_host.h"
 #include "qemu_quirks.h"
 #include "qemu_tree.h"
 #include "qom_index.h"
@@ -113,6 +114,17 @@ static const struct {
 	{ "multiprocess", "MULTIPROCESS_ALLOWED", true },
 	{ "vfio-user-server", "VFIO_USER_SERVER_ALLOWED", false },
 	{ "pvrdma", "PVRDMA", false },
+	/* QEMU 9+: library proxies; --without-default-features turns the
+	 * libraries off unless the profile enables them */
+	{ "pixman", "PIXMAN", true },
+	{ "gnutls", "GNUTLS", true },
+	{ "libcbor", "LIBCBOR", false },
+	{ "hv-balloon", "HV_BALLOON_POSSIBLE", true },
+	{ "rust", "HAVE_RUST", false },
+	/* FDT (QEMU 10: a Kconfig dependency of device-tree boards) is on
+	 * when libfdt is found; the plan asks for it with --enable-fdt=system
+	 * where the closure needs it (fdt_symbol_needed) */
+	{ "fdt", "FDT", true },
 };
 
 /* Per-target state kept for --explain. */
@@ -135,6 +147,7 @@ static void plan_target_free(struct qh_plan_target *t)
 	free(t->name);
 	free(t->arch);
 	free(t->base_arch);
+	free(t->link_blocker);
 	free(t->devices_file);
 	free(t->devices_arg);
 	qh_strlist_free(&t->symbols);
@@ -332,7 +345,12 @@ static bool sym_true(const char *sym, void *vctx)
 	if (strncmp(sym, "CONFIG_", 7) != 0)
 		return false;
 	sym += 7;
-	if (strcmp(sym, "SOFTMMU") == 0 || strcmp(sym, "POSIX") == 0)
+	/* keys meson's config_target has for every system emulator (7.2:
+	 * SOFTMMU; from 8.x also SYSTEM_ONLY, which QEMU 10's
+	 * common_ss.add_all(when: 'CONFIG_SYSTEM_ONLY', ...) reads) and the
+	 * POSIX host */
+	if (strcmp(sym, "SOFTMMU") == 0 || strcmp(sym, "SYSTEM_ONLY") == 0 ||
+	    strcmp(sym, "POSIX") == 0)
 		return true;
 	if (strcmp(sym, "ALL") == 0)
 		return false;
@@ -356,9 +374,11 @@ static int external_symbols(const struct qh_kconfig *kc, const struct qh_profile
 
 	for (size_t i = 0; i < QH_ARRAY_LEN(host_symbols); i++) {
 		int s = qh_kconfig_find(kc, host_symbols[i].symbol);
+		bool fdt = strcmp(host_symbols[i].symbol, "FDT") == 0;
 		bool on = defaults ? host_symbols[i].in_default
 				   : (!host_symbols[i].feature ||
-				      want_feature(pr, host_symbols[i].feature));
+				      want_feature(pr, host_symbols[i].feature) ||
+				      (fdt && t->needs_fdt));
 
 		if (on && s >= 0 && kc->syms[s].defined &&
 		    qh_strlist_add(out, host_symbols[i].symbol) < 0)
@@ -375,6 +395,49 @@ static int external_symbols(const struct qh_kconfig *kc, const struct qh_profile
 	snprintf(arch, sizeof(arch), "%s", t->arch);
 	upper(arch);
 	return qh_strlist_add(out, arch);
+}
+
+/* Symbols of the closure whose `depends on` reads `host` (FDT). */
+static int needing(const struct qh_kconfig *kc, int host, struct qh_buf *names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < kc->nclauses; i++) {
+		const struct qh_kclause *c = &kc->clauses[i];
+
+		if (c->kind == QH_KC_DEPENDS && kc->syms[c->dest].value == 1 &&
+		    qh_kexpr_reads(kc, c->cond, host))
+			qh_buf_printf(names, "%s%s", n++ ? ", " : "", kc->syms[c->dest].name);
+	}
+	return (int)n;
+}
+
+/* Evaluate the profile's closure. When it cannot be satisfied and the tree
+ * has the FDT host symbol off, libfdt may be what is missing (QEMU 10's
+ * microvm and ARM boards `depends on FDT`): try again with it, and keep
+ * it (the configure line gets --enable-fdt=system) only if that works. */
+static int evaluate_closure(struct qh_plan *p, struct qh_plan_target *t,
+			    struct plan_target_state *st, struct qh_error *err)
+{
+	int fdt = qh_kconfig_find(st->kc, "FDT");
+	struct qh_buf why = QH_BUF_INIT;
+
+	if (qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) == 0)
+		return 0;
+	if (t->needs_fdt || fdt < 0 || !st->kc->syms[fdt].defined)
+		return -1;
+	if (qh_strlist_add(&st->host, "FDT") < 0 ||
+	    qh_kconfig_assign(st->kc, "FDT", true, true, NULL, err) < 0)
+		return qh_error_set(err, "out of memory");
+	if (qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) < 0)
+		return -1;
+	t->needs_fdt = true;
+	needing(st->kc, fdt, &why);
+	qh_strlist_addf(&p->warnings, "%s: %s depend%s on FDT: libfdt is built in "
+			"(--enable-fdt=system)", t->name, why.data ? why.data : "the closure",
+			why.data && strchr(why.data, ',') ? "" : "s");
+	qh_buf_free(&why);
+	return 0;
 }
 
 struct want {
@@ -397,6 +460,53 @@ static int add_want(struct want **w, size_t *n, size_t *cap, const char *sym,
 	if (!(*w)[*n].sym)
 		return -1;
 	(*n)++;
+	return 0;
+}
+
+static bool sym_on(const struct qh_kconfig *kc, const char *name)
+{
+	int s = qh_kconfig_find(kc, name);
+
+	return s >= 0 && kc->syms[s].value == 1;
+}
+
+/* Closures QEMU accepts but cannot link (qh_link_defects): add the
+ * symbol that fixes it, as a want with the defect as its origin, or mark
+ * the target when nothing short of a board does. */
+static int avoid_link_defects(struct qh_plan *p, struct qh_plan_target *t,
+			      struct plan_target_state *st, struct want **w, size_t *nw,
+			      size_t *wcap, struct qh_error *err)
+{
+	bool added = false;
+
+	for (size_t i = 0; i < qh_link_defects_count; i++) {
+		const struct qh_link_defect *d = &qh_link_defects[i];
+
+		if (!qh_link_defect_applies(d, p->version_major, p->version_minor,
+					    p->version_micro, t->base_arch) ||
+		    !sym_on(st->kc, d->when_on) || sym_on(st->kc, d->when_off))
+			continue;
+		qh_strlist_addf(&p->warnings, "%s: %s", t->name, d->what);
+		if (!d->add) {
+			free(t->link_blocker);
+			t->link_blocker = qh_strdup(d->what);
+			if (!t->link_blocker)
+				return qh_error_set(err, "out of memory");
+			continue;
+		}
+		for (const char *a = d->add; *a; a += strcspn(a, " "), a += strspn(a, " ")) {
+			char sym[64];
+
+			snprintf(sym, sizeof(sym), "%.*s", (int)strcspn(a, " "), a);
+			if (add_want(w, nw, wcap, sym, d->what, true) < 0)
+				return qh_error_set(err, "out of memory");
+			if (qh_kconfig_assign(st->kc, sym, true, false, d->what, err) < 0)
+				return -1;
+		}
+		added = true;
+	}
+	if (added && qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) < 0)
+		return qh_error_prefix(err, "%s: the allow list cannot be satisfied: ", t->name);
 	return 0;
 }
 
@@ -463,6 +573,7 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 	st->kc = load_kconfig(p->qemu_src, &p->warnings, ti == 0, err);
 	if (!st->kc)
 		goto out;
+	t->needs_fdt = qt->need_fdt;
 	if (external_symbols(st->kc, pr, t, false, &accels, &st->host) < 0)
 		goto oom;
 	r.kc = st->kc;
@@ -499,7 +610,7 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 			goto out;
 	if (assign_external(st->kc, &st->host, err) < 0)
 		goto out;
-	if (qh_kconfig_evaluate(st->kc, QH_KCONFIG_ALLNO, err) < 0) {
+	if (evaluate_closure(p, t, st, err) < 0) {
 		qh_error_prefix(err, "%s: the allow list cannot be satisfied: ", qt->name);
 		goto out;
 	}
@@ -537,6 +648,8 @@ static int build_target(struct qh_plan *p, size_t ti, const struct qh_qemu_targe
 			}
 		}
 	}
+	if (avoid_link_defects(p, t, st, &w, &nw, &wcap, err) < 0)
+		goto out;
 	if (closure_list(st->kc, &t->symbols) < 0)
 		goto oom;
 	{
@@ -641,6 +754,29 @@ static int add_arg(struct qh_plan *p, const char *arg, struct qh_error *err)
 		qh_error_set(err, "out of memory") : 0;
 }
 
+/* The Python configure will run meson with (qemu_host.h). */
+static int choose_python(struct qh_plan *p, struct qh_error *err)
+{
+	struct qh_qemu_python py;
+	struct qh_buf b = QH_BUF_INIT;
+	int rc = 0;
+
+	if (qh_qemu_python_probe(p->qemu_src, &py, err) < 0)
+		return -1;
+	if (py.python) {
+		qh_buf_printf(&b, "--python=%s", py.python);
+		rc = b.data ? add_arg(p, b.data, err) : qh_error_set(err, "out of memory");
+		qh_strlist_addf(&p->warnings, "configure runs meson %s from %s (the Python "
+				"on PATH has no meson >= %s)", py.meson, py.python,
+				py.needed ? py.needed : "?");
+	} else if (py.problem) {
+		qh_strlist_addf(&p->warnings, "%s", py.problem);
+	}
+	qh_buf_free(&b);
+	qh_qemu_python_free(&py);
+	return rc;
+}
+
 static int join_flags(const struct qh_strlist *l, struct qh_buf *b)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -666,7 +802,7 @@ static int build_configure(struct qh_plan *p, const struct qh_plan_options *o,
 	qh_buf_puts(&b, "--target-list=");
 	for (size_t i = 0; i < p->ntargets; i++) {
 		qh_buf_printf(&b, "%s%s", i ? "," : "", p->targets[i].name);
-		if (qh_qemu_tree_target(pv->tree, p->targets[i].name)->need_fdt)
+		if (p->targets[i].needs_fdt)
 			need_fdt = true;
 	}
 	if (!b.data || add_arg(p, b.data, err) < 0 ||
@@ -734,6 +870,8 @@ static int build_configure(struct qh_plan *p, const struct qh_plan_options *o,
 	if (need_fdt && add_arg(p, "--enable-fdt=system", err) < 0)
 		goto out;
 	if (add_arg(p, "--disable-install-blobs", err) < 0)
+		goto out;
+	if (!(o && o->no_probe) && choose_python(p, err) < 0)
 		goto out;
 	if (level != QH_HARDEN_NONE) {
 		if (qh_quirk_applies(QH_QUIRK_ENABLE_PIE, p->version_major, p->version_minor,
@@ -1032,6 +1170,74 @@ json_t *qh_plan_to_json(const struct qh_plan *p)
 	json_object_set_new(o, "accelerators", jlist(&p->accelerators));
 	json_object_set_new(o, "warnings", jlist(&p->warnings));
 	return o;
+}
+
+int qh_plan_reference_argv(const struct qh_plan *p, struct qh_strlist *out)
+{
+	for (size_t i = 0; i < p->configure_argv.n; i++) {
+		const char *a = p->configure_argv.items[i];
+
+		if (strcmp(a, "--without-default-devices") == 0 ||
+		    strncmp(a, "--with-devices-", 15) == 0)
+			continue;
+		if (qh_strlist_add(out, a) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int qh_plan_device_chain(const struct qh_plan *p, size_t ti, const char *device,
+			 struct qh_strlist *chain, struct qh_error *err)
+{
+	struct qh_strlist syms = { 0 };
+	struct qh_buf b = QH_BUF_INIT;
+	struct qh_resolver r;
+	int rc = -1;
+
+	if (!p->priv || ti >= p->ntargets)
+		return qh_error_set(err, "no such target");
+	r.kc = p->priv->ts[ti].kc;
+	r.ms = p->priv->ms;
+	r.qom = p->priv->qom;
+	r.base_arch = p->targets[ti].base_arch;
+	if (qh_resolve_word(&r, device, false, &syms, NULL, err) < 0)
+		return -1;
+	for (size_t i = 0; i < syms.n; i++) {
+		int s = qh_kconfig_find(r.kc, syms.items[i]);
+
+		if (s < 0 || r.kc->syms[s].value != 1)
+			continue;
+		qh_kconfig_explain(r.kc, s, &b);
+		break;
+	}
+	if (!syms.n) {
+		rc = qh_strlist_add(chain, "needs no device symbol: always built") < 0 ?
+			qh_error_set(err, "out of memory") : 0;
+		goto out;
+	}
+	if (!b.data) {
+		qh_error_set(err, "%s: none of its symbols is in the closure", device);
+		goto out;
+	}
+	/* one step per line, as qh_kconfig_explain writes them */
+	for (char *line = b.data, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		else
+			*nl = '\0';
+		while (*line == ' ')
+			line++;
+		if (*line && qh_strlist_add(chain, line) < 0) {
+			qh_error_set(err, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	qh_buf_free(&b);
+	qh_strlist_free(&syms);
+	return rc;
 }
 
 char *qh_plan_explain(const struct qh_plan *p, const char *target,

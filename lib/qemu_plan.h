@@ -68,6 +68,12 @@ struct qh_plan_target {
 	 * Kconfig symbol, for this plan and for the default set. */
 	struct qh_strlist sources;
 	struct qh_strlist default_sources;
+	/* libfdt is needed: TARGET_NEED_FDT, or a symbol of the closure
+	 * depends on the FDT host symbol (QEMU 10's microvm, ARM virt) */
+	bool needs_fdt;
+	/* This QEMU cannot link the closure (struct qh_link_defect without
+	 * a fix): the defect, for `qhard build` to stop on; NULL normally. */
+	char *link_blocker;
 };
 
 struct qh_plan {
@@ -117,6 +123,18 @@ json_t *qh_plan_to_json(const struct qh_plan *p);
  * multi-line text or NULL + err. */
 char *qh_plan_explain(const struct qh_plan *p, const char *target,
 		      const char *what, struct qh_error *err);
+
+/* The configure argv of the default-devices build of the same tree with
+ * the same features and flags (the plan's, without
+ * --without-default-devices and --with-devices-*): the reference the
+ * build report counts linked hw/ units against. Appended to out. */
+int qh_plan_reference_argv(const struct qh_plan *p, struct qh_strlist *out);
+/* Why QOM type `device` is in target ti's closure: the chain of Kconfig
+ * steps back to an allow-list line ("AHCI_ICH9=y: selected by Q35
+ * (hw/i386/Kconfig:111)", "Q35=y: assigned ... at profile.ini:12 q35"),
+ * appended to chain; "needs no device symbol" for always-built ones. */
+int qh_plan_device_chain(const struct qh_plan *p, size_t ti, const char *device,
+			 struct qh_strlist *chain, struct qh_error *err);
 
 /* qh_strlist helpers. */
 int qh_strlist_add(struct qh_strlist *l, const char *s);

@@ -2,7 +2,6 @@
 #include "qemu_tree.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,30 +10,25 @@
 
 #define TREE_MAX_TEXT (8u << 20)
 
-char *qh_read_text_file(const char *path, size_t max, size_t *len,
-			struct qh_error *err)
+int qh_tree_read_text(struct qh_rootfs *tree, const char *path, size_t max,
+		      struct qh_file_ids *seen, char **text, size_t *len,
+		      struct qh_error *err)
 {
-	FILE *f = fopen(path, "r");
 	struct qh_buf b = QH_BUF_INIT;
-	char chunk[16384];
-	size_t n;
+	int rc = seen ? qh_rootfs_read_new(tree, path, max, &b, seen, err)
+		      : qh_rootfs_read(tree, path, max, &b, err);
 
-	if (!f) {
-		qh_error_errno(err, errno, "%s", path);
-		return NULL;
+	*text = NULL;
+	if (rc) {
+		qh_buf_free(&b);
+		return rc;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b.len + n > max || qh_buf_append(&b, chunk, n) < 0) {
-			fclose(f);
-			qh_buf_free(&b);
-			qh_error_set(err, "%s: too large or out of memory", path);
-			return NULL;
-		}
-	}
-	fclose(f);
 	if (len)
 		*len = b.len;
-	return qh_buf_detach(&b);
+	*text = qh_buf_detach(&b);
+	if (!*text)
+		return qh_error_set(err, "out of memory"), ENOMEM;
+	return 0;
 }
 
 int qh_qemu_version_parse(const char *s, int *maj, int *min, int *mic)
@@ -230,40 +224,43 @@ static int cmp_target(const void *a, const void *b)
 		      ((const struct qh_qemu_target *)b)->name);
 }
 
-static int read_targets(struct qh_qemu_tree *t, struct qh_error *err)
+/* configs/targets/NAME.mak: a target file that cannot be read is an error
+ * (a FIFO or a link out of the tree is no target). */
+static int read_targets(struct qh_qemu_tree *t, struct qh_rootfs *tree,
+			struct qh_error *err)
 {
-	struct qh_buf dir = QH_BUF_INIT;
-	size_t cap = 0;
-	struct dirent *de;
-	DIR *d;
+	static const char dir[] = "configs/targets";
+	size_t cap = 0, nnames;
+	char **names;
+	int rc = 0;
 
-	qh_buf_printf(&dir, "%s/configs/targets", t->root);
-	d = dir.data ? opendir(dir.data) : NULL;
-	if (!d) {
-		qh_error_errno(err, errno, "%s", dir.data ? dir.data : "configs/targets");
-		qh_buf_free(&dir);
+	if (qh_rootfs_list(tree, dir, &names, &nnames, err) != 0)
 		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		size_t n = strlen(de->d_name);
+	for (size_t i = 0; i < nnames && rc == 0; i++) {
+		const char *name = names[i];
+		size_t n = strlen(name);
 		struct qh_qemu_target *tg;
 		struct qh_buf path = QH_BUF_INIT;
 		char *text;
 
-		if (n < 5 || strcmp(de->d_name + n - 4, ".mak") != 0)
+		if (n < 5 || strcmp(name + n - 4, ".mak") != 0)
 			continue;
-		qh_buf_printf(&path, "%s/%s", dir.data, de->d_name);
-		text = path.data ? qh_read_text_file(path.data, 1 << 20, NULL, err) : NULL;
-		qh_buf_free(&path);
-		if (!text)
-			continue; /* an unreadable target file is skipped, not fatal */
-		if (qh_array_reserve((void **)&t->targets, &cap, t->ntargets + 1,
+		if (qh_buf_printf(&path, "%s/%s", dir, name) < 0 ||
+		    qh_array_reserve((void **)&t->targets, &cap, t->ntargets + 1,
 				     sizeof(*t->targets)) < 0) {
-			free(text);
+			qh_buf_free(&path);
+			rc = qh_error_set(err, "out of memory");
 			break;
 		}
+		if (qh_tree_read_text(tree, path.data, 1 << 20, NULL, &text, NULL,
+				      err) != 0) {
+			qh_buf_free(&path);
+			rc = -1;
+			break;
+		}
+		qh_buf_free(&path);
 		tg = &t->targets[t->ntargets++];
-		tg->name = strndup(de->d_name, n - 4);
+		tg->name = strndup(name, n - 4);
 		tg->arch = mak_value(text, "TARGET_ARCH");
 		tg->base_arch = mak_value(text, "TARGET_BASE_ARCH");
 		if (!tg->base_arch)
@@ -274,14 +271,13 @@ static int read_targets(struct qh_qemu_tree *t, struct qh_error *err)
 			tg->need_fdt = fdt && strcmp(fdt, "y") == 0;
 			free(fdt);
 		}
-		tg->softmmu = n > 12 && strcmp(de->d_name + n - 12, "-softmmu.mak") == 0;
+		tg->softmmu = n > 12 && strcmp(name + n - 12, "-softmmu.mak") == 0;
 		free(text);
 	}
-	closedir(d);
-	qh_buf_free(&dir);
-	if (t->ntargets)
+	qh_rootfs_names_free(names, nnames);
+	if (rc == 0 && t->ntargets)
 		qsort(t->targets, t->ntargets, sizeof(*t->targets), cmp_target);
-	return 0;
+	return rc;
 }
 
 struct qh_qemu_tree *qh_qemu_tree_open(const char *root, struct qh_error *err)
@@ -291,7 +287,7 @@ struct qh_qemu_tree *qh_qemu_tree_open(const char *root, struct qh_error *err)
 	static const char *const option_sources[] = {
 		"configure", "scripts/meson-buildoptions.sh",
 	};
-	struct qh_buf path = QH_BUF_INIT;
+	struct qh_rootfs *tree = NULL;
 	char *text;
 
 	if (!t) {
@@ -303,52 +299,61 @@ struct qh_qemu_tree *qh_qemu_tree_open(const char *root, struct qh_error *err)
 		goto fail;
 	}
 	t->root = qh_strdup(real);
-	qh_buf_printf(&path, "%s/VERSION", real);
-	text = qh_read_text_file(path.data, 4096, NULL, err);
-	if (!text) {
-		qh_error_prefix(err, "not a QEMU source tree: ");
+	tree = qh_rootfs_open_tree(real, err);
+	if (!tree)
+		goto fail;
+	if (qh_tree_read_text(tree, "VERSION", 4096, NULL, &text, NULL, err) != 0) {
+		qh_error_prefix(err, "not a QEMU source tree: %s: ", real);
 		goto fail;
 	}
 	text[strcspn(text, "\r\n")] = '\0';
 	t->version = text;
 	if (qh_qemu_version_parse(text, &t->major, &t->minor, &t->micro) < 0) {
-		qh_error_set(err, "%s: cannot parse version '%s'", path.data, text);
+		qh_error_set(err, "%s/VERSION: cannot parse version '%s'", real, text);
 		goto fail;
 	}
-	if (read_targets(t, err) < 0)
+	if (read_targets(t, tree, err) < 0) {
+		qh_error_prefix(err, "%s: ", real);
 		goto fail;
+	}
 	for (size_t i = 0; i < QH_ARRAY_LEN(option_sources); i++) {
-		qh_buf_reset(&path);
-		qh_buf_printf(&path, "%s/%s", real, option_sources[i]);
-		text = qh_read_text_file(path.data, TREE_MAX_TEXT, NULL, err);
-		if (!text) {
-			if (i == 0)
-				goto fail; /* no configure: nothing to plan for */
+		int rc = qh_tree_read_text(tree, option_sources[i], TREE_MAX_TEXT,
+					   NULL, &text, NULL, err);
+
+		/* no configure: nothing to plan for; the generated options
+		 * script is only in newer trees */
+		if (rc == ENOENT && i > 0)
 			continue;
-		}
-		if (scan_case_patterns(t, text) < 0) {
-			free(text);
-			qh_error_set(err, "out of memory");
+		if (rc) {
+			qh_error_prefix(err, "%s: ", real);
 			goto fail;
 		}
-		free(text);
-	}
-	qh_buf_reset(&path);
-	qh_buf_printf(&path, "%s/meson_options.txt", real);
-	text = qh_read_text_file(path.data, TREE_MAX_TEXT, NULL, NULL);
-	if (text) {
-		int rc = scan_meson_options(t, text);
-
+		rc = scan_case_patterns(t, text);
 		free(text);
 		if (rc < 0) {
 			qh_error_set(err, "out of memory");
 			goto fail;
 		}
 	}
-	qh_buf_free(&path);
+	{
+		int rc = qh_tree_read_text(tree, "meson_options.txt", TREE_MAX_TEXT,
+					   NULL, &text, NULL, err);
+
+		if (rc && rc != ENOENT) {
+			qh_error_prefix(err, "%s: ", real);
+			goto fail;
+		}
+		rc = rc ? 0 : scan_meson_options(t, text);
+		free(text);
+		if (rc < 0) {
+			qh_error_set(err, "out of memory");
+			goto fail;
+		}
+	}
+	qh_rootfs_free(tree);
 	return t;
 fail:
-	qh_buf_free(&path);
+	qh_rootfs_free(tree);
 	qh_qemu_tree_free(t);
 	return NULL;
 }

@@ -12,6 +12,7 @@
 
 #include "qemu_plan.h" /* struct qh_strlist */
 #include "qh.h"
+#include "rootfs.h"
 
 struct qh_qemu_target {
 	char *name;      /* "x86_64-softmmu" */
@@ -58,8 +59,16 @@ int qh_qemu_version_cmp(int amaj, int amin, int amic, int bmaj, int bmin,
 /* Parse "7.2.22" / "8.1.0-rc1"; returns 0 or -1. */
 int qh_qemu_version_parse(const char *s, int *maj, int *min, int *mic);
 
-/* Read a whole file (bounded); NULL + err. */
-char *qh_read_text_file(const char *path, size_t max, size_t *len,
-			struct qh_error *err);
+/* Read a text file of a QEMU tree opened with qh_rootfs_open_tree: the tree
+ * is read like an audit root (rootfs.h): regular files only, opened
+ * without blocking, never outside the tree (no absolute symlink, no ".."
+ * above it), at most max bytes. With `seen` (may be NULL), a file already
+ * read under any name (same device and inode) gives EEXIST: a reader that
+ * follows `source` or `subdir` reads each file once, whatever symlink
+ * loops the tree has. Returns 0 with *text (malloc'd, NUL-terminated) and
+ * *len (may be NULL), or a positive errno with err set. */
+int qh_tree_read_text(struct qh_rootfs *tree, const char *path, size_t max,
+		      struct qh_file_ids *seen, char **text, size_t *len,
+		      struct qh_error *err);
 
 #endif

@@ -2,9 +2,52 @@
 #include "qh.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "json_util.h" /* qh_utf8_seq_len */
+
+/* Messages end up on terminals and in logs: control characters (except
+ * newline and tab, which multi-line messages use), C1 controls and bytes
+ * that are not UTF-8 are written as \xNN, the text report's rule
+ * (json_util.h), so a hostile key, value or file name quoted in an error
+ * cannot send escape sequences. Every message is built by the three
+ * functions below, so this is the one place. In place, never allocates,
+ * idempotent (qh_error_prefix re-escapes an escaped message unchanged). */
+static void escape_msg(struct qh_error *err)
+{
+	char out[sizeof(err->msg)];
+	const unsigned char *p = (const unsigned char *)err->msg;
+	size_t o = 0, n = strlen(err->msg);
+
+	while (n) {
+		size_t len = qh_utf8_seq_len(p, n);
+		bool ctl = len == 0 ||
+			   (len == 1 && ((p[0] < 0x20 && p[0] != '\n' && p[0] != '\t') ||
+					 p[0] == 0x7f)) ||
+			   (len == 2 && p[0] == 0xc2 && p[1] <= 0x9f);
+
+		if (len == 0)
+			len = 1;
+		if (ctl) {
+			if (o + 4 * len + 1 > sizeof(out))
+				break;
+			for (size_t i = 0; i < len; i++)
+				o += (size_t)snprintf(out + o, 5, "\\x%02x", p[i]);
+		} else {
+			if (o + len + 1 > sizeof(out))
+				break;
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len;
+		n -= len;
+	}
+	out[o] = '\0';
+	memcpy(err->msg, out, o + 1);
+}
 
 int qh_error_set(struct qh_error *err, const char *fmt, ...)
 {
@@ -15,6 +58,7 @@ int qh_error_set(struct qh_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	escape_msg(err);
 	return -1;
 }
 
@@ -31,6 +75,7 @@ int qh_error_errno(struct qh_error *err, int errno_value, const char *fmt, ...)
 	len = strlen(err->msg);
 	snprintf(err->msg + len, sizeof(err->msg) - len, ": %s",
 		 strerror(errno_value));
+	escape_msg(err);
 	return -1;
 }
 
@@ -49,6 +94,7 @@ int qh_error_prefix(struct qh_error *err, const char *fmt, ...)
 	va_end(ap);
 	len = strlen(err->msg);
 	snprintf(err->msg + len, sizeof(err->msg) - len, "%s", old);
+	escape_msg(err);
 	return -1;
 }
 

@@ -21,7 +21,9 @@ struct qh_error {
 };
 
 /* Format a message into err (if non-NULL). Always returns -1 so callers can
- * write `return qh_error_set(err, "...")`. */
+ * write `return qh_error_set(err, "...")`. Control characters (but newline
+ * and tab) and bytes that are not UTF-8 are written as \xNN in every
+ * message, so one can be printed to a terminal as it is. */
 int qh_error_set(struct qh_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Same, appending ": strerror(errno_value)". */

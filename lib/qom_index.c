@@ -2,17 +2,16 @@
 #include "qom_index.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "qemu_tree.h" /* qh_read_text_file */
+#include "cmacro.h"
+#include "qemu_tree.h" /* qh_tree_read_text */
 
 #define QOM_MAX_FILE (8u << 20)
-#define QOM_MAX_RESOLVE 16
 #define QOM_MAX_WALK 12
 
 struct kv {
@@ -27,8 +26,9 @@ struct map {
 };
 
 struct qh_qom_index {
-	struct map macros;   /* global object-like #defines (headers) */
-	struct map local;    /* the file being scanned */
+	struct qh_cmacros *builtin; /* fallbacks for trees without them */
+	struct qh_cmacros *macros;  /* #defines of the headers */
+	struct qh_cmacros *scope;   /* lookups start here (a file's own table) */
 	struct map types;    /* type name -> file */
 	struct map machines; /* machine name -> file */
 	struct qh_strlist diags;
@@ -110,11 +110,6 @@ static int map_put2(struct map *m, const char *k, const char *v, bool dups)
 	return 0;
 }
 
-static int map_put(struct map *m, const char *k, const char *v)
-{
-	return map_put2(m, k, v, false);
-}
-
 static void map_free(struct map *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -130,8 +125,20 @@ struct qh_qom_index *qh_qom_index_new(struct qh_error *err)
 {
 	struct qh_qom_index *q = calloc(1, sizeof(*q));
 
+	/* boards.h spells these; a tree or test without it still names
+	 * machines the same way */
+	if (q && (!(q->builtin = qh_cmacros_new(NULL)) ||
+		  !(q->macros = qh_cmacros_new(q->builtin)) ||
+		  qh_cmacros_define(q->builtin, "TYPE_MACHINE_SUFFIX", NULL, "\"-machine\"") < 0 ||
+		  qh_cmacros_define(q->builtin, "MACHINE_TYPE_NAME", "machinename",
+				    "(machinename TYPE_MACHINE_SUFFIX)") < 0)) {
+		qh_qom_index_free(q);
+		q = NULL;
+	}
 	if (!q)
 		qh_error_set(err, "out of memory");
+	else
+		q->scope = q->macros;
 	return q;
 }
 
@@ -139,8 +146,8 @@ void qh_qom_index_free(struct qh_qom_index *q)
 {
 	if (!q)
 		return;
-	map_free(&q->macros);
-	map_free(&q->local);
+	qh_cmacros_free(q->macros);
+	qh_cmacros_free(q->builtin);
 	map_free(&q->types);
 	map_free(&q->machines);
 	qh_strlist_free(&q->diags);
@@ -149,7 +156,7 @@ void qh_qom_index_free(struct qh_qom_index *q)
 
 int qh_qom_define(struct qh_qom_index *q, const char *name, const char *body)
 {
-	return map_put(&q->macros, name, body);
+	return qh_cmacros_define(q->macros, name, NULL, body);
 }
 
 /* ---- expression resolution -------------------------------------------- */
@@ -159,14 +166,12 @@ static bool word_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
-static int resolve_into(const struct qh_qom_index *q, const char *expr,
-			struct qh_buf *out, int depth)
+/* The expansion must be string literals only (parenthesised or not),
+ * which C concatenates: "pc-q35" "-" "10" "." "0" "-machine". */
+static int concat_literals(const char *p, struct qh_buf *out)
 {
-	const char *p = expr;
 	bool any = false;
 
-	if (depth > QOM_MAX_RESOLVE)
-		return -1;
 	while (*p) {
 		if (isspace((unsigned char)*p) || *p == '(' || *p == ')') {
 			p++;
@@ -181,42 +186,8 @@ static int resolve_into(const struct qh_qom_index *q, const char *expr,
 				return -1;
 			p++;
 			any = true;
-		} else if (isalpha((unsigned char)*p) || *p == '_') {
-			char name[128];
-			size_t n = 0;
-			const char *body;
-
-			while (word_char(*p) && n + 1 < sizeof(name))
-				name[n++] = *p++;
-			name[n] = '\0';
-			if (strcmp(name, "MACHINE_TYPE_NAME") == 0) {
-				/* (machinename TYPE_MACHINE_SUFFIX) */
-				const char *open = strchr(p, '('), *close;
-				char inner[256];
-				size_t len;
-
-				if (!open || !(close = strchr(open, ')')))
-					return -1;
-				len = (size_t)(close - open - 1);
-				if (len >= sizeof(inner))
-					return -1;
-				memcpy(inner, open + 1, len);
-				inner[len] = '\0';
-				if (resolve_into(q, inner, out, depth + 1) < 0)
-					return -1;
-				qh_buf_puts(out, "-machine");
-				p = close + 1;
-				any = true;
-				continue;
-			}
-			body = map_get(&q->local, name);
-			if (!body)
-				body = map_get(&q->macros, name);
-			if (!body || resolve_into(q, body, out, depth + 1) < 0)
-				return -1;
-			any = true;
 		} else {
-			return -1; /* arithmetic, member access...: not a name */
+			return -1; /* an identifier left, arithmetic, member access */
 		}
 	}
 	return any ? 0 : -1;
@@ -225,11 +196,14 @@ static int resolve_into(const struct qh_qom_index *q, const char *expr,
 char *qh_qom_resolve(const struct qh_qom_index *q, const char *expr)
 {
 	struct qh_buf b = QH_BUF_INIT;
+	char *x = qh_cmacros_expand(q->scope, expr);
 
-	if (resolve_into(q, expr, &b, 0) < 0 || !b.data || !b.len) {
+	if (!x || concat_literals(x, &b) < 0 || !b.data || !b.len) {
+		free(x);
 		qh_buf_free(&b);
 		return NULL;
 	}
+	free(x);
 	return qh_buf_detach(&b);
 }
 
@@ -283,48 +257,6 @@ static char *strip_comments(const char *s)
 	}
 	o[n] = '\0';
 	return o;
-}
-
-/* #define NAME body (object-like only), into map m */
-static int scan_defines(struct map *m, const char *text)
-{
-	const char *p = text;
-
-	while ((p = strstr(p, "#define")) != NULL) {
-		const char *s = p + 7, *e;
-		char name[128], body[512];
-		size_t n = 0, bl;
-
-		p += 7;
-		if (*s != ' ' && *s != '\t')
-			continue;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		while (word_char(*s) && n + 1 < sizeof(name))
-			name[n++] = *s++;
-		name[n] = '\0';
-		if (!n || *s == '(')
-			continue; /* function-like */
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = strchr(s, '\n');
-		if (!e)
-			e = s + strlen(s);
-		bl = (size_t)(e - s);
-		if (bl == 0 || bl >= sizeof(body) || e[-1] == '\\')
-			continue;
-		memcpy(body, s, bl);
-		body[bl] = '\0';
-		while (bl && isspace((unsigned char)body[bl - 1]))
-			body[--bl] = '\0';
-		/* only bodies that can name a type: strings and identifiers */
-		if (body[0] != '"' && !isalpha((unsigned char)body[0]) && body[0] != '_' &&
-		    body[0] != '(')
-			continue;
-		if (map_put(m, name, body) < 0)
-			return -1;
-	}
-	return 0;
 }
 
 static unsigned line_of(const char *text, const char *p)
@@ -472,16 +404,25 @@ static bool registers_from_table(const char *text)
 int qh_qom_scan_text(struct qh_qom_index *q, const char *relpath,
 		     const char *raw)
 {
-	char *text = strip_comments(raw);
+	/* identifiers whose macros define types or machine aliases */
+	static const char *const words[] = { "TypeInfo", "alias", NULL };
+	char *stripped = strip_comments(raw), *text = NULL;
+	struct qh_cmacros *local = qh_cmacros_new(q->macros);
 	const char *p;
 	bool dynamic;
+	size_t skipped = 0;
 	int rc = -1;
 
-	if (!text)
-		return -1;
-	map_free(&q->local);
-	if (scan_defines(&q->local, text) < 0)
+	if (!stripped || !local || qh_cmacros_scan_defines(local, stripped) < 0)
 		goto out;
+	/* QEMU 9+: DEFINE_Q35_MACHINE_AS_LATEST(10, 0) and friends */
+	text = qh_cmacros_expand_calls(local, stripped, words, &skipped);
+	if (!text)
+		goto out;
+	if (skipped && qh_strlist_addf(&q->diags, "%s: %zu macro call%s too large to expand",
+				       relpath, skipped, skipped > 1 ? "s" : "") < 0)
+		goto out;
+	q->scope = local;
 	dynamic = registers_from_table(text);
 	/* "...Info NAME[] = {" / "...Info NAME = {" */
 	for (p = text; (p = strstr(p, "Info")) != NULL; p += 4) {
@@ -551,46 +492,65 @@ int qh_qom_scan_text(struct qh_qom_index *q, const char *relpath,
 	}
 	rc = 0;
 out:
-	map_free(&q->local);
+	q->scope = q->macros;
+	qh_cmacros_free(local);
+	free(stripped);
 	free(text);
 	return rc;
 }
 
-static int walk_headers(struct qh_qom_index *q, const char *dir, int depth)
+/* The headers under dir (a path in the tree): symlinks are not followed (a
+ * header is read where it lives), each file is read once. */
+struct header_walk {
+	struct qh_rootfs *tree;
+	struct qh_file_ids seen;
+};
+
+static int walk_headers(struct qh_qom_index *q, struct header_walk *w,
+			const char *dir, int depth)
 {
-	DIR *d;
-	struct dirent *de;
+	char **names;
+	size_t nnames;
 	int rc = 0;
 
-	if (depth > QOM_MAX_WALK || !(d = opendir(dir)))
+	if (depth > QOM_MAX_WALK ||
+	    qh_rootfs_list(w->tree, dir, &names, &nnames, NULL) != 0)
 		return 0;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
+	for (size_t i = 0; rc == 0 && i < nnames; i++) {
+		const char *name = names[i];
 		struct qh_buf p = QH_BUF_INIT;
 		struct stat st;
-		size_t n = strlen(de->d_name);
+		size_t n = strlen(name);
 
-		if (de->d_name[0] == '.')
+		if (name[0] == '.')
 			continue;
-		qh_buf_printf(&p, "%s/%s", dir, de->d_name);
-		if (!p.data || lstat(p.data, &st) < 0) {
+		if (qh_buf_printf(&p, "%s/%s", dir, name) < 0) {
+			rc = -1;
+			break;
+		}
+		if (qh_rootfs_stat(w->tree, p.data, QH_ROOTFS_NOFOLLOW, &st, NULL,
+				   NULL) != 0) {
 			qh_buf_free(&p);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			rc = walk_headers(q, p.data, depth + 1);
+			rc = walk_headers(q, w, p.data, depth + 1);
 		} else if (S_ISREG(st.st_mode) && n > 2 &&
-			   strcmp(de->d_name + n - 2, ".h") == 0) {
-			char *raw = qh_read_text_file(p.data, QOM_MAX_FILE, NULL, NULL);
-			char *text = raw ? strip_comments(raw) : NULL;
+			   strcmp(name + n - 2, ".h") == 0) {
+			char *raw = NULL, *text;
 
+			if (qh_tree_read_text(w->tree, p.data, QOM_MAX_FILE, &w->seen,
+					      &raw, NULL, NULL) != 0)
+				raw = NULL;
+			text = raw ? strip_comments(raw) : NULL;
 			if (text)
-				rc = scan_defines(&q->macros, text);
+				rc = qh_cmacros_scan_defines(q->macros, text);
 			free(text);
 			free(raw);
 		}
 		qh_buf_free(&p);
 	}
-	closedir(d);
+	qh_rootfs_names_free(names, nnames);
 	return rc;
 }
 
@@ -600,44 +560,48 @@ struct qh_qom_index *qh_qom_index_build(const char *root,
 {
 	struct qh_qom_index *q = qh_qom_index_new(err);
 	static const char *const hdirs[] = { "include", "hw" };
+	struct header_walk w = { 0 };
 
 	if (!q)
 		return NULL;
-	for (size_t i = 0; i < QH_ARRAY_LEN(hdirs); i++) {
-		struct qh_buf p = QH_BUF_INIT;
-
-		qh_buf_printf(&p, "%s/%s", root, hdirs[i]);
-		if (!p.data || walk_headers(q, p.data, 0) < 0) {
-			qh_buf_free(&p);
-			qh_error_set(err, "out of memory");
-			qh_qom_index_free(q);
-			return NULL;
-		}
-		qh_buf_free(&p);
+	w.tree = qh_rootfs_open_tree(root, err);
+	if (!w.tree) {
+		qh_qom_index_free(q);
+		return NULL;
 	}
+	for (size_t i = 0; i < QH_ARRAY_LEN(hdirs); i++)
+		if (walk_headers(q, &w, hdirs[i], 0) < 0) {
+			qh_error_set(err, "out of memory");
+			goto fail;
+		}
 	for (size_t i = 0; i < files->n; i++) {
-		struct qh_buf p = QH_BUF_INIT;
 		size_t n = strlen(files->items[i]);
+		struct qh_error ferr = { "" };
 		char *text;
 
 		if (n < 2 || strcmp(files->items[i] + n - 2, ".c") != 0)
 			continue;
-		qh_buf_printf(&p, "%s/%s", root, files->items[i]);
-		text = p.data ? qh_read_text_file(p.data, QOM_MAX_FILE, NULL, NULL) : NULL;
-		qh_buf_free(&p);
-		if (!text) {
-			qh_strlist_addf(&q->diags, "%s: cannot read", files->items[i]);
+		if (qh_tree_read_text(w.tree, files->items[i], QOM_MAX_FILE, NULL,
+				      &text, NULL, &ferr) != 0) {
+			qh_strlist_addf(&q->diags, "%s: cannot read (%s)",
+					files->items[i], ferr.msg);
 			continue;
 		}
 		if (qh_qom_scan_text(q, files->items[i], text) < 0) {
 			free(text);
 			qh_error_set(err, "out of memory");
-			qh_qom_index_free(q);
-			return NULL;
+			goto fail;
 		}
 		free(text);
 	}
+	qh_rootfs_free(w.tree);
+	qh_file_ids_free(&w.seen);
 	return q;
+fail:
+	qh_rootfs_free(w.tree);
+	qh_file_ids_free(&w.seen);
+	qh_qom_index_free(q);
+	return NULL;
 }
 
 const char *qh_qom_type_file(const struct qh_qom_index *q, const char *type)

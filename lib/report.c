@@ -100,6 +100,7 @@ void qh_result_free(struct qh_result *res)
 	free(res->machine);
 	free(res->endian);
 	free(res->error);
+	free(res->container);
 	free(res);
 }
 
@@ -220,6 +221,13 @@ int qh_report_add(struct qh_report *r, struct qh_result *res,
 	r->results = arr;
 	r->results[r->nresults++] = res;
 	return 0;
+}
+
+bool qh_result_is_host(const struct qh_result *res)
+{
+	/* an ELF file that happens to be called "host" has a type */
+	return !res->type && !res->container &&
+	       strcmp(res->path, QH_SUBJECT_HOST) == 0;
 }
 
 enum qh_status qh_result_worst(const struct qh_result *res)

@@ -62,6 +62,12 @@ struct qh_result {
 	int elf_class; /* 32 / 64; 0 when n/a */
 	char *endian;  /* "little" / "big"; NULL when n/a */
 	char *error;   /* non-NULL: could not be analysed; no checks */
+	/* Where the subject lives, for reports that point into it (SARIF
+	 * regions, artifacts); neither is in the JSON report. */
+	uint64_t size;   /* bytes of the analysed file; 0 when unknown */
+	char *container; /* the package (.deb, .rpm, tar) path was read from,
+			  * path then being the member's path; NULL for a
+			  * file on disk */
 	struct qh_check *checks;
 	size_t nchecks;
 	size_t checks_cap;
@@ -107,6 +113,11 @@ int qh_check_set_str(char **field, const char *value);
 
 int qh_report_add(struct qh_report *r, struct qh_result *res,
 		  struct qh_error *err);
+
+/* The subject audit calls "host": the machine (or image root) itself, no
+ * file. Its findings point at files through their locations, if at all. */
+#define QH_SUBJECT_HOST "host"
+bool qh_result_is_host(const struct qh_result *res);
 
 /* Worst status over the result's checks (QH_SKIP when none). */
 enum qh_status qh_result_worst(const struct qh_result *res);

@@ -4,8 +4,11 @@
  * path that leads to it. Each component is looked at with fstatat(...,
  * AT_SYMLINK_NOFOLLOW); a symlink is read with readlinkat() and its target
  * is pushed in front of the components still to walk. Nothing is handed to
- * the kernel as a multi-component path, so no symlink is ever followed by
- * the kernel and ".." is interpreted here, against the canonical path.
+ * the kernel as a multi-component path that could hold a symlink, and ".."
+ * is taken against the canonical path: the fd of the parent is opened again
+ * from the root (open_canonical), since the directory we stand in may have
+ * been moved elsewhere in the tree since we entered it, and the kernel's
+ * ".." from there could climb out of the root.
  */
 #include "rootfs.h"
 
@@ -14,18 +17,54 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct qh_rootfs {
 	int rootfd; /* O_PATH|O_DIRECTORY on the root */
 	char *dir;
 	bool live;
+	bool beneath; /* a source tree: nothing climbs above or restarts at it */
+	bool openat2; /* the kernel resolves canonical paths for us */
 };
 
-struct qh_rootfs *qh_rootfs_open(const char *dir, struct qh_error *err)
+/* RESOLVE_IN_ROOT: the kernel's own guarantee that the result lies under
+ * the root, checked against concurrent renames (EAGAIN when it cannot
+ * tell); a canonical path has no symlink, so one met now means the tree
+ * changed and is refused rather than followed. */
+static long openat2_in_root(int rootfd, const char *rel)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+
+	return syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+}
+
+/* openat2 is Linux 5.6+; glibc 2.36 has no wrapper. ENOSYS (old kernel),
+ * EINVAL/E2BIG (unknown flags) or EPERM (a seccomp filter) all mean: walk
+ * the path ourselves. */
+static bool probe_openat2(int rootfd)
+{
+	const char *off = getenv("QHARD_TEST_NO_OPENAT2");
+	long fd;
+
+	if (off && *off && strcmp(off, "0") != 0)
+		return false;
+	fd = openat2_in_root(rootfd, ".");
+	if (fd < 0)
+		return false;
+	close((int)fd);
+	return true;
+}
+
+static struct qh_rootfs *open_root(const char *dir, bool beneath,
+				   struct qh_error *err)
 {
 	struct qh_rootfs *fs;
 	struct stat st, slash;
@@ -35,6 +74,7 @@ struct qh_rootfs *qh_rootfs_open(const char *dir, struct qh_error *err)
 		qh_error_set(err, "out of memory");
 		return NULL;
 	}
+	fs->beneath = beneath;
 	fs->rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fs->rootfd < 0) {
 		qh_error_errno(err, errno, "%s: cannot open root", dir);
@@ -49,7 +89,18 @@ struct qh_rootfs *qh_rootfs_open(const char *dir, struct qh_error *err)
 	}
 	if (fstat(fs->rootfd, &st) == 0 && stat("/", &slash) == 0)
 		fs->live = st.st_dev == slash.st_dev && st.st_ino == slash.st_ino;
+	fs->openat2 = probe_openat2(fs->rootfd);
 	return fs;
+}
+
+struct qh_rootfs *qh_rootfs_open(const char *dir, struct qh_error *err)
+{
+	return open_root(dir, false, err);
+}
+
+struct qh_rootfs *qh_rootfs_open_tree(const char *dir, struct qh_error *err)
+{
+	return open_root(dir, true, err);
 }
 
 void qh_rootfs_free(struct qh_rootfs *fs)
@@ -70,6 +121,11 @@ const char *qh_rootfs_dir(const struct qh_rootfs *fs)
 bool qh_rootfs_is_live(const struct qh_rootfs *fs)
 {
 	return fs->live;
+}
+
+bool qh_rootfs_uses_openat2(const struct qh_rootfs *fs)
+{
+	return fs->openat2;
 }
 
 /* Where a lookup ended: the directory holding the last component, its name
@@ -135,12 +191,55 @@ static int reset_to_root(struct qh_rootfs *fs, struct lookup *l)
 	return 0;
 }
 
+/* The directory at canonical path canon ("" = the root), reached from the
+ * root fd by descending only: by openat2 in one call, else one O_NOFOLLOW
+ * component at a time. A component that is no longer a directory (or has
+ * become a symlink) means the tree changed under us: EAGAIN. */
+static int open_canonical(struct qh_rootfs *fs, const char *canon, int *out)
+{
+	char comp[NAME_MAX + 1];
+	const char *cursor = canon;
+	int fd, toolong = 0;
+
+	if (fs->openat2 && *canon) {
+		long r = -1;
+
+		/* EAGAIN: the kernel saw a rename it could not rule out */
+		for (int tries = 0; tries < 16; tries++) {
+			r = openat2_in_root(fs->rootfd, canon + 1);
+			if (r >= 0 || (errno != EAGAIN && errno != EINTR))
+				break;
+		}
+		if (r < 0)
+			return errno == ELOOP || errno == ENOTDIR ? EAGAIN : errno;
+		*out = (int)r;
+		return 0;
+	}
+	fd = dup(fs->rootfd);
+	if (fd < 0)
+		return errno;
+	while (next_component(&cursor, comp, sizeof(comp), &toolong)) {
+		int next = toolong ? -1 :
+			   openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+						O_CLOEXEC);
+		int e = toolong ? ENAMETOOLONG : errno;
+
+		close(fd);
+		if (next < 0)
+			return e == ELOOP || e == ENOTDIR ? EAGAIN : e;
+		fd = next;
+	}
+	*out = fd;
+	return 0;
+}
+
 /* Resolve path; on success l->dirfd/name/canon/st describe the object. */
 static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 		   struct lookup *l, struct qh_error *err)
 {
-	struct qh_buf rest = QH_BUF_INIT;
+	struct qh_buf rest = QH_BUF_INIT, link = QH_BUF_INIT;
 	char comp[NAME_MAX + 1];
+	char target[PATH_MAX];
 	const char *cursor;
 	unsigned hops = 0;
 	int rc = 0, toolong = 0;
@@ -148,6 +247,7 @@ static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 	l->dirfd = -1;
 	l->canon = (struct qh_buf)QH_BUF_INIT;
 	strcpy(l->name, ".");
+	target[0] = '\0';
 	if ((rc = reset_to_root(fs, l)) != 0)
 		goto fail_errno;
 	if (qh_buf_puts(&rest, path ? path : "") < 0) {
@@ -171,26 +271,20 @@ static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 			continue;
 		if (strcmp(comp, "..") == 0) {
 			char *slash;
-			int fd;
+			int fd = -1;
 
 			if (len == 0) {
-				if (hops > 0) {
-					rc = EXDEV;
-					qh_error_set(err, "%s: a symlink leads out of the root", path);
-					goto out;
-				}
+				if (hops > 0 || fs->beneath)
+					goto escape;
 				continue;
 			}
-			fd = openat(l->dirfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (fd < 0) {
-				rc = errno;
-				goto fail_errno;
-			}
-			close(l->dirfd);
-			l->dirfd = fd;
 			slash = strrchr(l->canon.data, '/');
 			l->canon.len = (size_t)(slash - l->canon.data);
 			l->canon.data[l->canon.len] = '\0';
+			if ((rc = open_canonical(fs, l->canon.data, &fd)) != 0)
+				goto changed;
+			close(l->dirfd);
+			l->dirfd = fd;
 			if (fstat(l->dirfd, &l->st) < 0) {
 				rc = errno;
 				goto fail_errno;
@@ -204,7 +298,6 @@ static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 		}
 		if (S_ISLNK(l->st.st_mode) &&
 		    !(last && (flags & QH_ROOTFS_NOFOLLOW))) {
-			char target[PATH_MAX];
 			ssize_t n;
 			struct qh_buf next = QH_BUF_INIT;
 
@@ -218,7 +311,11 @@ static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 				goto fail_errno;
 			}
 			target[n] = '\0';
-			if (qh_buf_puts(&next, target) < 0 ||
+			/* named in the message if it leads out */
+			qh_buf_reset(&link);
+			if (qh_buf_printf(&link, "%s/%s", l->canon.data ? l->canon.data : "",
+					  comp) < 0 ||
+			    qh_buf_puts(&next, target) < 0 ||
 			    qh_buf_putc(&next, '/') < 0 ||
 			    qh_buf_puts(&next, cursor) < 0) {
 				qh_buf_free(&next);
@@ -228,8 +325,12 @@ static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 			qh_buf_free(&rest);
 			rest = next;
 			cursor = rest.data;
-			if (target[0] == '/' && (rc = reset_to_root(fs, l)) != 0)
-				goto fail_errno;
+			if (target[0] == '/') {
+				if (fs->beneath)
+					goto escape;
+				if ((rc = reset_to_root(fs, l)) != 0)
+					goto fail_errno;
+			}
 			if (fstat(l->dirfd, &l->st) < 0) {
 				rc = errno;
 				goto fail_errno;
@@ -251,10 +352,14 @@ static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 			goto fail_errno;
 		}
 		{
+			/* one plain name below a directory of the root: the
+			 * kernel cannot leave the root with it */
 			int fd = openat(l->dirfd, comp,
 					O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0) {
-				rc = errno;
+				rc = errno == ELOOP || errno == ENOTDIR ? EAGAIN : errno;
+				if (rc == EAGAIN)
+					goto changed;
 				goto fail_errno;
 			}
 			close(l->dirfd);
@@ -266,12 +371,25 @@ static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 		goto fail_errno;
 	}
 	qh_buf_free(&rest);
+	qh_buf_free(&link);
 	return 0;
 
+escape:
+	rc = EXDEV;
+	if (link.len)
+		qh_error_set(err, "%s: symlink %s (-> %s) leads out of the %s", path,
+			     link.data, target, fs->beneath ? "tree" : "root");
+	else
+		qh_error_set(err, "%s: leads out of the tree", path);
+	goto out;
+changed:
+	qh_error_set(err, "%s: the tree changed while being resolved", path);
+	goto out;
 fail_errno:
 	qh_error_errno(err, rc, "%s", path);
 out:
 	qh_buf_free(&rest);
+	qh_buf_free(&link);
 	lookup_release(l);
 	return rc;
 }
@@ -327,7 +445,7 @@ int qh_rootfs_readlink(struct qh_rootfs *fs, const char *path, char **target,
 
 /* Open what a lookup found, as a regular file or a directory only. */
 static int open_found(struct lookup *l, bool want_dir, const char *path,
-		      int *fd_out, struct qh_error *err)
+		      int *fd_out, struct stat *st_out, struct qh_error *err)
 {
 	struct stat st;
 	int fd;
@@ -340,8 +458,11 @@ static int open_found(struct lookup *l, bool want_dir, const char *path,
 	fd = openat(l->dirfd, l->name,
 		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
 			    (want_dir ? O_DIRECTORY : 0));
-	if (fd < 0)
-		return qh_error_errno(err, errno, "%s", path), errno;
+	if (fd < 0) {
+		int e = errno;
+
+		return qh_error_errno(err, e, "%s", path), e;
+	}
 	/* The tree may change under us: make sure we opened what we saw. */
 	if (fstat(fd, &st) < 0 || st.st_ino != l->st.st_ino ||
 	    st.st_dev != l->st.st_dev) {
@@ -349,58 +470,178 @@ static int open_found(struct lookup *l, bool want_dir, const char *path,
 		qh_error_set(err, "%s: changed while being opened", path);
 		return EAGAIN;
 	}
+	if (st_out)
+		*st_out = st;
 	*fd_out = fd;
 	return 0;
 }
 
-int qh_rootfs_read(struct qh_rootfs *fs, const char *path, size_t max,
-		   struct qh_buf *out, struct qh_error *err)
+/* Read an open regular file to its end, at most max bytes. */
+static int read_all(int fd, const char *path, size_t max, struct qh_buf *out,
+		    struct qh_error *err)
 {
-	struct lookup l;
 	char chunk[8192];
-	int fd, rc = resolve(fs, path, 0, &l, err);
 
-	qh_buf_reset(out);
-	if (rc)
-		return rc;
-	rc = open_found(&l, false, path, &fd, err);
-	lookup_release(&l);
-	if (rc)
-		return rc;
-	if (qh_buf_grow(out, 1) < 0) {
-		close(fd);
+	if (qh_buf_grow(out, 1) < 0)
 		return qh_error_set(err, "out of memory"), ENOMEM;
-	}
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = errno;
-			qh_error_errno(err, rc, "%s", path);
-			break;
+			int e = errno;
+
+			return qh_error_errno(err, e, "%s", path), e;
 		}
 		if (n == 0)
-			break;
+			return 0;
 		if (out->len + (size_t)n > max) {
-			rc = EFBIG;
 			qh_error_set(err, "%s: larger than %zu bytes", path, max);
-			break;
+			return EFBIG;
 		}
-		if (qh_buf_append(out, chunk, (size_t)n) < 0) {
-			rc = ENOMEM;
-			qh_error_set(err, "out of memory");
-			break;
-		}
+		if (qh_buf_append(out, chunk, (size_t)n) < 0)
+			return qh_error_set(err, "out of memory"), ENOMEM;
 	}
+}
+
+static int read_found(struct lookup *l, const char *path, size_t max,
+		      struct qh_buf *out, struct qh_error *err)
+{
+	int fd, rc = open_found(l, false, path, &fd, NULL, err);
+
+	if (rc)
+		return rc;
+	rc = read_all(fd, path, max, out, err);
 	close(fd);
 	return rc;
 }
 
-int qh_rootfs_map(struct qh_rootfs *fs, const char *path, size_t max,
-		  void **data, size_t *size, struct stat *st, char **canonical,
-		  struct qh_error *err)
+int qh_rootfs_read(struct qh_rootfs *fs, const char *path, size_t max,
+		   struct qh_buf *out, struct qh_error *err)
+{
+	struct lookup l;
+	int rc = resolve(fs, path, 0, &l, err);
+
+	qh_buf_reset(out);
+	if (rc)
+		return rc;
+	rc = read_found(&l, path, max, out, err);
+	lookup_release(&l);
+	return rc;
+}
+
+static int cmp_id(const struct qh_file_id *a, dev_t dev, ino_t ino)
+{
+	if (a->dev != dev)
+		return a->dev < dev ? -1 : 1;
+	return a->ino < ino ? -1 : a->ino > ino;
+}
+
+int qh_file_ids_add(struct qh_file_ids *ids, const struct stat *st)
+{
+	size_t lo = 0, hi = ids->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_id(&ids->v[mid], st->st_dev, st->st_ino);
+
+		if (c == 0)
+			return 0;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (qh_array_reserve((void **)&ids->v, &ids->cap, ids->n + 1,
+			     sizeof(*ids->v)) < 0)
+		return -1;
+	memmove(ids->v + lo + 1, ids->v + lo, (ids->n - lo) * sizeof(*ids->v));
+	ids->v[lo].dev = st->st_dev;
+	ids->v[lo].ino = st->st_ino;
+	ids->n++;
+	return 1;
+}
+
+void qh_file_ids_free(struct qh_file_ids *ids)
+{
+	free(ids->v);
+	memset(ids, 0, sizeof(*ids));
+}
+
+int qh_rootfs_read_new(struct qh_rootfs *fs, const char *path, size_t max,
+		       struct qh_buf *out, struct qh_file_ids *seen,
+		       struct qh_error *err)
+{
+	struct lookup l;
+	int rc = resolve(fs, path, 0, &l, err);
+
+	qh_buf_reset(out);
+	if (rc)
+		return rc;
+	if (S_ISREG(l.st.st_mode)) {
+		int fresh = qh_file_ids_add(seen, &l.st);
+
+		if (fresh <= 0) {
+			lookup_release(&l);
+			if (fresh < 0)
+				return qh_error_set(err, "out of memory"), ENOMEM;
+			return EEXIST;
+		}
+	}
+	rc = read_found(&l, path, max, out, err);
+	lookup_release(&l);
+	return rc;
+}
+
+/* Read exactly size bytes with pread: a file that shrinks or grows while
+ * we read it is refused (a mapping of it would die with SIGBUS instead). */
+static int load_fd(int fd, const char *path, size_t size, void **data,
+		   struct qh_error *err)
+{
+	unsigned char *p = malloc(size), extra;
+	size_t got = 0;
+	ssize_t n;
+
+	if (!p)
+		return qh_error_set(err, "out of memory"), ENOMEM;
+	while (got < size) {
+		n = pread(fd, p + got, size - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+
+			free(p);
+			if (n < 0)
+				return qh_error_errno(err, e, "%s", path), e;
+			qh_error_set(err, "%s: changed while being read (shrank "
+				     "from %zu to %zu bytes)", path, size, got);
+			return e;
+		}
+		got += (size_t)n;
+	}
+	do
+		n = pread(fd, &extra, 1, (off_t)size);
+	while (n < 0 && errno == EINTR);
+	if (n != 0) {
+		free(p);
+		if (n < 0) {
+			int e = errno;
+
+			return qh_error_errno(err, e, "%s", path), e;
+		}
+		qh_error_set(err, "%s: changed while being read (grew beyond "
+			     "%zu bytes)", path, size);
+		return EIO;
+	}
+	*data = p;
+	return 0;
+}
+
+int qh_rootfs_load(struct qh_rootfs *fs, const char *path, size_t max,
+		   void **data, size_t *size, struct stat *st, char **canonical,
+		   struct qh_error *err)
 {
 	struct lookup l;
 	struct stat fst;
@@ -409,26 +650,20 @@ int qh_rootfs_map(struct qh_rootfs *fs, const char *path, size_t max,
 
 	*data = NULL;
 	*size = 0;
+	if (canonical)
+		*canonical = NULL;
 	if (rc)
 		return rc;
-	rc = open_found(&l, false, path, &fd, err);
+	rc = open_found(&l, false, path, &fd, &fst, err);
 	if (rc) {
 		lookup_release(&l);
 		return rc;
 	}
-	if (fstat(fd, &fst) < 0) {
-		rc = errno;
-		qh_error_errno(err, rc, "%s", path);
-	} else if ((uint64_t)fst.st_size > max) {
+	if ((uint64_t)fst.st_size > max) {
 		rc = EFBIG;
 		qh_error_set(err, "%s: larger than %zu bytes", path, max);
 	} else if (fst.st_size > 0) {
-		p = mmap(NULL, (size_t)fst.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			rc = errno;
-			p = NULL;
-			qh_error_errno(err, rc, "%s: mmap", path);
-		}
+		rc = load_fd(fd, path, (size_t)fst.st_size, &p, err);
 	}
 	close(fd);
 	if (!rc && canonical) {
@@ -440,10 +675,7 @@ int qh_rootfs_map(struct qh_rootfs *fs, const char *path, size_t max,
 	}
 	lookup_release(&l);
 	if (rc) {
-		if (p)
-			munmap(p, (size_t)fst.st_size);
-		if (canonical && rc == ENOMEM)
-			*canonical = NULL;
+		free(p);
 		return rc;
 	}
 	*data = p;
@@ -453,10 +685,38 @@ int qh_rootfs_map(struct qh_rootfs *fs, const char *path, size_t max,
 	return 0;
 }
 
-void qh_rootfs_unmap(void *data, size_t size)
+int qh_rootfs_read_head(struct qh_rootfs *fs, const char *path, void *buf,
+			size_t n, size_t *got, char **canonical,
+			struct qh_error *err)
 {
-	if (data && size)
-		munmap(data, size);
+	struct lookup l;
+	ssize_t r;
+	int fd, rc = resolve(fs, path, 0, &l, err);
+
+	*got = 0;
+	if (canonical)
+		*canonical = NULL;
+	if (rc)
+		return rc;
+	rc = open_found(&l, false, path, &fd, NULL, err);
+	if (!rc) {
+		do
+			r = pread(fd, buf, n, 0);
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			rc = errno;
+			qh_error_errno(err, rc, "%s", path);
+		} else {
+			*got = (size_t)r;
+		}
+		close(fd);
+	}
+	if (!rc && canonical && !(*canonical = qh_buf_detach(&l.canon))) {
+		rc = ENOMEM;
+		qh_error_set(err, "out of memory");
+	}
+	lookup_release(&l);
+	return rc;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -495,7 +755,7 @@ int qh_rootfs_list(struct qh_rootfs *fs, const char *path, char ***names,
 	*count = 0;
 	if (rc)
 		return rc;
-	rc = open_found(&l, true, path, &fd, err);
+	rc = open_found(&l, true, path, &fd, NULL, err);
 	lookup_release(&l);
 	if (rc)
 		return rc;

@@ -21,6 +21,9 @@ struct qh_rule {
 const struct qh_rule *qh_rule_find(const char *id);
 /* Iterate all rules: returns NULL past the end. */
 const struct qh_rule *qh_rule_at(size_t i);
+/* The man page documenting a rule, e.g. "qhard-checksec(1)"; "qhard(1)"
+ * for a rule of no table (NULL). */
+const char *qh_rule_manual(const struct qh_rule *rule);
 
 /* Area tables, each terminated by a row with id == NULL. */
 extern const struct qh_rule qh_rules_checksec[];

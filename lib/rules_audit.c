@@ -40,6 +40,14 @@ const struct qh_rule qh_rules_audit[] = {
 	  "something the audit could not vouch for.",
 	  "Install the package that ships the library or fix the binary's "
 	  "RUNPATH / the root's /etc/ld.so.conf.", "4.0" },
+	{ "ldso-config", "ld.so.conf includes read once, without cycles",
+	  "The root's /etc/ld.so.conf includes files that include each other "
+	  "(a cycle), or nest or fan out beyond any real system: ldconfig "
+	  "would loop or never finish, and the library search path the audit "
+	  "used is only what one pass over each file gives.",
+	  "Make each include line name files that include nothing back "
+	  "(Debian: /etc/ld.so.conf includes /etc/ld.so.conf.d/*.conf, whose "
+	  "files only list directories).", "4.0" },
 	{ "devices-allowlist", "Only allow-listed devices compiled in",
 	  "Every device model compiled into QEMU is guest-reachable attack "
 	  "surface; devices beyond the allow-list are code the cloud never "

@@ -28,12 +28,14 @@ FUZZ_NEEDS_kconfig = lib/kconfig.c
 FUZZ_NEEDS_meson_scan = lib/meson_scan.c
 FUZZ_NEEDS_profile = lib/profile.c
 FUZZ_NEEDS_qom_index = lib/qom_index.c
+FUZZ_NEEDS_cmacro = lib/cmacro.c
 FUZZ_NEEDS_libvirt_conf = lib/libvirt_conf.c
 FUZZ_NEEDS_report_read = lib/report_read.c
 FUZZ_NEEDS_flagaudit = lib/flagaudit.c
 FUZZ_NEEDS_glance = lib/glance.c lib/flags.c
 FUZZ_NEEDS_emit = lib/emit.c
 FUZZ_NEEDS_pkg = lib/pkg_unpack.c lib/pkg_payload.c
+FUZZ_NEEDS_rootfs = lib/rootfs.c
 
 FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # Ready = every file in FUZZ_NEEDS_NAME exists.

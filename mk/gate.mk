@@ -5,5 +5,6 @@ LIBS_PKG += libarchive
 install: install-gate-examples
 .PHONY: install-gate-examples
 install-gate-examples:
-	install -d $(DESTDIR)$(DATADIR)/examples
-	install -m 0644 ci/examples/* $(DESTDIR)$(DATADIR)/examples/
+	@cd ci/examples && find . -type f | sort | while read -r f; do \
+		echo "install -D -m 0644 ci/examples/$${f#./} $(DESTDIR)$(DATADIR)/examples/$${f#./}"; \
+		install -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/examples/$${f#./}" || exit 1; done

@@ -23,13 +23,17 @@ static size_t count_options(const struct qh_option *o)
 
 int qh_usage_error(const struct qh_command_spec *spec, const char *fmt, ...)
 {
+	struct qh_error err;
+	char msg[sizeof(err.msg)];
 	va_list ap;
 
-	fprintf(stderr, "qhard %s: ", spec->name);
+	/* through qh_error_set: control characters of an argument escaped */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'qhard %s --help'.\n", spec->name);
+	qh_error_set(&err, "%s", msg);
+	fprintf(stderr, "qhard %s: %s\nTry 'qhard %s --help'.\n", spec->name,
+		err.msg, spec->name);
 	return 2;
 }
 

@@ -1,9 +1,11 @@
 #!/bin/sh
-# qhard build end to end: the shipped kvm-virtio-minimal profile builds a
-# QEMU 7.2 (cached in $QHARD_CACHE; --reuse skips configure when the plan
-# is unchanged) that passes everything: configure, compile, the flag audit
-# over every unit of the emulator, the default policy on every produced
-# binary, and -device help lists exactly the profile's devices.
+# qhard build end to end: the shipped kvm-virtio-minimal profile builds
+# Debian 13's QEMU 10.0 (cached in $QHARD_CACHE; --reuse skips configure
+# when the plan is unchanged) that passes everything: configure, compile,
+# the flag audit over every unit linked into the emulator, the default
+# policy on every produced binary (a canary too: from 8.1 configure drops
+# the stack protector unless asked), and -device help lists exactly the
+# profile's devices.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/build_e2e.sh"
 
@@ -36,6 +38,15 @@ f = {
  "devices-closure": chk(dev, "devices-closure").get("status"),
  "version": r["build"]["qemu"]["version"],
 }
+t = r["build"]["devices"]["x86_64-softmmu"]
+hw = t["hw_units"]
+f["hw-linked"] = 100 < hw.get("linked", 0) < (hw.get("reference") or 0)
+f["hw-counts"] = "%s of %s" % (hw.get("linked"), hw.get("reference"))
+forced = t["not_in_allow_list"]
+f["forced-allowed-absent"] = not any(d in forced for d in t["allowed"])
+f["forced-all-present"] = sorted(forced) == sorted(set(t["present"]) - set(t["allowed"]))
+f["ahci-chain"] = any("selected by Q35" in step for step in forced.get("ich9-ahci", []))
+f["ahci-ends-at-profile"] = "kvm-virtio-minimal.ini" in (forced.get("ich9-ahci") or [""])[-1]
 for c in ("relro", "pie", "nx", "canary"):
     f[c] = chk(b, c).get("status")
 for k, v in f.items():
@@ -60,6 +71,11 @@ expect_eq "$(fact devices-extra)" pass "no device outside the closure"
 expect_eq "$(fact devices-missing)" pass "every allowed device and machine present"
 expect_eq "$(fact devices-closure)" pass "Kconfig closure as planned"
 expect_eq "$(fact version)" "$(cat "$QEMU_SRC/VERSION")" "report names the QEMU version"
+expect_eq "$(fact hw-linked)" true "hw/ units linked: fewer than the default-devices build ($(fact hw-counts))"
+expect_eq "$(fact forced-all-present)" true "every listed device beyond the allow list has its chain"
+expect_eq "$(fact forced-allowed-absent)" true "allow-listed devices need no chain"
+expect_eq "$(fact ahci-chain)" true "ich9-ahci: selected by Q35"
+expect_eq "$(fact ahci-ends-at-profile)" true "ich9-ahci's chain ends at the profile's machines line"
 
 # Independent of qhard's parser: ask the emulator ourselves (help only).
 "$bin" -nodefaults -machine none -device help > "$T_TMP/devices" 2>&1
@@ -81,5 +97,5 @@ else fail "report device list differs from -device help"; diff "$T_TMP/want" "$J
 	--format text --color never > "$T_TMP/text" 2>"$T_TMP/text.err"
 expect_eq "$?" 0 "second run exits 0"
 expect_grep "configure=reused" "$T_TMP/text" "second run reused the configured build dir"
-expect_grep "flag-audit=" "$T_TMP/text" "text report shows the flag audit"
+expect_grep "pass flag-audit: [0-9]* compile units" "$T_TMP/text" "text report shows the flag audit"
 finish

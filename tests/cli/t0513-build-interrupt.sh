@@ -3,7 +3,7 @@
 # its own process group) and everything it started are stopped, qhard says
 # which child it stopped and dies of the signal (143 / 130), and the build
 # dir keeps no --reuse stamp, so the next --reuse run configures again.
-# No QEMU is built: the tree is Debian's QEMU source seen through symlinks
+# No QEMU is built: the tree is Debian's QEMU source copied as hard links
 # (the planner reads its Kconfig, configs and options) with a stand-in
 # configure, and a stand-in ninja comes first in PATH. Both start a
 # grandchild that would leave NAME.finished behind if it were not stopped.
@@ -15,7 +15,12 @@
 : "${QHARD_CACHE:=$(pwd)/.cache}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PROFILE="$ROOT/configure-profiles/profiles/kvm-virtio-minimal.ini"
-SRC=$(sh "$ROOT/mk/qemu-src.sh" "$QHARD_CACHE") || { fail "cannot get Debian's QEMU source"; finish; }
+SRC=$(sh "$ROOT/mk/qemu-src.sh" "$QHARD_CACHE" 10.0)
+case $? in
+0) ;;
+4) echo "ok - # SKIP: QHARD_QEMU_SRC names no QEMU 10.0 tree"; exit 0 ;;
+*) fail "cannot get Debian's QEMU source"; finish ;;
+esac
 
 FAKE_DIR="$T_TMP/fake"
 export FAKE_DIR
@@ -31,9 +36,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for f in "$SRC"/* "$SRC"/.[!.]*; do
-	[ -e "$f" ] && ln -s "$f" "$T_TMP/src/"
-done
+# A copy of the tree made of hard links (a tree is read like an audit
+# root: symlinks out of it are refused); only configure is replaced, by
+# removing its link, so the real tree is never written to.
+cp -al "$SRC/." "$T_TMP/src/" 2>/dev/null || cp -a "$SRC/." "$T_TMP/src/"
 rm -f "$T_TMP/src/configure"
 # The stand-in exits before the real configure text, which stays below it
 # because the planner checks the configure line against its options.
@@ -178,11 +184,11 @@ FAKE_NINJA=
 before=$(runs)
 # (verify then fails on the empty build dir: its exit code is not the point)
 "$QHARD" build --profile "$PROFILE" --qemu-src "$T_TMP/src" \
-	--build-dir "$T_TMP/int-ninja" --compare '' --reuse >/dev/null 2>&1
+	--build-dir "$T_TMP/int-ninja" --compare '' --no-reference --reuse >/dev/null 2>&1
 [ "$(runs)" -eq $((before + 1)) ] && pass "--reuse configured the interrupted dir again" ||
 	fail "--reuse trusted the interrupted dir (configure runs $before -> $(runs))"
 "$QHARD" build --profile "$PROFILE" --qemu-src "$T_TMP/src" \
-	--build-dir "$T_TMP/int-ninja" --compare '' --reuse >/dev/null 2>&1
+	--build-dir "$T_TMP/int-ninja" --compare '' --no-reference --reuse >/dev/null 2>&1
 [ "$(runs)" -eq $((before + 1)) ] && pass "--reuse skips configure of a completed dir" ||
 	fail "--reuse configured a completed dir again"
 

@@ -52,4 +52,37 @@ got=$(json_get "$T_TMP/c.json" "' '.join(sorted($CHK['canary-coverage']['value']
 "$QHARD" checksec --format json "$T_TMP/fx" >"$T_TMP/n.json"
 got=$(json_get "$T_TMP/n.json" "'canary-coverage' in $CHK")
 [ "$got" = "False" ] && pass "no deep checks without --deep" || fail "deep ids without --deep"
+
+# The text report summarises: each deep check under the line with its
+# functions at file:line, no JSON dumped on the line, lines under 200
+# columns; --verbose lists everything.
+# text_shape FILE: "LINES LONGEST"
+text_shape() { awk '{ if (length($0) > m) m = length($0) } END { print NR, m }' "$1"; }
+"$QHARD" checksec --deep --color=never "$T_TMP/fx" >"$T_TMP/t.txt"
+expect_grep "^      at weak_copy (.*weak.c:[0-9]*) 0x" "$T_TMP/t.txt" "text --deep: functions at file:line"
+expect_grep "^    warn stack-clash-coverage: " "$T_TMP/t.txt" "text --deep: a summary line per deep check"
+if grep -q 'coverage={' "$T_TMP/t.txt"; then fail "text --deep dumps JSON records"; else
+	pass "text --deep: no JSON on the file's line"; fi
+set -- $(text_shape "$T_TMP/t.txt")
+[ "$2" -lt 200 ] && pass "text --deep: longest line $2 columns" || fail "text --deep: a line of $2 columns"
+# A QEMU-sized binary (Debian's, from deps/build.txt): a screenful.
+q=/usr/bin/qemu-system-x86_64
+if [ -f "$q" ]; then
+	"$QHARD" checksec --deep --color=never "$q" >"$T_TMP/q.txt"
+	set -- $(text_shape "$T_TMP/q.txt")
+	[ "$1" -le 50 ] && [ "$2" -lt 200 ] &&
+		pass "text --deep on $q: $1 lines, the longest $2 columns" ||
+		fail "text --deep on $q: $1 lines, the longest $2 columns"
+	"$QHARD" checksec --deep --verbose --color=never "$q" >"$T_TMP/qv.txt"
+	set -- $(text_shape "$T_TMP/qv.txt")
+	n=$("$QHARD" checksec --deep --format json "$q" | python3 -c \
+		"import json,sys; print(len(json.load(sys.stdin)['results'][0]['checks']['ibt-coverage']['value']['missing']))")
+	last=$("$QHARD" checksec --deep --format json "$q" | python3 -c \
+		"import json,sys; print(json.load(sys.stdin)['results'][0]['checks']['ibt-coverage']['value']['missing'][-1])")
+	grep -q "$last" "$T_TMP/qv.txt" && [ "$2" -lt 200 ] &&
+		pass "--verbose lists all $n names ($1 lines, the longest $2 columns)" ||
+		fail "--verbose: '$last' missing or a line of $2 columns"
+else
+	echo "# $q not installed (deps/build.txt has qemu-system-x86): QEMU-sized case skipped"
+fi
 finish

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The debian/rules fragment (ci/examples/debian-rules.mk), for real: a tiny
+# The debian/rules fragment (ci/examples/debian/qhard.mk), for real: a tiny
 # hello package built with dpkg-buildpackage (debhelper, fakeroot, -us -uc),
 # once with Debian's hardening (hardening=+all) and once without
 # (hardening=-all, -fno-stack-protector, -z norelro). The hardened build
@@ -11,7 +11,10 @@
 for tool in dpkg-buildpackage dh fakeroot; do
 	command -v $tool >/dev/null || { fail "$tool missing (make deps installs it)"; finish; }
 done
-export QHARD QHARD_POLICY="$POLICIES/openstack-guide.ini"
+# The fragment's default policy is the name openstack-guide: qhard finds it
+# in its data dir (for the build tree's qhard, the source tree's).
+export QHARD
+QHARD_POLICY=openstack-guide
 
 # make_source DIR HARDENING: a native source package in DIR/hello-qhard-1.0
 make_source() {
@@ -54,7 +57,7 @@ CHL
 			printf 'export DEB_LDFLAGS_MAINT_APPEND = -Wl,-z,norelro\n'
 		fi
 		printf '%%:\n\tdh $@\n\n'
-		printf 'include %s/ci/examples/debian-rules.mk\n' "$GATE_SRC_DIR"
+		printf 'include %s/ci/examples/debian/qhard.mk\n' "$GATE_SRC_DIR"
 	} >"$src/debian/rules"
 	chmod +x "$src/debian/rules"
 }

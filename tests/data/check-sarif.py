@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """check-sarif.py SCHEMA [FILE] - validate a SARIF log (stdin by default)
 against the vendored SARIF 2.1.0 JSON schema, then check what GitHub code
-scanning needs beyond the schema. Prints one line per problem; exit 1 if any.
+scanning needs beyond the schema, and that the rules are exactly those the
+results use. Prints one line per problem; exit 1 if any.
 Prints "ok RESULTS RULES NOTIFICATIONS SUPPRESSED" on success."""
 import json
 import sys
@@ -35,8 +36,10 @@ def main():
                     raise ValueError
             except (TypeError, ValueError):
                 problems.append("rule %s: bad security-severity %r" % (r["id"], sev))
+        used = set()
         for res in run.get("results", []):
             results += 1
+            used.add(res.get("ruleId"))
             rid, idx = res.get("ruleId"), res.get("ruleIndex")
             if rid not in ids:
                 problems.append("result rule %r not in rules" % rid)
@@ -45,11 +48,20 @@ def main():
             if not res.get("message", {}).get("text"):
                 problems.append("result %s: message.text missing" % rid)
             locs = res.get("locations") or []
-            if not locs or not locs[0]["physicalLocation"]["artifactLocation"].get("uri"):
+            # a host property without a file has only a logical location
+            if not locs or not (
+                    locs[0].get("physicalLocation", {}).get("artifactLocation", {}).get("uri")
+                    or locs[0].get("logicalLocations")):
                 problems.append("result %s: no artifact uri" % rid)
+            phys = locs[0].get("physicalLocation") if locs else None
+            if phys and not phys.get("region"):
+                problems.append("result %s: no region" % rid)
             if not res.get("partialFingerprints"):
                 problems.append("result %s: no partialFingerprints" % rid)
             suppressed += bool(res.get("suppressions"))
+        unused = set(ids) - used
+        if unused:
+            problems.append("rules no result uses: %s" % " ".join(sorted(unused)))
         for inv in run.get("invocations", []):
             notes += len(inv.get("toolExecutionNotifications", []))
     for p in problems:

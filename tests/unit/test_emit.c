@@ -236,7 +236,7 @@ static void test_text(void **state)
 	assert_non_null(strstr(out, "/usr/bin/qemu-img"));
 	assert_int_equal(strstr(out, "pie ") - out, 40);
 	assert_non_null(strstr(out, "pie       warn relro=full pie=yes canary=yes "
-				    "fortify=3/1?"));
+				    "fortify=3/4?"));
 	*first_nl = '\n';
 	/* hostile path: escaped, cannot break the line or color the tty */
 	assert_non_null(strstr(out, "/tmp/we ird\\x0a\\x1b[31m\\xff-\xc3\xa9.so"));
@@ -336,6 +336,138 @@ static void test_text_verbose(void **state)
 	qh_report_free(r);
 }
 
+/* A --deep style subject: records with thousands of names and hundreds
+ * of locations, and a long path. */
+static struct qh_report *deep_report(void)
+{
+	struct qh_report *r = qh_report_new("checksec", NULL);
+	struct qh_result *res = qh_result_new("/usr/bin/qemu-system-x86_64", NULL);
+	json_t *missing = json_array(), *unprobed = json_array();
+	struct qh_check *c;
+	char name[32];
+
+	res->type = strdup("pie");
+	qh_result_add_check(res, "relro", QH_PASS, json_string("full"), "ok");
+	qh_result_add_check(res, "fortify", QH_WARN, json_pack("{s:[s,s],s:[s]}",
+			    "fortified", "memcpy", "read", "unfortified", "memcpy"),
+			    "2 fortified, 1 not");
+	for (int i = 0; i < 12; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "check-%02d", i);
+		qh_result_add_check(res, id, QH_PASS, json_string("yes-indeed"), "ok");
+	}
+	for (int i = 0; i < 19681; i++) {
+		snprintf(name, sizeof(name), "fn_%x", 0x400000 + i * 16);
+		json_array_append_new(missing, json_string(name));
+	}
+	qh_result_add_check(res, "ibt-coverage", QH_SKIP, json_pack(
+		"{s:b,s:i,s:o}", "claimed", 0, "checked", 19681, "missing", missing),
+		"19681 of 19681 functions lack endbr64");
+	c = qh_result_add_check(res, "stack-clash-coverage", QH_WARN, NULL,
+				"%s", "0 of 77 functions with large or variable frames "
+				"probe the stack, which is a long piece of evidence that "
+				"goes on and on so that it cannot fit on one line of any "
+				"reasonable terminal, not even a wide one");
+	for (int i = 0; i < 77; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		json_array_append_new(unprobed, json_string(name));
+		/* f3 has 10 locations, f5 has 4, the rest 1 */
+		qh_check_add_location(c, name, "hw/x.c", 100 + (unsigned)i,
+				      0x1000 + (uint64_t)i);
+		for (int k = 0; k < (i == 3 ? 9 : i == 5 ? 3 : 0); k++)
+			qh_check_add_location(c, name, "hw/x.c", 200 + (unsigned)k, 0);
+	}
+	c->value = json_pack("{s:i,s:i,s:o}", "probed", 0, "candidates", 77,
+			     "unprobed", unprobed);
+	c = qh_result_add_check(res, "fortify-sites", QH_WARN, json_pack(
+		"{s:i,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i}}", "count", 9, "callees",
+		"read", 1, "memcpy", 257, "memset", 235, "poll", 4, "memmove", 53,
+		"strcpy", 2, "pread64", 25), "9 calls");
+	qh_check_add_location(c, "g", "hw/y.c", 7, 0x2000);
+	qh_report_add(r, res, NULL);
+	return r;
+}
+
+static char *emit_text(const struct qh_report *r, bool verbose)
+{
+	struct qh_emit_options opts = { .verbose = verbose };
+	struct qh_error err = { "" };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_int_equal(qh_report_emit(r, "text", f, &opts, &err), 0);
+	fclose(f);
+	return out;
+}
+
+/* --deep: a screenful of summary, lines under 200 columns; --verbose has
+ * every name and location. */
+static void test_text_deep_summary(void **state)
+{
+	struct qh_report *r = deep_report();
+	char *out = emit_text(r, false), *line, *save = NULL;
+	size_t lines = 0, longest = 0;
+
+	(void)state;
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lines++;
+		if (strlen(line) > longest)
+			longest = strlen(line);
+	}
+	free(out);
+	assert_true(lines <= 30);
+	assert_true(longest < 200);
+	out = emit_text(r, false);
+	/* records are under the line, not on it */
+	assert_null(strstr(out, "ibt-coverage="));
+	assert_null(strstr(out, "\"missing\""));
+	assert_non_null(strstr(out, " fortify=2/3?"));
+	/* the checks wrap under their column */
+	assert_non_null(strstr(out, "\n" /* 54 columns, where " relro" starts */
+				    "                                                      "
+				    " check-04"));
+	/* evidence wraps under itself */
+	assert_non_null(strstr(out, "    warn stack-clash-coverage: 0 of 77 functions"));
+	assert_non_null(strstr(out, "\n         "));
+	/* lists: the first five names, the biggest counts */
+	assert_non_null(strstr(out, "    skip ibt-coverage: 19681 of 19681 functions lack endbr64\n"
+				    "      missing (19681): fn_400000, fn_400010, fn_400020, "
+				    "fn_400030, fn_400040 and 19676 more\n"));
+	assert_non_null(strstr(out, "      callees (7): memcpy 257, memset 235, memmove 53, "
+				    "pread64 25, poll 4 and 2 more\n"));
+	/* locations by function, most first; the names in unprobed are
+	 * left to them */
+	assert_null(strstr(out, "unprobed"));
+	assert_non_null(strstr(out, "      at f3 (hw/x.c:103) 0x1003, 9 more in it\n"
+				    "      at f5 (hw/x.c:105) 0x1005, 3 more in it\n"
+				    "      at f0 (hw/x.c:100) 0x1000\n"
+				    "      at f1 (hw/x.c:101) 0x1001\n"
+				    "      at f2 (hw/x.c:102) 0x1002\n"
+				    "      ... 72 more (--verbose lists them, as does the "
+				    "JSON report)\n"));
+	/* one location: as it is */
+	assert_non_null(strstr(out, "      at g (hw/y.c:7) 0x2000\n"));
+	free(out);
+
+	out = emit_text(r, true);
+	assert_non_null(strstr(out, "fn_44ce00")); /* the last of 19681 */
+	assert_null(strstr(out, "and 19676 more"));
+	assert_int_equal(count_substr(out, "      at f"), 77 + 9 + 3);
+	free(out);
+
+	/* the other line formats give a record as its members, a list as its
+	 * length and first names */
+	out = emit_to_string(r, "junit", false, &(int){ 0 });
+	assert_non_null(strstr(out, "WARNING: stack-clash-coverage={probed: 0, "
+				    "candidates: 77, unprobed: 77 (f0, f1, f2, ...)}\n"));
+	assert_non_null(strstr(out, "fortify-sites={count: 9, callees: 7}"));
+	assert_null(strstr(out, "fn_400050"));
+	free(out);
+	qh_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_verbose),
 		cmocka_unit_test(test_text_path_column),
+		cmocka_unit_test(test_text_deep_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,47 @@ static void test_csv(void **state)
 	qh_report_free(r);
 }
 
+/* OWASP's CSV-injection list: a cell starting with =, +, -, @, tab or CR
+ * may be run as a formula; each gets a leading ' (and tab/CR are written
+ * escaped anyway). Other cells are left alone. */
+static void test_csv_formula_leads(void **state)
+{
+	static const char *const paths[] = {
+		"-2+3+cmd|' /C calc'!A0", "=1+1", "+1", "@SUM(A1)", "\t=1",
+		"\r=1", "plain-2", "/usr/bin/-x",
+	};
+	static const char *const want[] = {
+		"'-2+3+cmd|' /C calc'!A0", "'=1+1", "'+1", "'@SUM(A1)", "'\\x09=1",
+		"'\\x0d=1", "plain-2", "/usr/bin/-x",
+	};
+	struct qh_report *r = qh_report_new("checksec", NULL);
+	int rc;
+	char *out, *line;
+
+	(void)state;
+	for (size_t i = 0; i < QH_ARRAY_LEN(paths); i++) {
+		struct qh_result *res = qh_result_new(paths[i], NULL);
+
+		qh_result_add_check(res, "nx", QH_PASS, json_string("-1"), NULL);
+		qh_report_add(r, res, NULL);
+	}
+	out = emit_to_string(r, "csv", false, &rc);
+	assert_int_equal(rc, 0);
+	line = strstr(out, "\r\n") + 2;
+	for (size_t i = 0; i < QH_ARRAY_LEN(paths); i++) {
+		size_t n = strlen(want[i]);
+		bool quoted = line[0] == '"';
+
+		if (strncmp(line + quoted, want[i], n) != 0)
+			fail_msg("row %zu: %.40s, wanted %s", i, line, want[i]);
+		/* the value "-1" is a formula lead too */
+		assert_non_null(strstr(line, ",'-1,"));
+		line = strstr(line, "\r\n") + 2;
+	}
+	free(out);
+	qh_report_free(r);
+}
+
 static void test_junit(void **state)
 {
 	struct qh_report *r = fixture_report();
@@ -70,7 +111,25 @@ static void test_junit(void **state)
 		"assert suites[2].get(\"name\")==\"broken<&>.bin\"\n"
 		"e=suites[2].find(\"testcase/error\")\n"
 		"assert \"bad magic\" in e.get(\"message\")\n"
+		/* n/a: the reason as text (junit-4 allows no attribute) */
+		"k=s.find(\"testcase[@name=\\x27pie\\x27]/skipped\")\n"
+		"assert k.text==\"not applicable: not applicable to dso\" and not k.attrib\n"
+		/* a warning shows in its test case, the suite's properties and
+		 * the suite's system-out */
+		"g=suites[0]\n"
+		"o=g.find(\"testcase[@name=\\x27fortify\\x27]/system-out\").text\n"
+		"assert o.startswith(\"WARNING: fortify=3/4\\n3 fortified, 1 not\"), o\n"
+		"p={x.get(\"name\"):x.get(\"value\") for x in g.iter(\"property\")}\n"
+		"assert p=={\"qhard.warnings\":\"1\",\"qhard.warning.fortify\":\"fortify=3/4: 3 fortified, 1 not\"}, p\n"
+		"assert g.find(\"system-out\").text==\"1 warning:\\nWARNING: fortify=3/4: 3 fortified, 1 not\\n\"\n"
+		"assert suites[1].find(\"properties\") is not None and suites[2].find(\"properties\") is None\n"
 		"'", out), 0);
+	/* valid under the junit-4 XSD (Jenkins, JUnit 5) and xunit's
+	 * junit-10 XSD; xmllint comes with deps/report.txt */
+	assert_int_equal(pipe_to("xmllint --noout --schema tests/data/junit-4.xsd - "
+				 "2>&1 | grep -qx -- '- validates'", out), 0);
+	assert_int_equal(pipe_to("xmllint --noout --schema tests/data/junit-10.xsd - "
+				 "2>&1 | grep -qx -- '- validates'", out), 0);
 	free(out);
 	qh_report_free(r);
 }
@@ -182,6 +241,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_csv_formula_leads),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_markdown_budget),

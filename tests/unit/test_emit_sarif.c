@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <strings.h>
 
 #include "emit_fixture.h"
 #include "rules.h"
@@ -64,34 +65,55 @@ static void test_sarif_validates(void **state)
 	qh_report_free(r);
 }
 
+static json_t *find_result(json_t *doc, const char *rule_id);
+
+static const char *rule_str(json_t *rule, const char *key)
+{
+	json_t *v = json_object_get(rule, key);
+
+	return json_is_object(v) ? json_string_value(json_object_get(v, "text"))
+				 : json_string_value(v);
+}
+
 static void test_sarif_rules(void **state)
 {
 	struct qh_report *r = fixture_report();
 	json_t *doc = emit_sarif(r, NULL);
-	json_t *rules = json_object_get(json_object_get(json_object_get(
-		run0(doc), "tool"), "driver"), "rules");
+	json_t *driver = json_object_get(json_object_get(run0(doc), "tool"),
+					 "driver");
+	json_t *rules = json_object_get(driver, "rules");
+	/* the findings' ids in order of first use: fortify (warn) of the
+	 * good file, then relro, stack-clash, rpath (waived) and the unknown
+	 * id of the bad one; the checks that pass name no rule */
+	static const char *const used[] = {
+		"fortify", "relro", "stack-clash", "rpath", "my-new-check",
+	};
 	json_t *rule;
-	size_t nknown = 0;
-	const struct qh_rule *known;
+	size_t i;
 
 	(void)state;
-	/* every rule rules.h knows comes first, in its order */
-	for (; (known = qh_rule_at(nknown)); nknown++) {
-		rule = json_array_get(rules, nknown);
-		assert_string_equal(json_string_value(json_object_get(rule, "id")),
-				    known->id);
-		if (known->title)
-			assert_string_equal(json_string_value(json_object_get(
-				json_object_get(rule, "shortDescription"), "text")),
-				known->title);
-	}
-	/* then the ids only results used, with generic text */
-	assert_true(json_array_size(rules) >= nknown + 1);
-	rule = json_array_get(rules, json_array_size(rules) - 1);
-	assert_string_equal(json_string_value(json_object_get(rule, "id")),
-			    "my-new-check");
-	assert_non_null(strstr(json_string_value(json_object_get(
-		json_object_get(rule, "fullDescription"), "text")), "my-new-check"));
+	assert_int_equal(json_array_size(rules), QH_ARRAY_LEN(used));
+	json_array_foreach(rules, i, rule)
+		assert_string_equal(rule_str(rule, "id"), used[i]);
+	/* known rules: title, PascalCase name (never the id), man page */
+	rule = json_array_get(rules, 1);
+	assert_string_equal(rule_str(rule, "shortDescription"), "Full RELRO");
+	assert_string_equal(rule_str(rule, "name"), "FullRelro");
+	assert_string_equal(rule_str(rule, "helpUri"), "man:qhard-checksec(1)");
+	/* help is sentences: "... calls. Fix: link with ...,now." */
+	assert_non_null(strstr(rule_str(rule, "help"),
+			       "library calls. Fix: link with -Wl,-z,relro,-z,now."));
+	assert_string_equal(rule_str(json_array_get(rules, 0), "name"),
+			    "FortifySource");
+	/* the unknown id: generic text */
+	rule = json_array_get(rules, 4);
+	assert_non_null(strstr(rule_str(rule, "fullDescription"), "my-new-check"));
+	assert_string_equal(rule_str(rule, "name"), "QhardCheckMyNewCheck");
+	/* ruleIndex counts the rules as listed */
+	assert_int_equal(json_integer_value(json_object_get(find_result(
+		doc, "stack-clash"), "ruleIndex")), 2);
+	/* the tool says where its documentation is */
+	assert_string_equal(rule_str(driver, "informationUri"), "man:qhard(1)");
 	json_decref(doc);
 	qh_report_free(r);
 }
@@ -223,18 +245,227 @@ static void test_sarif_config_line_and_caps(void **state)
 	/* no value: the message does not print an empty "id=" */
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 		find_result(doc, "many"), "message"), "text")),
-		"many warning in etc/libvirt/qemu.conf: many places");
+		"Check \"many\" warned about etc/libvirt/qemu.conf: many places.");
 	found = find_result(doc, "many");
 	assert_int_equal(json_array_size(json_object_get(found,
 						"relatedLocations")), 100);
 	/* functions listed once each (the schema wants unique items) */
 	assert_int_equal(json_array_size(json_object_get(json_array_get(
 		json_object_get(found, "locations"), 0), "logicalLocations")), 2);
-	assert_null(json_object_get(json_object_get(json_array_get(
-		json_object_get(found, "locations"), 0), "physicalLocation"),
-		"region"));
+	/* a finding in a config file that names no line of it points at the
+	 * file from its first line */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		json_object_get(json_array_get(json_object_get(found, "locations"),
+					       0), "physicalLocation"), "region"),
+		"startLine")), 1);
 	json_decref(doc);
 	free(out);
+	qh_report_free(r);
+}
+
+static json_t *first_location(json_t *doc, const char *rule_id)
+{
+	return json_array_get(json_object_get(find_result(doc, rule_id),
+					      "locations"), 0);
+}
+
+static const char *message(json_t *doc, const char *rule_id)
+{
+	return json_string_value(json_object_get(json_object_get(
+		find_result(doc, rule_id), "message"), "text"));
+}
+
+/* Package members are nested artifacts of their package: the .deb is the
+ * parent, the member's path inside it the member's URI; the region is the
+ * whole member. */
+static void test_sarif_package_members(void **state)
+{
+	struct qh_report *r = qh_report_new("gate", NULL);
+	const char *paths[] = { "/usr/bin/hello", "/usr/lib/x 1.so", "/usr/bin/hello" };
+	const char *containers[] = { "dist/hello.deb", "dist/hello.deb", NULL };
+	const char *ids[] = { "relro", "pie", "canary" };
+	struct qh_result *bad;
+	json_t *doc, *arts, *loc, *a;
+	char *out, *fp;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct qh_result *res = qh_result_new(paths[i], NULL);
+
+		res->type = strdup("pie");
+		res->size = 1000 + (uint64_t)i;
+		if (containers[i])
+			res->container = strdup(containers[i]);
+		qh_result_add_check(res, ids[i], QH_FAIL, json_string("no"), "x");
+		qh_result_add_check(res, "nx", i == 0 ? QH_FAIL : QH_PASS,
+				    json_string("no"), "y");
+		qh_report_add(r, res, NULL);
+	}
+	/* a member that could not be analysed: the package is where to look */
+	bad = qh_result_new("/usr/bin/broken", NULL);
+	bad->container = strdup("dist/hello.deb");
+	qh_result_set_error(bad, "truncated");
+	qh_report_add(r, bad, NULL);
+	doc = emit_sarif(r, &out);
+	assert_int_equal(pipe_to(CHECK_SARIF " | grep -qx 'ok 4 4 1 0'", out), 0);
+	a = json_array_get(json_object_get(json_array_get(json_object_get(
+		run0(doc), "invocations"), 0), "toolExecutionNotifications"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(a,
+		"message"), "text")), "/usr/bin/broken in dist/hello.deb could not "
+		"be analysed: truncated.");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(json_array_get(json_object_get(a, "locations"), 0),
+				"physicalLocation"), "artifactLocation"), "uri")),
+		"dist/hello.deb");
+	arts = json_object_get(run0(doc), "artifacts");
+	/* the package once, then each member that has a finding once */
+	assert_int_equal(json_array_size(arts), 3);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_array_get(arts, 0), "location"), "uri")), "dist/hello.deb");
+	assert_null(json_object_get(json_array_get(arts, 0), "parentIndex"));
+	a = json_array_get(arts, 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		a, "location"), "uri")), "usr/lib/x%201.so");
+	assert_int_equal(json_integer_value(json_object_get(a, "parentIndex")), 0);
+	assert_int_equal(json_integer_value(json_object_get(a, "length")), 1001);
+	/* both findings of the first member point at artifact 1 */
+	loc = json_object_get(first_location(doc, "nx"), "physicalLocation");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		loc, "artifactLocation"), "index")), 1);
+	loc = json_object_get(first_location(doc, "relro"), "physicalLocation");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		loc, "artifactLocation"), "uri")), "usr/bin/hello");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		loc, "artifactLocation"), "index")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		loc, "region"), "byteOffset")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		loc, "region"), "byteLength")), 1000);
+	assert_non_null(strstr(message(doc, "relro"),
+			       "failed for /usr/bin/hello in dist/hello.deb: relro=no (x)."));
+	/* the file on disk is a top-level artifact of its own */
+	loc = json_object_get(first_location(doc, "canary"), "physicalLocation");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		loc, "artifactLocation"), "uri")), "file:///usr/bin/hello");
+	assert_null(json_object_get(json_object_get(loc, "artifactLocation"), "index"));
+	/* a member and the same path on disk are different alerts */
+	fp = strdup(json_string_value(json_object_get(json_object_get(
+		find_result(doc, "relro"), "partialFingerprints"),
+		"primaryLocationLineHash")));
+	json_decref(doc);
+	free(out);
+	free(r->results[0]->container);
+	r->results[0]->container = NULL;
+	doc = emit_sarif(r, NULL);
+	assert_string_not_equal(fp, json_string_value(json_object_get(
+		json_object_get(find_result(doc, "relro"), "partialFingerprints"),
+		"primaryLocationLineHash")));
+	free(fp);
+	json_decref(doc);
+	qh_report_free(r);
+}
+
+/* Host findings: the file a host setting was read from (inside the audited
+ * root), at its line, and the host property as a logical location; a
+ * finding with no file has only the logical one. Messages are sentences. */
+static void test_sarif_host_findings(void **state)
+{
+	struct qh_report *r = qh_report_new("audit", NULL);
+	struct qh_result *host = qh_result_new(QH_SUBJECT_HOST, NULL);
+	struct qh_result *conf = qh_result_new("/etc/libvirt/qemu.conf", NULL);
+	struct qh_check *c;
+	json_t *doc, *loc;
+	const char *msg;
+	char *out;
+
+	(void)state;
+	c = qh_result_add_check(host, "mac-confinement", QH_FAIL, NULL,
+				"neither SELinux nor AppArmor");
+	qh_check_set_str(&c->reason, "A guest that escapes gets other VMs' disks.");
+	qh_check_set_str(&c->fix, "Enable SELinux.  ");
+	c = qh_result_add_check(host, "userfaultfd", QH_WARN, NULL, "1");
+	qh_check_add_location(c, NULL, "/proc/sys/vm/unprivileged_userfaultfd", 1, 0);
+	c = qh_result_add_check(conf, "libvirt-seccomp", QH_FAIL, NULL,
+				"seccomp_sandbox = 0");
+	qh_check_add_location(c, NULL, "/etc/libvirt/qemu.conf", 7, 0);
+	qh_report_add(r, host, NULL);
+	qh_report_add(r, conf, NULL);
+	json_object_set_new(r->extra, "root", json_string("/srv/img/"));
+	doc = emit_sarif(r, &out);
+	assert_int_equal(pipe_to(CHECK_SARIF " | grep -qx 'ok 3 3 0 0'", out), 0);
+
+	loc = first_location(doc, "mac-confinement");
+	assert_null(json_object_get(loc, "physicalLocation"));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(loc, "logicalLocations"), 0), "fullyQualifiedName")),
+		"host/mac-confinement");
+	msg = message(doc, "mac-confinement");
+	assert_string_equal(msg, "Check \"A MAC policy confines QEMU\" failed for "
+			    "the host: neither SELinux nor AppArmor. A guest that "
+			    "escapes gets other VMs' disks. Fix: Enable SELinux.");
+	assert_null(strstr(msg, ".."));
+	assert_string_equal(rule_str(json_array_get(json_object_get(
+		json_object_get(json_object_get(run0(doc), "tool"), "driver"),
+		"rules"), 0), "name"), "MacPolicyConfinesQemu");
+
+	loc = first_location(doc, "userfaultfd");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(loc, "physicalLocation"), "artifactLocation"), "uri")),
+		"file:///srv/img/proc/sys/vm/unprivileged_userfaultfd");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		json_object_get(loc, "physicalLocation"), "region"), "startLine")), 1);
+	assert_non_null(json_object_get(loc, "logicalLocations"));
+
+	loc = json_object_get(first_location(doc, "libvirt-seccomp"),
+			      "physicalLocation");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		loc, "artifactLocation"), "uri")),
+		"file:///srv/img/etc/libvirt/qemu.conf");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		loc, "region"), "startLine")), 7);
+	json_decref(doc);
+	free(out);
+	qh_report_free(r);
+}
+
+/* PascalCase names as the SARIF Multitool reads them. */
+static void test_sarif_rule_names(void **state)
+{
+	const struct qh_rule *rule;
+	json_t *doc, *rules, *item;
+	struct qh_report *r = qh_report_new("checksec", NULL);
+	struct qh_result *res = qh_result_new("bin/all-rules", NULL);
+	size_t i, n = 0;
+
+	(void)state;
+	for (; (rule = qh_rule_at(n)); n++)
+		qh_result_add_check(res, rule->id, QH_WARN, NULL, NULL);
+	qh_report_add(r, res, NULL);
+	doc = emit_sarif(r, NULL);
+	rules = json_object_get(json_object_get(json_object_get(run0(doc),
+								  "tool"), "driver"), "rules");
+	json_array_foreach(rules, i, item) {
+		const char *name = rule_str(item, "name");
+		const char *id = rule_str(item, "id");
+
+		/* no name rather than one that only differs by case (the
+		 * title "Stripped" of "stripped") */
+		if (!name) {
+			assert_int_equal(strcasecmp(rule_str(item,
+					 "shortDescription"), id), 0);
+			continue;
+		}
+		assert_true(strcasecmp(name, id) != 0);
+		/* ^([A-Z][a-z0-9]+)*$ */
+		for (const char *p = name; *p;) {
+			assert_true(*p >= 'A' && *p <= 'Z');
+			p++;
+			assert_true((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'));
+			while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+				p++;
+		}
+	}
+	json_decref(doc);
 	qh_report_free(r);
 }
 
@@ -274,6 +505,9 @@ int main(void)
 		cmocka_unit_test(test_sarif_rules),
 		cmocka_unit_test(test_sarif_results),
 		cmocka_unit_test(test_sarif_config_line_and_caps),
+		cmocka_unit_test(test_sarif_package_members),
+		cmocka_unit_test(test_sarif_host_findings),
+		cmocka_unit_test(test_sarif_rule_names),
 		cmocka_unit_test(test_sarif_every_known_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "flagaudit.h"
+#include "qemu_plan.h"
 
 static char tmpdir[] = "/tmp/qh-flagaudit-XXXXXX";
 
@@ -265,6 +266,52 @@ static void test_build_dir_scoped_to_targets(void **state)
 	qh_flag_audit_free(&a);
 }
 
+/* QEMU 10: every source is in libcommon, which is never built; the
+ * emulator links the objects it needs straight from libcommon's .p dir
+ * (extract_objects). Only those are linked units, and the compile
+ * database's never-built entries are not. */
+static const char *ninja10_text =
+	"rule c_COMPILER\n command = cc $ARGS -o $out -c $in\n"
+	"rule STATIC_LINKER\n command = ar $LINK_ARGS $out $in\n"
+	"rule c_LINKER\n command = cc $ARGS -o $out $in $LINK_ARGS\n"
+	"build libcommon.a: STATIC_LINKER libcommon.a.p/hw_a.c.o libcommon.a.p/hw_b.c.o"
+	" libcommon.a.p/hw_never.c.o\n"
+	"build libqemuutil.a: STATIC_LINKER libqemuutil.a.p/util.c.o libqemuutil.a.p/trace.c.o\n"
+	"build qemu-system-x86_64: c_LINKER libcommon.a.p/hw_a.c.o libcommon.a.p/hw_b.c.o"
+	" qemu-system-x86_64.p/system_main.c.o libqemuutil.a\n"
+	" LINK_ARGS = -pie -Wl,-z,relro -Wl,-z,now\n";
+
+static const char *db10_text =
+	"[\n"
+	" {\"directory\": \"/b\", \"file\": \"../src/hw/a.c\", \"output\": \"libcommon.a.p/hw_a.c.o\", \"command\": \"cc -c x\"},\n"
+	" {\"directory\": \"/b\", \"file\": \"../src/./hw/b.c\", \"output\": \"libcommon.a.p/hw_b.c.o\", \"command\": \"cc -c x\"},\n"
+	" {\"directory\": \"/b\", \"file\": \"../src/hw/never.c\", \"output\": \"libcommon.a.p/hw_never.c.o\", \"command\": \"cc -c x\"},\n"
+	" {\"directory\": \"/b\", \"file\": \"../src/system/main.c\", \"output\": \"qemu-system-x86_64.p/system_main.c.o\", \"command\": \"cc -c x\"},\n"
+	" {\"directory\": \"/b\", \"file\": \"/src/util/util.c\", \"output\": \"libqemuutil.a.p/util.c.o\", \"command\": \"cc -c x\"},\n"
+	" {\"directory\": \"/b\", \"file\": \"trace/trace.c\", \"output\": \"libqemuutil.a.p/trace.c.o\", \"command\": \"cc -c x\"}\n"
+	"]\n";
+
+static void test_linked_sources(void **state)
+{
+	struct qh_strlist l = { 0 };
+	struct qh_error err;
+
+	(void)state;
+	write_file("build.ninja", ninja10_text);
+	write_file("compile_commands.json", db10_text);
+	assert_int_equal(qh_build_linked_sources(tmpdir, "qemu-system-x86_64", "/src/", &l,
+						 &err), 0);
+	assert_int_equal(l.n, 4); /* not hw/never.c, not the generated trace.c */
+	assert_string_equal(l.items[0], "hw/a.c");
+	assert_string_equal(l.items[1], "hw/b.c");
+	assert_string_equal(l.items[2], "system/main.c");
+	assert_string_equal(l.items[3], "util/util.c");
+	qh_strlist_free(&l);
+	assert_int_equal(qh_build_linked_sources(tmpdir, "libcommon.a", "/src", &l, &err), -1);
+	assert_non_null(strstr(err.msg, "no link statement for libcommon.a"));
+	assert_int_equal(qh_build_linked_sources(tmpdir, "nope", "/src", &l, &err), -1);
+}
+
 static void test_errors(void **state)
 {
 	struct qh_flag_requirements req;
@@ -302,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_requirements_from_plan_flags),
 		cmocka_unit_test(test_link_flags),
 		cmocka_unit_test(test_build_dir_scoped_to_targets),
+		cmocka_unit_test(test_linked_sources),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

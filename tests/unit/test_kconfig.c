@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kconfig.h"
@@ -205,6 +206,82 @@ static void test_assignments_equality_and_source(void **state)
 	rmdir(dir);
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int parse_tree_file(const char *dir, struct qh_kconfig **kc,
+			   struct qh_error *err)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/Kconfig", dir);
+	*kc = qh_kconfig_new(err);
+	assert_non_null(*kc);
+	return qh_kconfig_parse_file(*kc, path, err);
+}
+
+/* The tree is read like an audit root: x -> . and y -> . sourced over and
+ * over read each file once; absolute sources, ".." above the tree,
+ * symlinks out of it and FIFOs are errors naming the source line. */
+static void test_source_stays_in_the_tree(void **state)
+{
+	char top[] = "/tmp/qhard-kconfig.XXXXXX", dir[300], cmd[400], p[400];
+	struct qh_error err = { { 0 } };
+	struct qh_kconfig *kc;
+
+	(void)state;
+	assert_non_null(mkdtemp(top));
+	snprintf(dir, sizeof(dir), "%s/tree", top);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	put_file(top, "outside", "config OUTSIDE\n bool\n");
+	snprintf(p, sizeof(p), "%s/x", dir);
+	assert_int_equal(symlink(".", p), 0);
+	snprintf(p, sizeof(p), "%s/y", dir);
+	assert_int_equal(symlink(".", p), 0);
+	put_file(dir, "sub", "config SUB\n bool\nsource x/sub\nsource y/x/sub\n");
+	put_file(dir, "Kconfig", "config TOP\n bool\nsource x/Kconfig\nsource y/Kconfig\n"
+		 "source x/y/sub\nsource y/sub\n");
+	assert_int_equal(parse_tree_file(dir, &kc, &err), 0);
+	assert_int_equal(kc->nfiles, 2); /* Kconfig and sub, once each */
+	assert_int_equal(kc->ndiags, 0);
+	qh_kconfig_free(kc);
+
+	put_file(dir, "Kconfig", "config TOP\n bool\nsource /etc/passwd\n");
+	assert_int_equal(parse_tree_file(dir, &kc, &err), -1);
+	assert_non_null(strstr(err.msg, "Kconfig:3: source /etc/passwd: an absolute "
+				       "path leads out of the tree"));
+	qh_kconfig_free(kc);
+	put_file(dir, "Kconfig", "source ../outside\n");
+	assert_int_equal(parse_tree_file(dir, &kc, &err), -1);
+	assert_non_null(strstr(err.msg, "leads out of the tree"));
+	assert_int_equal(qh_kconfig_find(kc, "OUTSIDE"), -1);
+	qh_kconfig_free(kc);
+	snprintf(p, sizeof(p), "%s/link", dir);
+	assert_int_equal(symlink("../outside", p), 0);
+	put_file(dir, "Kconfig", "source link\n");
+	assert_int_equal(parse_tree_file(dir, &kc, &err), -1);
+	assert_non_null(strstr(err.msg, "Kconfig:1: "));
+	assert_non_null(strstr(err.msg, "/link (-> ../outside) leads out of the tree"));
+	qh_kconfig_free(kc);
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	put_file(dir, "Kconfig", "source fifo\n");
+	assert_int_equal(parse_tree_file(dir, &kc, &err), -1);
+	assert_non_null(strstr(err.msg, "fifo: not a regular file"));
+	qh_kconfig_free(kc);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_explain_chain(void **state)
 {
 	struct qh_kconfig *kc = parse("config BOARD\n bool\n select BUS\n"
@@ -224,6 +301,39 @@ static void test_explain_chain(void **state)
 	qh_kconfig_free(kc);
 }
 
+/* A symbol declared twice (QEMU 7.2's and 10.x's CXL): minikconf keeps
+ * every clause of both declarations, in source order. */
+static void test_redeclaration_keeps_both(void **state)
+{
+	static const char text[] =
+		"config PCI_EXPRESS\n bool\nconfig MSI_NONBROKEN\n bool\nconfig PXB\n bool\n"
+		"config CXL\n bool\n default y if PCI_EXPRESS\n"
+		"config CXL\n bool\n default y if PCI_EXPRESS && PXB\n"
+		" depends on PCI_EXPRESS && MSI_NONBROKEN && PXB\n"
+		"config BOARD\n bool\n select CXL\n";
+	struct qh_error err = { { 0 } };
+	struct qh_kconfig *kc = parse(text);
+
+	(void)state;
+	assert_int_equal(kc->ndiags, 0); /* not a problem: QEMU's own trees do it */
+	/* defconfig: the first default fires, the second `depends on` wins */
+	assert_int_equal(qh_kconfig_assign(kc, "PCI_EXPRESS", true, true, NULL, &err), 0);
+	assert_int_equal(qh_kconfig_evaluate(kc, QH_KCONFIG_DEFCONFIG, &err), 0);
+	assert_int_equal(value(kc, "CXL"), 0);
+	assert_int_equal(qh_kconfig_assign(kc, "PXB", true, true, NULL, &err), 0);
+	assert_int_equal(qh_kconfig_assign(kc, "MSI_NONBROKEN", true, true, NULL, &err), 0);
+	assert_int_equal(qh_kconfig_evaluate(kc, QH_KCONFIG_DEFCONFIG, &err), 0);
+	assert_int_equal(value(kc, "CXL"), 1);
+	/* allnoconfig: a select against the second declaration's depends on */
+	qh_kconfig_drop_assignments(kc);
+	assert_int_equal(qh_kconfig_assign(kc, "PCI_EXPRESS", true, true, NULL, &err), 0);
+	assert_int_equal(qh_kconfig_assign(kc, "BOARD", true, false, "t:1 board", &err), 0);
+	assert_int_equal(qh_kconfig_evaluate(kc, QH_KCONFIG_ALLNO, &err), -1);
+	assert_non_null(strstr(err.msg, "CXL cannot be enabled"));
+	assert_non_null(strstr(err.msg, "PXB(n)"));
+	qh_kconfig_free(kc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,7 +346,9 @@ int main(void)
 		cmocka_unit_test(test_missing_symbols_listed),
 		cmocka_unit_test(test_diagnostics_keep_going),
 		cmocka_unit_test(test_assignments_equality_and_source),
+		cmocka_unit_test(test_source_stays_in_the_tree),
 		cmocka_unit_test(test_explain_chain),
+		cmocka_unit_test(test_redeclaration_keeps_both),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -173,12 +173,13 @@ static void test_subdir_dot_is_refused(void **state)
 }
 
 /* Two directory symlinks to the root: every path over {a, b} up to the
- * nesting limit is a distinct name for the same file. The file limit
- * ends it as an error instead of 2^32 scans. */
-static void test_symlink_fanout_hits_the_file_limit(void **state)
+ * nesting limit is a distinct name for the same file (2^32 scans once).
+ * Files are read once by device and inode: the root file, once. */
+static void test_symlink_fanout_reads_each_file_once(void **state)
 {
 	struct qh_error err = { { 0 } };
 	char *dir = scratch_tree("subdir('a')\nsubdir('b')\n");
+	struct qh_meson_scan *ms;
 	char link[128];
 
 	(void)state;
@@ -186,8 +187,33 @@ static void test_symlink_fanout_hits_the_file_limit(void **state)
 	assert_int_equal(symlink(".", link), 0);
 	snprintf(link, sizeof(link), "%s/b", dir);
 	assert_int_equal(symlink(".", link), 0);
+	ms = qh_meson_scan_tree(dir, NULL, &err);
+	assert_non_null(ms);
+	assert_int_equal(qh_meson_ndiags(ms), 0);
+	qh_meson_scan_free(ms);
+	remove_tree(dir);
+}
+
+/* A subdir that leads out of the tree is not read: an error, since the
+ * sets it defines would be missing (a missing subdir is a diagnostic). */
+static void test_subdir_symlink_out_of_the_tree(void **state)
+{
+	struct qh_error err = { { 0 } };
+	char *dir = scratch_tree("subdir('out')\n");
+	char link[128];
+
+	(void)state;
+	snprintf(link, sizeof(link), "%s/out", dir);
+	assert_int_equal(symlink("../..", link), 0);
 	assert_null(qh_meson_scan_tree(dir, NULL, &err));
-	assert_non_null(strstr(err.msg, "meson.build files: not a tree qhard can follow"));
+	assert_non_null(strstr(err.msg, "subdir('out'): "));
+	assert_non_null(strstr(err.msg, "leads out of the tree"));
+	remove_tree(dir);
+	dir = scratch_tree("subdir('abs')\n");
+	snprintf(link, sizeof(link), "%s/abs", dir);
+	assert_int_equal(symlink("/tmp", link), 0);
+	assert_null(qh_meson_scan_tree(dir, NULL, &err));
+	assert_non_null(strstr(err.msg, "(-> /tmp) leads out of the tree"));
 	remove_tree(dir);
 }
 
@@ -214,7 +240,8 @@ int main(void)
 		cmocka_unit_test(test_symbol_files_and_all),
 		cmocka_unit_test(test_missing_subdir_is_a_diagnostic),
 		cmocka_unit_test(test_subdir_dot_is_refused),
-		cmocka_unit_test(test_symlink_fanout_hits_the_file_limit),
+		cmocka_unit_test(test_symlink_fanout_reads_each_file_once),
+		cmocka_unit_test(test_subdir_symlink_out_of_the_tree),
 		cmocka_unit_test(test_nested_missing_subdir_names_the_cause),
 	};
 

@@ -16,6 +16,7 @@
 #include "qemu_plan.h"
 
 #define MINI "tests/fixtures/qemu-mini"
+#define MINI10 "tests/fixtures/qemu-mini-10"
 
 static const char *const good =
 	"[profile]\nname = t\ndescription = a test\ntargets = x86_64-softmmu\n"
@@ -48,7 +49,11 @@ static void test_parse_errors_name_the_line(void **state)
 		{ "[profile]\ntargets = x86_64-softmmu\n[devices]\nallow = a\ncolour = red\n",
 		  "t.ini:5: unknown key 'colour' in [devices]" },
 		{ "[profile]\ntargets = x86_64-softmmu\n[gadgets]\nx = y\n",
-		  "t.ini:4: unknown section [gadgets]" },
+		  "t.ini:3: unknown section [gadgets]" },
+		/* empty, misspelt: an error too (as in policies) */
+		{ "[profile]\ntargets = x86_64-softmmu\n[devices]\nallow = a\n[hardenning]\n",
+		  "t.ini:5: unknown section [hardenning]" },
+		{ "name = x\n[profile]\n", "t.ini:1: unknown section []" },
 		{ "[profile]\ntargets = x86_64-softmmu\n[devices]\nallow = a\n[hardening]\nlevel = max\n",
 		  "t.ini:6: level must be none, standard or strict" },
 		{ "[profile]\ntargets = x86_64-linux-user\n[devices]\nallow = a\n",
@@ -67,6 +72,29 @@ static void test_parse_errors_name_the_line(void **state)
 		if (!strstr(err.msg, bad[i].want))
 			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, bad[i].want);
 	}
+}
+
+/* libinih hands a reader at most 200 bytes per call: a longer line was
+ * split and its tail read as a line of its own, so this added e1000 to
+ * the allow list. Now it is an error, as in policies and waivers. */
+static void test_long_line_is_an_error(void **state)
+{
+	char text[512];
+	struct qh_error err = { { 0 } };
+	struct qh_profile *p;
+
+	(void)state;
+	snprintf(text, sizeof(text), "[profile]\ntargets = x86_64-softmmu\n"
+		 "[devices]\nmachines = q35%*sallow = e1000\n", 185, "");
+	assert_int_equal(strlen(strstr(text, "machines")) - 1, 212);
+	p = qh_profile_parse("t.ini", text, &err);
+	if (p) {
+		for (size_t i = 0; i < p->nallow; i++)
+			fail_msg("allow list has '%s'", p->allow[i].name);
+		qh_profile_free(p);
+		fail_msg("a 212-character line was accepted");
+	}
+	assert_non_null(strstr(err.msg, "t.ini:4: line longer than"));
 }
 
 static void test_ini_round_trip(void **state)
@@ -267,6 +295,105 @@ static void test_plan_version_quirks(void **state)
 	rmdir(dir);
 }
 
+static bool has_warning(const struct qh_plan *p, const char *what)
+{
+	for (size_t i = 0; i < p->warnings.n; i++)
+		if (strstr(p->warnings.items[i], what))
+			return true;
+	return false;
+}
+
+/* QEMU 10 shapes (tests/fixtures/qemu-mini-10): q35 named only through
+ * versioned machine macros; microvm `depends on FDT`, so the plan turns
+ * the FDT host symbol on and asks configure for libfdt; CXL declared
+ * twice, the second declaration's `depends on` holds in the default set. */
+static void test_plan_qemu10_shapes(void **state)
+{
+	char dir[] = "/tmp/qhard-plan.XXXXXX";
+	struct qh_plan_options o = { .no_probe = true, .host_arch = "x86_64" };
+	struct qh_error err = { { 0 } };
+	struct qh_plan *p;
+	char *path, *mak, m[600];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = write_profile(dir, good);
+	p = qh_plan_create(path, MINI10, dir, &o, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_string_equal(p->version, "10.0.0");
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_Q35"));
+	assert_true(qh_strlist_has(&p->targets[0].qom_types, "pc-q35-10.0-machine"));
+	assert_true(qh_strlist_has(&p->targets[0].qom_types, "pc-q35-9.1.1-machine"));
+	/* no FDT without a board that needs it */
+	assert_false(p->targets[0].needs_fdt);
+	assert_false(argv_has(p, "--enable-fdt=system"));
+	assert_true(argv_has(p, "--enable-stack-protector")); /* 8.1+ */
+	/* the 9.1+ boards quirk: microvm is default y and set to n */
+	mak = slurp(p->targets[0].devices_file);
+	assert_non_null(strstr(mak, "CONFIG_MICROVM=n"));
+	free(mak);
+	/* CXL: default y if PCI_EXPRESS (first declaration) would make it y;
+	 * the second one's depends on PXB(n)... holds it at n in the
+	 * closure; in the default set PXB is y, so CXL is too */
+	assert_false(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL"));
+	assert_true(qh_strlist_has(&p->targets[0].default_symbols, "CONFIG_PXB"));
+	assert_true(qh_strlist_has(&p->targets[0].default_symbols, "CONFIG_CXL"));
+	assert_true(qh_strlist_has(&p->targets[0].removed_qom_types, "pxb-cxl-host"));
+	assert_null(p->targets[0].link_blocker);
+	assert_false(has_warning(p, "cxl_fmws_get_all_sorted"));
+	qh_plan_free(p);
+
+	/* the same tree read as 10.2: ACPI_CXL without CXL does not link
+	 * there, so the plan adds PXB and CXL, with the defect as origin */
+	o.version_override = "10.2.0";
+	p = qh_plan_create(path, MINI10, dir, &o, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL"));
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_PXB"));
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL_MEM_DEVICE"));
+	assert_true(has_warning(p, "cxl_fmws_get_all_sorted"));
+	mak = slurp(p->targets[0].devices_file);
+	assert_non_null(strstr(mak, "CONFIG_CXL=y  # QEMU 10.1+ builds hw/acpi/cxl.c"));
+	free(mak);
+	assert_null(p->targets[0].link_blocker);
+	qh_plan_free(p);
+	o.version_override = NULL;
+	unlink(path);
+	free(path);
+
+	/* microvm: FDT comes on, by itself */
+	path = write_profile(dir, "[profile]\ntargets = x86_64-softmmu\n[devices]\n"
+				  "machines = microvm\nallow = CONFIG_VIRTIO_NET\n"
+				  "[features]\naccelerators = kvm\n");
+	p = qh_plan_create(path, MINI10, dir, &o, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_true(p->targets[0].needs_fdt);
+	assert_true(argv_has(p, "--enable-fdt=system"));
+	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_MICROVM"));
+	assert_true(has_warning(p, "MICROVM depends on FDT"));
+	assert_null(p->targets[0].link_blocker);
+	qh_plan_free(p);
+	/* read as 7.2, microvm (ACPI without PC) cannot link: the plan is
+	 * made, and marked for `qhard build` to stop on */
+	o.version_override = "7.2.0";
+	p = qh_plan_create(path, MINI10, dir, &o, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_non_null(p->targets[0].link_blocker);
+	assert_non_null(strstr(p->targets[0].link_blocker, "pc_madt_cpu_entry"));
+	assert_true(has_warning(p, "pc_madt_cpu_entry"));
+	qh_plan_free(p);
+	o.version_override = NULL;
+	unlink(path);
+	free(path);
+	snprintf(m, sizeof(m), "%s/x86_64-softmmu.mak", dir);
+	unlink(m);
+	rmdir(dir);
+}
+
 static void test_plan_refusals(void **state)
 {
 	char dir[] = "/tmp/qhard-plan.XXXXXX";
@@ -323,10 +450,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_errors_name_the_line),
+		cmocka_unit_test(test_long_line_is_an_error),
 		cmocka_unit_test(test_ini_round_trip),
 		cmocka_unit_test(test_glance),
 		cmocka_unit_test(test_plan_on_mini_tree),
 		cmocka_unit_test(test_plan_version_quirks),
+		cmocka_unit_test(test_plan_qemu10_shapes),
 		cmocka_unit_test(test_plan_refusals),
 	};
 

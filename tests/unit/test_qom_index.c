@@ -96,12 +96,44 @@ static void test_machines(void **state)
 	qh_qom_index_free(q);
 }
 
+/* QEMU 10: every q35 version, and the alias, only through macros with
+ * arguments (tests/fixtures/qemu-mini-10/hw/i386/pc_q35.c). */
+static void test_versioned_machine_macros(void **state)
+{
+	struct qh_error err = { { 0 } };
+	struct qh_meson_scan *ms = qh_meson_scan_tree("tests/fixtures/qemu-mini-10", "hw", &err);
+	struct qh_strlist files = { 0 }, types = { 0 };
+	struct qh_qom_index *q;
+
+	(void)state;
+	assert_non_null(ms);
+	assert_int_equal(qh_meson_all_files(ms, &files), 0);
+	q = qh_qom_index_build("tests/fixtures/qemu-mini-10", &files, &err);
+	assert_non_null(q);
+	assert_string_equal(qh_qom_machine_file(q, "q35"), "hw/i386/pc_q35.c");
+	assert_string_equal(qh_qom_machine_file(q, "pc-q35-10.0"), "hw/i386/pc_q35.c");
+	assert_string_equal(qh_qom_machine_file(q, "pc-q35-9.2"), "hw/i386/pc_q35.c");
+	assert_string_equal(qh_qom_machine_file(q, "pc-q35-9.1.1"), "hw/i386/pc_q35.c");
+	/* the macro's NULL alias of older versions names nothing */
+	assert_null(qh_qom_machine_file(q, "NULL"));
+	qh_strlist_free(&files);
+	assert_int_equal(qh_strlist_add(&files, "hw/i386/pc_q35.c"), 0);
+	assert_int_equal(qh_qom_types_in_files(q, &files, &types), 0);
+	assert_int_equal(types.n, 3);
+	assert_string_equal(types.items[0], "pc-q35-10.0-machine");
+	qh_strlist_free(&files);
+	qh_strlist_free(&types);
+	qh_qom_index_free(q);
+	qh_meson_scan_free(ms);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_macro_resolution),
 		cmocka_unit_test(test_types_from_fixture),
 		cmocka_unit_test(test_machines),
+		cmocka_unit_test(test_versioned_machine_macros),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,7 @@
 /* test_rootfs.c - path resolution confined to a root: symlinks are resolved
- * inside it, escapes and loops are refused, only regular files are read. */
+ * inside it, escapes and loops are refused, only regular files are read.
+ * Every test runs twice: with openat2(2) when the kernel has it, and with
+ * the fallback walk (QHARD_TEST_NO_OPENAT2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +53,7 @@ static void ln(const char *dir, const char *rel, const char *target)
 	assert_int_equal(symlink(target, p), 0);
 }
 
-static int setup(void **state)
+static int setup(void **state, bool fallback)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char p[512];
@@ -84,10 +87,26 @@ static int setup(void **state)
 	put(f->root, "usr/lib/c.txt", "c");
 	snprintf(p, sizeof(p), "%s/usr/lib/fifo", f->root);
 	assert_int_equal(mkfifo(p, 0600), 0);
+	if (fallback)
+		setenv("QHARD_TEST_NO_OPENAT2", "1", 1);
+	else
+		unsetenv("QHARD_TEST_NO_OPENAT2");
 	f->fs = qh_rootfs_open(f->root, NULL);
 	assert_non_null(f->fs);
+	if (fallback)
+		assert_false(qh_rootfs_uses_openat2(f->fs));
 	*state = f;
 	return 0;
+}
+
+static int setup_openat2(void **state)
+{
+	return setup(state, false);
+}
+
+static int setup_fallback(void **state)
+{
+	return setup(state, true);
 }
 
 static int teardown(void **state)
@@ -172,18 +191,99 @@ static void test_only_regular_files_are_opened(void **state)
 	struct fixture *f = *state;
 	struct qh_buf b = QH_BUF_INIT;
 	void *data;
-	size_t size;
+	size_t size, got;
+	char *canon = NULL;
+	unsigned char head[16];
 
 	/* a FIFO would block a naive reader */
 	assert_int_equal(qh_rootfs_read(f->fs, "/usr/lib/fifo", 4096, &b, NULL),
 			 EINVAL);
 	assert_int_equal(qh_rootfs_read(f->fs, "/usr/lib", 4096, &b, NULL), EINVAL);
 	assert_int_equal(qh_rootfs_read(f->fs, "/etc/hostname", 3, &b, NULL), EFBIG);
-	assert_int_equal(qh_rootfs_map(f->fs, "/bin/qemu-img", 1 << 20, &data,
-				       &size, NULL, NULL, NULL), 0);
+	assert_int_equal(qh_rootfs_load(f->fs, "/bin/qemu-img", 1 << 20, &data,
+					&size, NULL, &canon, NULL), 0);
 	assert_int_equal(size, 4);
 	assert_memory_equal(data, "ELF?", 4);
-	qh_rootfs_unmap(data, size);
+	assert_string_equal(canon, "/usr/bin/qemu-img");
+	free(canon);
+	free(data);
+	assert_int_equal(qh_rootfs_load(f->fs, "/usr/lib/fifo", 1 << 20, &data,
+					&size, NULL, NULL, NULL), EINVAL);
+	assert_int_equal(qh_rootfs_load(f->fs, "/bin/qemu-img", 3, &data,
+					&size, NULL, NULL, NULL), EFBIG);
+	assert_int_equal(qh_rootfs_read_head(f->fs, "/bin/rel/a.conf", head,
+					     sizeof(head), &got, NULL, NULL), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(head[0], 'a');
+	qh_buf_free(&b);
+}
+
+/* ".." is taken against the canonical path: from /usr/bin/rel (= /usr/lib)
+ * two levels up is /, never the host */
+static void test_dotdot_after_symlinks(void **state)
+{
+	struct fixture *f = *state;
+	struct qh_buf b = QH_BUF_INIT;
+	char *canon = NULL;
+
+	assert_int_equal(qh_rootfs_read(f->fs, "/bin/rel/../../etc/hostname",
+					4096, &b, NULL), 0);
+	assert_string_equal(b.data, "image\n");
+	assert_int_equal(qh_rootfs_stat(f->fs, "/usr/bin/rel/..", 0, NULL, &canon,
+					NULL), 0);
+	assert_string_equal(canon, "/usr");
+	free(canon);
+	assert_int_equal(qh_rootfs_stat(f->fs, "usr/bin/../../../..", 0, NULL,
+					&canon, NULL), 0);
+	assert_string_equal(canon, "/");
+	free(canon);
+	qh_buf_free(&b);
+}
+
+/* A source tree: absolute targets and any climb above it are refused. */
+static void test_tree_is_beneath(void **state)
+{
+	struct fixture *f = *state;
+	struct qh_rootfs *t = qh_rootfs_open_tree(f->root, NULL);
+	struct qh_buf b = QH_BUF_INIT;
+	struct qh_error err = { "" };
+
+	assert_non_null(t);
+	assert_int_equal(qh_rootfs_uses_openat2(t), qh_rootfs_uses_openat2(f->fs));
+	assert_int_equal(qh_rootfs_read(t, "usr/bin/abs", 4096, &b, &err), EXDEV);
+	assert_non_null(strstr(err.msg, "/usr/bin/abs (-> /etc/hostname) leads "
+				   "out of the tree"));
+	assert_int_equal(qh_rootfs_read(t, "../secret", 4096, &b, NULL), EXDEV);
+	assert_int_equal(qh_rootfs_read(t, "usr/../../root/secret", 4096, &b,
+					NULL), EXDEV);
+	assert_int_equal(qh_rootfs_read(t, "usr/bin/escape", 4096, &b, NULL),
+			 EXDEV);
+	assert_int_equal(qh_rootfs_read(t, "/bin/rel/../../secret", 4096, &b,
+					NULL), 0);
+	assert_string_equal(b.data, "image secret\n");
+	qh_rootfs_free(t);
+	qh_buf_free(&b);
+}
+
+/* Each file once, whatever name leads to it. */
+static void test_read_new_once(void **state)
+{
+	struct fixture *f = *state;
+	struct qh_file_ids seen = { 0 };
+	struct qh_buf b = QH_BUF_INIT;
+
+	assert_int_equal(qh_rootfs_read_new(f->fs, "/usr/bin/qemu-img", 4096, &b,
+					    &seen, NULL), 0);
+	assert_string_equal(b.data, "ELF?");
+	assert_int_equal(qh_rootfs_read_new(f->fs, "/bin/qemu-img", 4096, &b,
+					    &seen, NULL), EEXIST);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(qh_rootfs_read_new(f->fs, "/usr/bin/abs", 4096, &b,
+					    &seen, NULL), 0);
+	assert_int_equal(qh_rootfs_read_new(f->fs, "/etc/hostname", 4096, &b,
+					    &seen, NULL), EEXIST);
+	assert_int_equal(seen.n, 2);
+	qh_file_ids_free(&seen);
 	qh_buf_free(&b);
 }
 
@@ -223,16 +323,28 @@ static void test_live_root(void **state)
 	assert_non_null(strstr(err.msg, "nonexistent-root-dir"));
 }
 
+#define ROOTFS_TESTS(setup)                                                       \
+	cmocka_unit_test_setup_teardown(test_read_plain_and_through_symlinks,    \
+					setup, teardown),                        \
+	cmocka_unit_test_setup_teardown(test_escape_is_refused, setup, teardown), \
+	cmocka_unit_test_setup_teardown(test_loops_dangling_and_nofollow, setup,  \
+					teardown),                               \
+	cmocka_unit_test_setup_teardown(test_only_regular_files_are_opened,      \
+					setup, teardown),                        \
+	cmocka_unit_test_setup_teardown(test_dotdot_after_symlinks, setup,       \
+					teardown),                               \
+	cmocka_unit_test_setup_teardown(test_tree_is_beneath, setup, teardown),   \
+	cmocka_unit_test_setup_teardown(test_read_new_once, setup, teardown),     \
+	cmocka_unit_test_setup_teardown(test_list_and_glob, setup, teardown),     \
+	cmocka_unit_test_setup_teardown(test_live_root, setup, teardown)
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_plain_and_through_symlinks),
-		cmocka_unit_test(test_escape_is_refused),
-		cmocka_unit_test(test_loops_dangling_and_nofollow),
-		cmocka_unit_test(test_only_regular_files_are_opened),
-		cmocka_unit_test(test_list_and_glob),
-		cmocka_unit_test(test_live_root),
-	};
+	const struct CMUnitTest with_openat2[] = { ROOTFS_TESTS(setup_openat2) };
+	const struct CMUnitTest fallback[] = { ROOTFS_TESTS(setup_fallback) };
+	int failed = cmocka_run_group_tests_name("openat2 where the kernel has it",
+						 with_openat2, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	failed += cmocka_run_group_tests_name("fallback walk", fallback, NULL, NULL);
+	return failed;
 }
