@@ -5,14 +5,24 @@
  * data.tar[.gz|.xz|.zst|.bz2|.lzma]. Members whose names start with '_'
  * may come between them; whatever follows data.tar is ignored, as dpkg
  * does. A member that does not fit in the file is a truncated package.
+ *
+ * The control.tar's md5sums (deb-md5sums(5)), when there is one, lists
+ * the plain files the package installs: data.tar must hold them all, as
+ * an .rpm's payload must hold its header's list. That is how a .deb
+ * without files is told from one whose data.tar lost them. (The digests
+ * are not checked: qhard judges the bytes it was given.)
  */
 #include "pkg_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define AR_MAGIC "!<arch>\n"
 #define AR_HEADER 60
+#define MD5SUMS_MAX ((size_t)64 << 20)
+#define MD5_HEX 32
 
 struct ar_member {
 	char name[17];
@@ -145,10 +155,93 @@ static int check_version(struct pkg_ctx *c, const struct ar_member *m)
 			"package", v);
 }
 
+/* One md5sums line: 32 hex digits, two spaces, a path; the path's
+ * installed form appended to names with its NUL. */
+static int md5sums_line(struct pkg_ctx *c, const char *control,
+			const char *line, size_t len, size_t lineno,
+			struct qh_buf *names, struct qh_buf tmp[2])
+{
+	struct qh_error lerr = { "" };
+	size_t i = 0;
+
+	while (i < MD5_HEX && i < len && isxdigit((unsigned char)line[i]))
+		i++;
+	if (i != MD5_HEX || len < MD5_HEX + 3 || line[MD5_HEX] != ' ' ||
+	    line[MD5_HEX + 1] != ' ' || memchr(line, '\0', len))
+		return pkg_fail(c, "%s: md5sums line %zu is not \"<32 hex "
+				"digits>  <path>\" (deb-md5sums(5))", control,
+				lineno);
+	qh_buf_reset(&tmp[0]);
+	if (qh_buf_append(&tmp[0], line + MD5_HEX + 2, len - MD5_HEX - 2) < 0 ||
+	    pkg_install_path(tmp[0].data, &tmp[1], &lerr) < 0 ||
+	    qh_buf_append(names, tmp[1].data, tmp[1].len + 1) < 0)
+		return pkg_fail(c, "%s: md5sums line %zu: %s", control, lineno,
+				lerr.msg[0] ? lerr.msg : "out of memory");
+	return 0;
+}
+
+/* The files md5sums lists, as c->files (it owns their names). */
+static int md5sums_files(struct pkg_ctx *c, const struct qh_buf *sums,
+			 const char *control)
+{
+	struct pkg_filelist *l = calloc(1, sizeof(*l));
+	struct qh_buf names = QH_BUF_INIT, tmp[2] = { QH_BUF_INIT, QH_BUF_INIT };
+	const char *p = sums->data, *end = sums->data + sums->len;
+	size_t n = 0;
+	int rc = -1;
+
+	if (!l)
+		return pkg_fail(c, "out of memory");
+	c->files = l;
+	snprintf(l->source, sizeof(l->source), "the md5sums of %s", control);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (pkg_check_time(c) < 0 ||
+		    md5sums_line(c, control, p, len, n + 1, &names, tmp) < 0)
+			goto out;
+		n++;
+		if (c->lim->max_members && n > c->lim->max_members) {
+			pkg_fail(c, "%s: md5sums lists more than %llu files "
+				 "(the --max-members budget); nothing was read",
+				 control, (unsigned long long)c->lim->max_members);
+			goto out;
+		}
+		p += len + 1;
+	}
+	if (pkg_filelist_alloc(c, l, n, false) < 0)
+		goto out;
+	l->names = names.data;
+	names = (struct qh_buf)QH_BUF_INIT;
+	p = l->names;
+	for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
+		l->bases[i] = p;
+	rc = pkg_filelist_index(c, l);
+out:
+	qh_buf_free(&names);
+	qh_buf_free(&tmp[0]);
+	qh_buf_free(&tmp[1]);
+	return rc;
+}
+
+/* control.tar: its md5sums, if it has one. */
+static int read_control(struct pkg_ctx *c, const struct pkg_payload *ctl)
+{
+	struct qh_buf sums = QH_BUF_INIT;
+	int r = pkg_payload_find(c, ctl, "/md5sums", MD5SUMS_MAX, &sums);
+
+	if (r > 0)
+		r = md5sums_files(c, &sums, ctl->name);
+	qh_buf_free(&sums);
+	return r < 0 ? -1 : 0;
+}
+
 int pkg_deb_payload(struct pkg_ctx *c, struct pkg_payload *out)
 {
 	char magic[8];
 	struct ar_member m;
+	struct pkg_payload ctl;
 	bool control = false;
 	char last[17] = "debian-binary";
 	uint64_t at = sizeof(magic);
@@ -172,6 +265,11 @@ int pkg_deb_payload(struct pkg_ctx *c, struct pkg_payload *out)
 		} else if (!control && tar_member(m.name, "control.tar", true,
 						  &filter)) {
 			control = true;
+			ctl = (struct pkg_payload){ .offset = m.data,
+						    .end = m.data + m.size,
+						    .filter = filter,
+						    .format = PKG_FORMAT_TAR };
+			snprintf(ctl.name, sizeof(ctl.name), "%s", m.name);
 		} else if (control && tar_member(m.name, "data.tar", false,
 						 &filter)) {
 			*out = (struct pkg_payload){ .offset = m.data,
@@ -179,7 +277,7 @@ int pkg_deb_payload(struct pkg_ctx *c, struct pkg_payload *out)
 						     .filter = filter,
 						     .format = PKG_FORMAT_TAR };
 			snprintf(out->name, sizeof(out->name), "%s", m.name);
-			return 0;
+			return read_control(c, &ctl);
 		} else {
 			return pkg_fail(c, "unexpected member %s after %s: dpkg "
 					"wants %s", m.name, last, control ?

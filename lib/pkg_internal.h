@@ -7,6 +7,8 @@
  *                  its compressor, the file list the payload must match
  *   pkg_payload.c  libarchive on the payload: members, ELF bytes, budgets
  *   pkg_links.c    hard links whose bytes come with another name
+ *   pkg_filelist.c the files the metadata lists, which the payload must
+ *                  hold
  */
 #ifndef QHARD_PKG_INTERNAL_H
 #define QHARD_PKG_INTERNAL_H
@@ -39,6 +41,7 @@ struct pkg_payload {
 
 struct rpm_files;
 struct pkg_links;
+struct pkg_filelist;
 
 struct pkg_ctx {
 	int fd;
@@ -50,7 +53,8 @@ struct pkg_ctx {
 	void *user;
 	struct timespec start;
 	bool failed;         /* err holds the first error: keep it */
-	struct rpm_files *rpm; /* an .rpm's file list, else NULL */
+	struct rpm_files *rpm; /* an .rpm's headers, else NULL */
+	struct pkg_filelist *files; /* what the metadata lists, or NULL */
 	struct pkg_links *links;
 	unsigned char *small;  /* reused buffer for small ELF members */
 	size_t small_cap;
@@ -72,18 +76,46 @@ const char *pkg_filter_name(enum pkg_filter f);
 int pkg_deb_payload(struct pkg_ctx *c, struct pkg_payload *out);
 
 /* pkg_rpm.c: check lead and headers, and the budgets the headers allow to
- * check before reading; fill the payload and c->rpm. */
+ * check before reading; fill the payload, c->rpm and c->files. */
 int pkg_rpm_payload(struct pkg_ctx *c, struct pkg_payload *out);
-/* A payload member (its installed path) must be in the header's list,
- * once. */
-int pkg_rpm_member(struct pkg_ctx *c, const char *path);
-/* After the payload: every file the header lists (ghosts aside) came. */
-int pkg_rpm_finish(struct pkg_ctx *c);
 void pkg_rpm_free(struct rpm_files *f);
+
+/* pkg_filelist.c: the files the metadata lists (an .rpm's header, a
+ * .deb's md5sums), which the payload must hold; c->files. */
+enum { PKG_FILE_GHOST = 1, PKG_FILE_SEEN = 2 };
+struct pkg_filelist {
+	char source[48];      /* for messages: "the header" */
+	bool every_member;    /* each payload member must be listed (rpm) */
+	size_t n;
+	const char **dirs;    /* per file: "/usr/bin/"; NULL: bases are whole */
+	const char **bases;   /* per file: "qemu-img" */
+	unsigned char *state; /* per file: PKG_FILE_* */
+	uint32_t *slots;      /* hash of the path -> file index + 1 */
+	size_t nslots, expected, seen; /* files the payload must hold / held */
+	char *names;          /* what bases point into, when the list owns it */
+};
+/* Room for n files (dirs too when asked); bases and ghosts are the
+ * caller's to fill, then pkg_filelist_index. */
+int pkg_filelist_alloc(struct pkg_ctx *c, struct pkg_filelist *l, size_t n,
+		       bool dirs);
+int pkg_filelist_index(struct pkg_ctx *c, struct pkg_filelist *l);
+/* A payload member's installed path (`file`: a regular file or a hard
+ * link): marks its entry. Without every_member only files count, and one
+ * not listed is no error. */
+int pkg_filelist_member(struct pkg_ctx *c, const char *path, bool file);
+/* After the payload: every file listed (ghosts aside) came. */
+int pkg_filelist_finish(struct pkg_ctx *c, const char *payload);
+void pkg_filelist_free(struct pkg_filelist *l);
 
 /* pkg_payload.c: read the payload; `again` is the hard-link pass. */
 int pkg_payload_walk(struct pkg_ctx *c, const struct pkg_payload *p,
 		     bool again);
+/* Read the archive p (a .deb's control.tar) to its end, every error an
+ * error, budgets but the stats apart; the regular member that installs
+ * as `want` ("/md5sums") into *got, NUL-terminated, at most max bytes. 1
+ * found, 0 absent, -1 error. */
+int pkg_payload_find(struct pkg_ctx *c, const struct pkg_payload *p,
+		     const char *want, size_t max, struct qh_buf *got);
 
 /* pkg_links.c: hard links. A link member without bytes waits for the
  * member that has them (before it in a tar, after it in a cpio). Member

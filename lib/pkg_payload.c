@@ -62,7 +62,7 @@ struct stream {
 	struct source src;
 	struct archive *raw;   /* the decompressor; NULL when uncompressed */
 	struct archive *a;     /* the format reader */
-	bool again;
+	bool counted;          /* the payload's first pass: in the stats */
 	uint64_t delivered;    /* bytes handed to the format reader */
 };
 
@@ -75,6 +75,11 @@ struct walk {
 	uint64_t index;        /* of the member at hand */
 	struct qh_buf path;    /* its installed path */
 	struct qh_buf target;  /* its link target's installed path */
+	/* pkg_payload_find: the member wanted, at most how big, its bytes */
+	const char *want;
+	size_t want_max;
+	struct qh_buf *got;
+	bool found;
 };
 
 struct member {
@@ -150,7 +155,7 @@ static la_ssize_t stream_read(struct archive *a, void *client,
 	if (n <= 0)
 		return n;
 	s->delivered += (uint64_t)n;
-	if (!s->again)
+	if (s->counted)
 		s->c->st->unpacked = s->delivered;
 	if (lim->max_unpacked && s->delivered > lim->max_unpacked) {
 		pkg_fail(s->c, "%s unpacks past %llu bytes (the --max-unpacked "
@@ -476,7 +481,8 @@ static int visit(struct walk *w, struct archive_entry *e)
 				  : 0;
 	}
 	if (count_member(w, e, (uint64_t)size) < 0 ||
-	    (c->rpm && pkg_rpm_member(c, w->path.data) < 0))
+	    (c->files && pkg_filelist_member(c, w->path.data,
+					     regular || link) < 0))
 		return -1;
 	if (bytes) {
 		if (link && pkg_links_take(c->links, w->target.data, &names,
@@ -514,32 +520,80 @@ static int check_tar_end(struct walk *w)
 	return 0;
 }
 
-int pkg_payload_walk(struct pkg_ctx *c, const struct pkg_payload *p,
-		     bool again)
+/* pkg_payload_find: the member at hand, if it is the one wanted. */
+static int visit_find(struct walk *w, struct archive_entry *e)
 {
-	struct walk w = { .c = c, .p = p, .again = again };
+	struct pkg_ctx *c = w->c;
+	struct qh_error lerr = { "" };
+	const char *raw = archive_entry_pathname(e);
+	la_int64_t size = archive_entry_size(e);
+	la_ssize_t n;
+
+	if (pkg_check_time(c) < 0)
+		return -1;
+	if (c->lim->max_members && w->index >= c->lim->max_members)
+		return pkg_fail(c, "%s: more than %llu members (the --max-members "
+				"budget)", w->p->name,
+				(unsigned long long)c->lim->max_members);
+	if (!raw)
+		return pkg_fail(c, "%s: member %llu has no name", w->p->name,
+				(unsigned long long)w->index);
+	if (pkg_install_path(raw, &w->path, &lerr) < 0)
+		return pkg_fail(c, "%s: %s", w->p->name, lerr.msg);
+	if (strcmp(w->path.data, w->want) != 0)
+		return 0;
+	if (w->found)
+		return pkg_fail(c, "%s: %s comes twice", w->p->name, w->want + 1);
+	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
+	    size < 0 || !archive_entry_size_is_set(e))
+		return pkg_fail(c, "%s: %s is not a regular file", w->p->name,
+				w->want + 1);
+	if ((uint64_t)size > w->want_max)
+		return pkg_fail(c, "%s: %s is %lld bytes, more than the %zu qhard "
+				"reads", w->p->name, w->want + 1, (long long)size,
+				w->want_max);
+	w->found = true;
+	qh_buf_reset(w->got);
+	if (qh_buf_grow(w->got, (size_t)size + 1) < 0)
+		return pkg_fail(c, "out of memory");
+	while (w->got->len < (size_t)size &&
+	       (n = archive_read_data(w->a, w->got->data + w->got->len,
+				      (size_t)size - w->got->len)) > 0)
+		w->got->len += (size_t)n;
+	w->got->data[w->got->len] = '\0';
+	if (w->got->len < (size_t)size)
+		return archive_fail(w, true, "unreadable member data");
+	return 0;
+}
+
+/* Read the archive p to its end, visiting each member. */
+static int walk_archive(struct walk *w, bool counted,
+			int (*visit_fn)(struct walk *, struct archive_entry *))
+{
+	struct pkg_ctx *c = w->c;
+	const struct pkg_payload *p = w->p;
 	struct stream *s = calloc(1, sizeof(*s));
 	struct archive_entry *e;
 	int r, rc = -1;
 
 	if (!s)
 		return pkg_fail(c, "out of memory");
-	*s = (struct stream){ .c = c, .p = p, .again = again,
+	*s = (struct stream){ .c = c, .p = p, .counted = counted,
 			      .src = { .c = c, .pos = p->offset, .end = p->end } };
-	w.s = s;
-	if (open_payload(&w, s) < 0)
+	w->s = s;
+	if (open_payload(w, s) < 0)
 		goto out;
-	while ((r = archive_read_next_header(w.a, &e)) != ARCHIVE_EOF) {
+	while ((r = archive_read_next_header(w->a, &e)) != ARCHIVE_EOF) {
 		if (r != ARCHIVE_OK) {
-			archive_fail(&w, false, "unreadable member header");
+			archive_fail(w, false, "unreadable member header");
 			goto out;
 		}
-		if (visit(&w, e) < 0)
+		if (visit_fn(w, e) < 0)
 			goto out;
-		w.index++;
+		w->index++;
 	}
-	if (!again && p->format == PKG_FORMAT_TAR &&
-	    p->filter == PKG_FILTER_NONE && check_tar_end(&w) < 0)
+	if (!w->again && p->format == PKG_FORMAT_TAR &&
+	    p->filter == PKG_FILTER_NONE && check_tar_end(w) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -547,8 +601,27 @@ out:
 		archive_read_free(s->a);
 	if (s->raw)
 		archive_read_free(s->raw);
-	qh_buf_free(&w.path);
-	qh_buf_free(&w.target);
+	qh_buf_free(&w->path);
+	qh_buf_free(&w->target);
 	free(s);
 	return rc;
+}
+
+int pkg_payload_walk(struct pkg_ctx *c, const struct pkg_payload *p,
+		     bool again)
+{
+	struct walk w = { .c = c, .p = p, .again = again };
+
+	return walk_archive(&w, !again, visit);
+}
+
+int pkg_payload_find(struct pkg_ctx *c, const struct pkg_payload *p,
+		     const char *want, size_t max, struct qh_buf *got)
+{
+	struct walk w = { .c = c, .p = p, .want = want, .want_max = max,
+			  .got = got };
+
+	if (walk_archive(&w, false, visit_find) < 0)
+		return -1;
+	return w.found ? 1 : 0;
 }

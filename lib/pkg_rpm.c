@@ -15,8 +15,8 @@
  * aligned for its type, strings terminated. The signature's size tag
  * gives the length of header + payload: a file of another length is cut
  * or padded. The payload must then hold exactly the files the header
- * lists (ghosts aside), which is also how a package without files is told
- * from one whose payload was lost.
+ * lists (ghosts aside; pkg_filelist.c), which is also how a package
+ * without files is told from one whose payload was lost.
  */
 #include "pkg_internal.h"
 
@@ -58,13 +58,6 @@ struct rpm_entry {
 
 struct rpm_files {
 	struct rpm_header sig, main;
-	size_t n;             /* files the header lists */
-	const char **dirs;    /* per file: "/usr/bin/" ("" for old names) */
-	const char **bases;   /* per file: "qemu-img" (the full old name) */
-	unsigned char *state; /* per file: 1 ghost, 2 seen in the payload */
-	uint32_t *slots;      /* hash of dir+base -> file index + 1 */
-	size_t nslots;
-	size_t expected, seen; /* files the payload must hold / held */
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -221,34 +214,16 @@ static const char *get_string(const struct rpm_header *h, uint32_t tag,
 	return e.type == RPM_STRING ? (const char *)data_of(h, &e) : NULL;
 }
 
-/* The strings of a STRING_ARRAY tag; n set, NULL when absent or on ENOMEM
- * (*bad then says which). */
-static const char **get_strings(const struct rpm_header *h, uint32_t tag,
-				size_t *n, bool *bad)
+/* The strings of a STRING_ARRAY tag of `want` strings into v. */
+static void get_strings(const struct rpm_header *h, const struct rpm_entry *e,
+			const char **v)
 {
-	struct rpm_entry e;
-	const char **v, *s;
+	const char *s = (const char *)data_of(h, e);
 
-	*n = 0;
-	*bad = false;
-	if (!find_tag(h, tag, &e))
-		return NULL;
-	if (e.type != RPM_STRING_ARRAY) {
-		*bad = true;
-		return NULL;
-	}
-	v = calloc(e.count, sizeof(*v));
-	if (!v) {
-		*bad = true;
-		return NULL;
-	}
-	s = (const char *)data_of(h, &e);
-	for (uint32_t i = 0; i < e.count; i++) {
+	for (uint32_t i = 0; i < e->count; i++) {
 		v[i] = s;
 		s += strlen(s) + 1; /* entry_valid: terminated in the data */
 	}
-	*n = e.count;
-	return v;
 }
 
 static int check_lead(struct pkg_ctx *c)
@@ -332,104 +307,69 @@ static int payload_kind(struct pkg_ctx *c, const struct rpm_header *h,
 			"reads (gzip, bzip2, xz, lzma, zstd)", comp ? comp : "?");
 }
 
-static uint64_t path_hash(const char *dir, const char *base)
+/* The header's file list (c->files): base names with directory indexes
+ * into a directory list, or whole old names; the ghost flags. */
+static int index_files(struct pkg_ctx *c, const struct rpm_header *h)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	struct pkg_filelist *l = calloc(1, sizeof(*l));
+	struct rpm_entry names, idx, dirnames, flags;
+	bool split = find_tag(h, TAG_BASENAMES, &names);
+	const char **dirs = NULL;
 
-	for (const char *s = dir; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	for (const char *s = base; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
-}
-
-static bool path_is(const char *path, const char *dir, const char *base)
-{
-	size_t dl = strlen(dir);
-
-	return strncmp(path, dir, dl) == 0 && strcmp(path + dl, base) == 0;
-}
-
-/* Every file's name, flags and a hash index over the names. */
-static int index_files(struct pkg_ctx *c, struct rpm_files *f)
-{
-	const struct rpm_header *h = &f->main;
-	size_t ndirs = 0, nflags = 0;
-	bool bad = false, bad_dirs = false; /* dirnames NULL says it too */
-	const char **dirnames;
-	struct rpm_entry idx, flags, names;
-
+	if (!l)
+		return pkg_fail(c, "out of memory");
+	c->files = l;
+	snprintf(l->source, sizeof(l->source), "the header");
+	l->every_member = true;
+	if (!split && !find_tag(h, TAG_OLDFILENAMES, &names))
+		return pkg_filelist_alloc(c, l, 0, false) < 0 ? -1 :
+		       pkg_filelist_index(c, l); /* no files */
+	if (names.type != RPM_STRING_ARRAY)
+		return pkg_fail(c, "the header's file names (tag %u) are not "
+				"a string array", names.tag);
 	/* the budget first: the lists below take memory per file */
-	if (c->lim->max_members &&
-	    (find_tag(h, TAG_BASENAMES, &names) ||
-	     find_tag(h, TAG_OLDFILENAMES, &names)) &&
-	    names.count > c->lim->max_members)
+	if (c->lim->max_members && names.count > c->lim->max_members)
 		return pkg_fail(c, "the header lists %u files, more than %llu "
 				"(the --max-members budget); nothing was read",
 				names.count,
 				(unsigned long long)c->lim->max_members);
-	f->bases = get_strings(h, TAG_BASENAMES, &f->n, &bad);
-	if (bad)
-		return pkg_fail(c, "the header's file names (tag %d) are not "
-				"a string array", TAG_BASENAMES);
-	if (f->bases) {
-		dirnames = get_strings(h, TAG_DIRNAMES, &ndirs, &bad_dirs);
-		f->dirs = calloc(f->n, sizeof(*f->dirs));
-		if (!dirnames || !f->dirs || !find_tag(h, TAG_DIRINDEXES, &idx) ||
-		    idx.type != RPM_INT32 || idx.count != f->n) {
-			free(dirnames);
+	if (pkg_filelist_alloc(c, l, names.count, split) < 0)
+		return -1;
+	get_strings(h, &names, l->bases);
+	if (split) {
+		if (!find_tag(h, TAG_DIRNAMES, &dirnames) ||
+		    dirnames.type != RPM_STRING_ARRAY ||
+		    !find_tag(h, TAG_DIRINDEXES, &idx) ||
+		    idx.type != RPM_INT32 || idx.count != l->n)
 			return pkg_fail(c, "the header's file list is "
 					"inconsistent: %zu base names without "
 					"as many directory indexes into a "
-					"directory list", f->n);
-		}
-		for (size_t i = 0; i < f->n; i++) {
+					"directory list", l->n);
+		if (!(dirs = calloc(dirnames.count, sizeof(*dirs))))
+			return pkg_fail(c, "out of memory");
+		get_strings(h, &dirnames, dirs);
+		for (size_t i = 0; i < l->n; i++) {
 			uint32_t d = be32(data_of(h, &idx) + 4 * i);
 
-			if (d >= ndirs) {
-				free(dirnames);
+			if (d >= dirnames.count) {
+				free(dirs);
 				return pkg_fail(c, "the header's file %zu names "
-						"directory %u of %zu", i, d, ndirs);
+						"directory %u of %u", i, d,
+						dirnames.count);
 			}
-			f->dirs[i] = dirnames[d];
+			l->dirs[i] = dirs[d];
 		}
-		free(dirnames);
-	} else {
-		f->bases = get_strings(h, TAG_OLDFILENAMES, &f->n, &bad);
-		if (bad)
-			return pkg_fail(c, "the header's file names (tag %d) are "
-					"not a string array", TAG_OLDFILENAMES);
-		if (f->n && !(f->dirs = calloc(f->n, sizeof(*f->dirs))))
-			return pkg_fail(c, "out of memory");
-		for (size_t i = 0; i < f->n; i++)
-			f->dirs[i] = "";
+		free(dirs);
 	}
 	if (find_tag(h, TAG_FILEFLAGS, &flags)) {
-		if (flags.type != RPM_INT32 || flags.count != f->n)
+		if (flags.type != RPM_INT32 || flags.count != l->n)
 			return pkg_fail(c, "the header has %u file flags for %zu "
-					"files", flags.count, f->n);
-		nflags = f->n;
+					"files", flags.count, l->n);
+		for (size_t i = 0; i < l->n; i++)
+			if (be32(data_of(h, &flags) + 4 * i) & RPMFILE_GHOST)
+				l->state[i] = PKG_FILE_GHOST;
 	}
-	f->state = calloc(f->n ? f->n : 1, 1);
-	for (f->nslots = 16; f->nslots < 2 * f->n; f->nslots *= 2)
-		;
-	f->slots = calloc(f->nslots, sizeof(*f->slots));
-	if (!f->state || !f->slots)
-		return pkg_fail(c, "out of memory");
-	for (size_t i = 0; i < f->n; i++) {
-		size_t s = path_hash(f->dirs[i], f->bases[i]) & (f->nslots - 1);
-
-		if (i % 65536 == 0 && pkg_check_time(c) < 0)
-			return -1;
-		if (i < nflags && (be32(data_of(h, &flags) + 4 * i) & RPMFILE_GHOST))
-			f->state[i] = 1;
-		else
-			f->expected++;
-		while (f->slots[s])
-			s = (s + 1) & (f->nslots - 1);
-		f->slots[s] = (uint32_t)i + 1;
-	}
-	return 0;
+	return pkg_filelist_index(c, l);
 }
 
 int pkg_rpm_payload(struct pkg_ctx *c, struct pkg_payload *out)
@@ -449,48 +389,11 @@ int pkg_rpm_payload(struct pkg_ctx *c, struct pkg_payload *out)
 				"signature header's padding");
 	if (header_read(c, main_at, "header", &f->main) < 0 ||
 	    check_sizes(c, f) < 0 || payload_kind(c, &f->main, out) < 0 ||
-	    index_files(c, f) < 0)
+	    index_files(c, &f->main) < 0)
 		return -1;
 	out->offset = f->main.end;
 	out->end = c->file_size;
 	return 0;
-}
-
-int pkg_rpm_member(struct pkg_ctx *c, const char *path)
-{
-	struct rpm_files *f = c->rpm;
-	size_t s = path_hash(path, "") & (f->nslots - 1);
-
-	for (; f->slots[s]; s = (s + 1) & (f->nslots - 1)) {
-		size_t i = f->slots[s] - 1;
-
-		if (!path_is(path, f->dirs[i], f->bases[i]))
-			continue;
-		if (f->state[i] & 2)
-			continue; /* a second entry of the same name */
-		f->state[i] |= 2;
-		if (!(f->state[i] & 1))
-			f->seen++;
-		return 0;
-	}
-	return pkg_fail(c, "payload member %.300s is not in the header's file "
-			"list (or comes twice)", path);
-}
-
-int pkg_rpm_finish(struct pkg_ctx *c)
-{
-	struct rpm_files *f = c->rpm;
-
-	if (f->seen == f->expected)
-		return 0;
-	for (size_t i = 0; i < f->n; i++)
-		if (!f->state[i])
-			return pkg_fail(c, "truncated or incomplete: the payload "
-					"holds %zu of the %zu files the header "
-					"lists; %.200s%.200s is missing", f->seen,
-					f->expected, f->dirs[i], f->bases[i]);
-	return pkg_fail(c, "the payload holds %zu of the %zu files the header "
-			"lists", f->seen, f->expected);
 }
 
 void pkg_rpm_free(struct rpm_files *f)
@@ -499,9 +402,5 @@ void pkg_rpm_free(struct rpm_files *f)
 		return;
 	header_free(&f->sig);
 	header_free(&f->main);
-	free(f->dirs);
-	free(f->bases);
-	free(f->state);
-	free(f->slots);
 	free(f);
 }

@@ -194,7 +194,7 @@ static int walk(struct pkg_ctx *c, const char *path)
 		return -1;
 	if (pkg_payload_walk(c, &p, false) < 0)
 		return -1;
-	if (c->rpm && pkg_rpm_finish(c) < 0)
+	if (c->files && pkg_filelist_finish(c, p.name) < 0)
 		return -1;
 	if (pkg_links_pending(c->links) && pkg_payload_walk(c, &p, true) < 0)
 		return -1;
@@ -234,6 +234,7 @@ long qh_pkg_foreach_elf(const char *path, const struct qh_pkg_limits *limits,
 	if (c.fd >= 0)
 		close(c.fd);
 	pkg_rpm_free(c.rpm);
+	pkg_filelist_free(c.files);
 	pkg_links_free(c.links);
 	free(c.small);
 	return rc < 0 ? -1 : (long)c.st->elf;

@@ -11,7 +11,8 @@
  * straight into memory, member by member: nothing is written to disk, no
  * dpkg-deb, rpm2cpio or cpio runs. Any archive error or warning at any
  * point is an error for the package; so is a payload that disagrees with
- * its metadata (an .rpm whose payload lacks files its header lists).
+ * its metadata (an .rpm whose payload lacks files its header lists, a
+ * .deb whose data.tar lacks files its md5sums lists).
  *
  * Each ELF member is handed over with the path it installs to
  * ("./usr/bin/x" becomes "/usr/bin/x"); a hard link is handed over once

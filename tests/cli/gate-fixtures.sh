@@ -37,11 +37,15 @@ json_get() {
 HOSTILE_PKG="$GATE_SRC_DIR/tests/fixtures/hostile_pkg.py"
 hostile() { python3 "$HOSTILE_PKG" "$@"; }
 
-# deb_of DIR OUT: a .deb of the tree DIR (usr/...), built by dpkg-deb.
+# deb_of DIR OUT: a .deb of the tree DIR (usr/...), built by dpkg-deb, with
+# the md5sums dh_md5sums would write (every plain file; none: no file).
 deb_of() {
 	mkdir -p "$1/DEBIAN"
 	printf 'Package: hello\nVersion: 1.0\nArchitecture: all\nMaintainer: qhard tests <t@example.org>\nDescription: test\n' \
 		>"$1/DEBIAN/control"
+	(cd "$1" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' |
+		sort -z | xargs -0r md5sum) >"$1/DEBIAN/md5sums"
+	[ -s "$1/DEBIAN/md5sums" ] || rm "$1/DEBIAN/md5sums"
 	dpkg-deb --root-owner-group -b "$1" "$2" >/dev/null
 	rm -rf "$1/DEBIAN"
 }

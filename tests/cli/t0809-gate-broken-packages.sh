@@ -54,7 +54,7 @@ hostile rpm-entry-outside "$T_TMP/entry.rpm" "$T_TMP/good.rpm"
 broken ".rpm header entry past its data" "$T_TMP/entry.rpm" "does not fit in its"
 hostile rpm-empty-payload "$T_TMP/nopayload.rpm" "$T_TMP/good.rpm"
 broken ".rpm whose payload lost the files its header lists" \
-	"$T_TMP/nopayload.rpm" "the payload holds 0 of the 2 files"
+	"$T_TMP/nopayload.rpm" "payload holds 0 of the 2 files the header lists"
 hostile rpm-compressor "$T_TMP/comp.rpm" "$T_TMP/good.rpm"
 broken ".rpm whose header names another compressor" "$T_TMP/comp.rpm" \
 	"zstd payload is not zstd-compressed"
@@ -80,6 +80,23 @@ broken ".deb with an unknown member before data.tar" "$T_TMP/extra.deb" \
 	"unexpected member evil"
 hostile deb-version-3 "$T_TMP/v3.deb" "$T_TMP/good.deb"
 broken ".deb of format 3.0" "$T_TMP/v3.deb" "not a format 2.x package"
+
+# a .deb's md5sums (deb_of writes it as dh_md5sums does) lists the files
+# its data.tar must hold: a valid data.tar that lost them is no smaller,
+# passing package
+hostile deb-data-emptied "$T_TMP/emptied.deb" "$T_TMP/good.deb"
+broken ".deb whose data.tar was emptied (md5sums lists 2 files)" \
+	"$T_TMP/emptied.deb" "data.tar.gz holds 0 of the 2 files the md5sums of control.tar"
+hostile deb-drop-file "$T_TMP/dropped.deb" "$T_TMP/good.deb" /usr/bin/hello
+broken ".deb whose valid data.tar lacks /usr/bin/hello" "$T_TMP/dropped.deb" \
+	"holds 1 of the 2 files the md5sums of control.tar"
+hostile deb-md5sums "$T_TMP/badsums.deb" "$T_TMP/good.deb" 'not a digest  usr/bin/hello\n'
+broken ".deb with a malformed md5sums" "$T_TMP/badsums.deb" \
+	"control.tar.gz: md5sums line 1 is not"
+hostile deb-md5sums "$T_TMP/sumsdots.deb" "$T_TMP/good.deb" \
+	'd41d8cd98f00b204e9800998ecf8427e  usr/bin/../../etc/shadow\n'
+broken ".deb whose md5sums names a path through .." "$T_TMP/sumsdots.deb" \
+	'".." component'
 
 size=$(stat -c %s "$T_TMP/good.tar.gz")
 head -c $((size / 2)) "$T_TMP/good.tar.gz" >"$T_TMP/cut.tar.gz"

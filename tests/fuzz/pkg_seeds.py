@@ -10,6 +10,7 @@ The files are committed in tests/fuzz/corpus/pkg/; run this again (and
 commit) when the reader learns a new format."""
 import bz2
 import gzip
+import hashlib
 import io
 import lzma
 import os
@@ -57,10 +58,11 @@ TREE = [
 ]
 
 
-def deb(data_name, data, extra=()):
+def deb(data_name, data, extra=(), md5sums=None):
     control = tar_of([("./control", "file",
                        b"Package: seed\nVersion: 1\nArchitecture: all\n"
-                       b"Maintainer: qhard <t@example.org>\nDescription: s\n")])
+                       b"Maintainer: qhard <t@example.org>\nDescription: s\n")] +
+                     ([("./md5sums", "file", md5sums)] if md5sums else []))
     return ar_write([("debian-binary", b"2.0\n"),
                      ("control.tar.gz", gzip.compress(control, mtime=0))] +
                     list(extra) + [(data_name, data)])
@@ -177,6 +179,10 @@ def main():
         "tree.tar.bz2": bz2.compress(data),
         "tree.deb": deb("data.tar.gz", gz(data)),
         "tree-xz.deb": deb("data.tar.xz", lzma.compress(data)),
+        "tree-md5.deb": deb("data.tar.gz", gz(data), md5sums=b"".join(
+            b"%s  %s\n" % (hashlib.md5(body).hexdigest().encode(),
+                           name[2:].encode())
+            for name, kind, body in TREE if kind == "file")),
         "tree-plain.deb": deb("data.tar", data, [("_extra", b"x")]),
         "empty.deb": deb("data.tar.gz", gz(b"\0" * 1024)),
         "tree.rpm": rpm([("/usr/bin/tiny", 0o100755, ELF, 1, 1),
