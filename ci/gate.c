@@ -5,8 +5,16 @@
  * Order matters: the baseline is recorded after the policy and before
  * waivers (a waiver's expiry must never be hidden by a baseline), and the
  * waivers come last so they can accept what is still failing.
+ *
+ * Each result goes through all three stages and is written as soon as it
+ * is read, then freed: a package of a million files costs no more memory
+ * than one of ten, and what was read before a broken member or a spent
+ * budget is in the report.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +41,9 @@ enum {
 	OPT_TODAY,
 	OPT_COLOR,
 	OPT_VERBOSE,
+	OPT_MAX_UNPACKED,
+	OPT_MAX_MEMBERS,
+	OPT_MAX_SECONDS,
 };
 
 static const struct qh_option options[] = {
@@ -47,6 +58,9 @@ static const struct qh_option options[] = {
 	{ 0, "color", "WHEN", "text colors: auto, always or never (default: auto)", OPT_COLOR },
 	{ 'v', "verbose", NULL, "text: also show passing checks' evidence, and every "
 	  "name and location of the --deep checks", OPT_VERBOSE },
+	{ 0, "max-unpacked", "SIZE", "per package: stop past SIZE bytes unpacked (K, M, G suffixes; default 4G; 0: no limit)", OPT_MAX_UNPACKED },
+	{ 0, "max-members", "N", "per package: stop past N members (default 200000; 0: no limit)", OPT_MAX_MEMBERS },
+	{ 0, "max-seconds", "N", "per package: stop reading after N seconds (default 600; 0: no limit)", OPT_MAX_SECONDS },
 	{ 0 },
 };
 
@@ -57,10 +71,13 @@ static const struct qh_command_spec spec = {
 	"CI gate: hold ELF files, directories, .deb/.rpm packages or saved "
 	"qhard reports to a policy, with waivers and a baseline.",
 	options,
+	"A package past one of its budgets, or one that cannot be read\n"
+	"completely, is an input that could not be analysed; what was read\n"
+	"before is still judged and reported.\n"
 	"Exit codes: 0 pass, 1 a finding fails the policy (or a waiver expired,\n"
 	"or a regression against the baseline), 2 usage error or bad policy,\n"
 	"waiver or baseline file, 3 an input could not be analysed.\n"
-	"See qhard-gate(1) and qhard-policy(5).",
+	"See qhard-gate(1) (SECURITY) and qhard-policy(5).",
 };
 const struct qh_command_spec *const qh_gate_spec = &spec; /* completion */
 
@@ -68,11 +85,43 @@ struct gate_args {
 	const char *policy, *waivers, *baseline, *write_baseline;
 	const char *format, *output, *today, *color;
 	bool deep, verbose;
+	struct qh_pkg_limits limits;
+	bool limits_set[3]; /* --max-unpacked, --max-members, --max-seconds */
 };
+
+/* "4G", "512M", "100000": bytes, with binary K, M, G, T suffixes. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	const char *unit;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		unsigned shift;
+
+		unit = strchr(units, toupper((unsigned char)*end));
+		if (!unit || !*unit || end[1])
+			return -1;
+		shift = 10 * (unsigned)(unit - units + 1);
+		if (v > (UINT64_MAX >> shift))
+			return -1;
+		v <<= shift;
+	}
+	*out = v;
+	return 0;
+}
 
 static int on_option(int id, const char *arg, void *ctx)
 {
 	struct gate_args *a = ctx;
+	unsigned long n;
 
 	switch (id) {
 	case OPT_POLICY: a->policy = arg; break;
@@ -83,6 +132,26 @@ static int on_option(int id, const char *arg, void *ctx)
 	case OPT_DEEP: a->deep = true; break;
 	case OPT_VERBOSE: a->verbose = true; break;
 	case OPT_COLOR: a->color = arg; break;
+	case OPT_MAX_UNPACKED:
+		if (parse_size(arg, &a->limits.max_unpacked) < 0)
+			return qh_usage_error(&spec, "--max-unpacked wants a size "
+					      "(4G, 512M, 100000), not '%s'", arg);
+		a->limits_set[0] = true;
+		break;
+	case OPT_MAX_MEMBERS:
+		if (qh_parse_uint(arg, ULONG_MAX, &n) < 0)
+			return qh_usage_error(&spec, "--max-members wants a "
+					      "number, not '%s'", arg);
+		a->limits.max_members = n;
+		a->limits_set[1] = true;
+		break;
+	case OPT_MAX_SECONDS:
+		if (qh_parse_uint(arg, UINT64_MAX / 1000, &n) < 0)
+			return qh_usage_error(&spec, "--max-seconds wants a "
+					      "number, not '%s'", arg);
+		a->limits.max_ms = (uint64_t)n * 1000;
+		a->limits_set[2] = true;
+		break;
 	case OPT_FORMAT:
 		if (!qh_emit_format_known(arg))
 			return qh_usage_error(&spec, "unknown format '%s'", arg);
@@ -126,9 +195,14 @@ struct gate_state {
 	struct qh_waivers *waivers;
 	struct qh_baseline *baseline;
 	struct qh_profile *profile;
-	struct qh_report *report;
+	struct qh_report *report;  /* the command name and extra sections;
+				      results are written, not kept */
 	struct gate_inputs in;
+	struct qh_baseline_diff *diff;
 	json_t *new_baseline;
+	struct qh_emitter *emitter;
+	struct qh_summary summary;
+	const char *today;
 	FILE *out;
 };
 
@@ -139,6 +213,8 @@ static void state_free(struct gate_state *st)
 	qh_baseline_free(st->baseline);
 	qh_profile_free(st->profile);
 	qh_report_free(st->report);
+	qh_baseline_diff_free(st->diff);
+	qh_emitter_free(st->emitter);
 	json_decref(st->in.devices);
 	json_decref(st->in.inputs);
 	json_decref(st->in.builds);
@@ -186,6 +262,40 @@ bad:
 	return 2;
 }
 
+/* One result through the three stages, in the order of the file comment:
+ * the policy (for what was read, not for the gate's own verdicts), the
+ * baseline (recorded, then compared), the waivers; then it is written and
+ * freed. */
+static int judge_result(struct gate_state *st, struct qh_result *res,
+			bool policy, bool baseline, struct qh_error *err)
+{
+	int rc = 0;
+
+	if (policy && qh_policy_apply(st->policy, res, err) < 0)
+		rc = -1;
+	if (rc == 0 && baseline && st->new_baseline &&
+	    qh_baseline_capture_add(st->new_baseline, res) < 0)
+		rc = qh_error_set(err, "out of memory");
+	if (rc == 0 && baseline && st->diff &&
+	    qh_baseline_diff_add(st->diff, res) < 0)
+		rc = qh_error_set(err, "out of memory");
+	if (rc == 0 && st->waivers &&
+	    qh_waivers_apply(st->waivers, res, st->today, err) < 0)
+		rc = -1;
+	if (rc == 0) {
+		qh_summary_add(&st->summary, res);
+		rc = qh_emitter_result(st->emitter, res, err);
+	}
+	qh_result_free(res);
+	return rc;
+}
+
+/* gate_inputs' sink: results of what the operands held. */
+static int judge_input(void *ctx, struct qh_result *res, struct qh_error *err)
+{
+	return judge_result(ctx, res, true, true, err);
+}
+
 /* The policy's profile holds every qhard build report read: it must have
  * been built from that profile (the build itself checked its devices
  * against it). One "profile-match" check per build report. Like the
@@ -210,59 +320,58 @@ static int hold_to_profile(struct gate_state *st, struct qh_error *err)
 					 json_string(got ? got : ""),
 					 "built from profile \"%s\"; the policy holds "
 					 "builds to \"%s\" (%s)", got ? got : "?", want,
-					 qh_policy_profile_path(st->policy)) ||
-		    qh_report_add(st->report, res, err) < 0) {
+					 qh_policy_profile_path(st->policy))) {
 			qh_result_free(res);
 			return qh_error_set(err, "out of memory");
 		}
+		if (judge_result(st, res, false, true, err) < 0)
+			return -1;
 	}
 	return 0;
 }
 
-static int judge(const struct gate_args *a, struct gate_state *st,
-		 const char *today, struct qh_error *err)
+/* After the inputs: the profile, baseline and waiver verdicts, the
+ * sections, the summary. */
+static int finish(struct gate_state *st, struct qh_error *err)
 {
 	struct qh_report *r = st->report;
-	size_t ninputs = r->nresults;
 
-	for (size_t i = 0; i < ninputs; i++)
-		if (qh_policy_apply(st->policy, r->results[i], err) < 0)
-			return -1;
 	if (st->profile && hold_to_profile(st, err) < 0)
 		return -1;
-	if (a->write_baseline &&
-	    !(st->new_baseline = qh_baseline_capture(r, qh_policy_name(st->policy),
-						      st->in.devices, today)))
+	if (st->new_baseline &&
+	    qh_baseline_capture_end(st->new_baseline, st->in.devices) < 0)
 		return qh_error_set(err, "out of memory");
-	if (st->baseline &&
-	    qh_baseline_apply(st->baseline, r, st->in.devices, err) < 0)
-		return -1;
-	if (st->waivers) {
-		struct qh_result *wres;
-		json_t *sum;
+	if (st->diff) {
+		struct qh_result *bres = qh_baseline_diff_end(
+			st->diff, st->in.devices, r->extra, NULL, err);
 
-		for (size_t i = 0; i < r->nresults; i++)
-			if (qh_waivers_apply(st->waivers, r->results[i], today,
-					     err) < 0)
-				return -1;
-		wres = qh_waivers_result(st->waivers, today, err);
+		if (!bres || judge_result(st, bres, false, false, err) < 0)
+			return -1;
+	}
+	if (st->waivers) {
+		struct qh_result *wres = qh_waivers_result(st->waivers,
+							   st->today, err);
+		json_t *sum;
+		int rc;
+
 		if (!wres)
 			return -1;
-		if (qh_report_add(r, wres, err) < 0) {
-			qh_result_free(wres);
+		qh_summary_add(&st->summary, wres);
+		rc = qh_emitter_result(st->emitter, wres, err);
+		qh_result_free(wres);
+		if (rc < 0)
 			return -1;
-		}
-		sum = qh_waivers_summary(st->waivers, today);
+		sum = qh_waivers_summary(st->waivers, st->today);
 		if (!sum || json_object_set_new(r->extra, "waivers", sum) < 0)
 			return qh_error_set(err, "out of memory");
 	}
-	if (add_gate_section(r, st->policy, &st->in, today) < 0)
+	if (add_gate_section(r, st->policy, &st->in, st->today) < 0)
 		return qh_error_set(err, "out of memory");
-	return 0;
+	return qh_emitter_end(st->emitter, r, &st->summary, err);
 }
 
-static int emit(const struct gate_args *a, struct gate_state *st,
-		struct qh_error *err)
+static int open_output(const struct gate_args *a, struct gate_state *st,
+		       struct qh_error *err)
 {
 	struct qh_emit_options eo = { .verbose = a->verbose };
 
@@ -277,13 +386,22 @@ static int emit(const struct gate_args *a, struct gate_state *st,
 			return qh_error_set(err, "--color wants auto, always or "
 					    "never");
 	}
-	if (qh_report_emit(st->report, a->format ? a->format : "text", st->out,
-			   &eo, err) < 0)
+	st->emitter = qh_emitter_new(a->format ? a->format : "text", st->out,
+				     &eo, err);
+	if (!st->emitter)
 		return -1;
-	if (fflush(st->out) != 0 || ferror(st->out))
-		return qh_error_errno(err, errno, "cannot write %s",
-				      a->output ? a->output : "stdout");
-	return 0;
+	return qh_emitter_begin(st->emitter, st->report, err);
+}
+
+static void default_limits(struct gate_args *a, const bool set[3])
+{
+	if (!set[0])
+		a->limits.max_unpacked = QH_PKG_DEFAULT_MAX_UNPACKED;
+	if (!set[1])
+		a->limits.max_members = QH_PKG_DEFAULT_MAX_MEMBERS;
+	if (!set[2])
+		a->limits.max_ms = (uint64_t)QH_PKG_DEFAULT_MAX_SECONDS * 1000;
+	a->limits.max_member = QH_PKG_DEFAULT_MAX_MEMBER;
 }
 
 int cmd_gate(int argc, char **argv)
@@ -291,7 +409,6 @@ int cmd_gate(int argc, char **argv)
 	struct gate_args a = { 0 };
 	struct gate_state st = { 0 };
 	struct qh_error err = { "" };
-	struct qh_summary sum;
 	char today[11];
 	int n = 0, rc;
 
@@ -303,30 +420,47 @@ int cmd_gate(int argc, char **argv)
 	if (a.color && strcmp(a.color, "auto") && strcmp(a.color, "always") &&
 	    strcmp(a.color, "never"))
 		return qh_usage_error(&spec, "--color wants auto, always or never");
+	default_limits(&a, a.limits_set);
 	if (a.today)
 		memcpy(today, a.today, sizeof(today));
 	else
 		qh_today_utc(today);
+	st.today = today;
 	rc = load_files(&a, &st);
 	if (rc)
 		goto out;
 	st.in.deep = a.deep;
+	st.in.limits = a.limits;
+	st.in.sink = judge_input;
+	st.in.sink_ctx = &st;
 	st.in.devices = json_array();
 	st.in.inputs = json_array();
 	st.in.builds = json_array();
 	st.report = qh_report_new("gate", &err);
 	if (!st.report || !st.in.devices || !st.in.inputs || !st.in.builds)
 		goto fail;
-	for (int i = 1; i <= n; i++)
-		if (gate_add_input(st.report, argv[i], &st.in, &err) < 0)
-			goto fail;
-	if (judge(&a, &st, today, &err) < 0 || emit(&a, &st, &err) < 0)
+	if (a.write_baseline &&
+	    !(st.new_baseline = qh_baseline_capture_begin(
+		      qh_policy_name(st.policy), today)))
 		goto fail;
+	if (st.baseline && !(st.diff = qh_baseline_diff_new(st.baseline)))
+		goto fail;
+	if (open_output(&a, &st, &err) < 0)
+		goto fail;
+	for (int i = 1; i <= n; i++)
+		if (gate_add_input(argv[i], &st.in, &err) < 0)
+			goto fail;
+	if (finish(&st, &err) < 0)
+		goto fail;
+	if (fflush(st.out) != 0 || ferror(st.out)) {
+		qh_error_errno(&err, errno, "cannot write %s",
+			       a.output ? a.output : "stdout");
+		goto fail;
+	}
 	if (st.new_baseline &&
 	    qh_baseline_save(st.new_baseline, a.write_baseline, &err) < 0)
 		goto fail;
-	qh_report_summary(st.report, &sum);
-	rc = qh_summary_exit_code(&sum);
+	rc = qh_summary_exit_code(&st.summary);
 	goto out;
 fail:
 	fprintf(stderr, "qhard gate: %s\n", err.msg[0] ? err.msg : "out of memory");

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,10 +15,6 @@
 #include "gate.h"
 #include "pkg_unpack.h"
 #include "report_read.h"
-
-/* QEMU's biggest binaries are ~100 MB; anything past this in a package is
- * refused rather than read into memory. */
-#define MAX_PACKAGE_MEMBER ((size_t)1 << 30)
 
 enum input_kind { IN_ELF, IN_REPORT, IN_PACKAGE, IN_OTHER };
 
@@ -57,31 +54,27 @@ static enum input_kind classify(const struct head *h)
 	return IN_OTHER;
 }
 
-static int add_error(struct qh_report *r, const char *path, const char *msg,
-		     struct qh_error *err)
+static int add_result(struct gate_inputs *in, struct qh_result *res,
+		      struct qh_error *err)
+{
+	if (!res)
+		return qh_error_set(err, "out of memory");
+	in->nresults++;
+	return in->sink(in->sink_ctx, res, err);
+}
+
+static int add_error(struct gate_inputs *in, const char *path,
+		     const char *msg, struct qh_error *err)
 {
 	struct qh_result *res = qh_result_new(path, err);
 
 	if (!res)
 		return -1;
-	if (qh_result_set_error(res, "%s", msg) < 0 ||
-	    qh_report_add(r, res, err) < 0) {
+	if (qh_result_set_error(res, "%s", msg) < 0) {
 		qh_result_free(res);
 		return qh_error_set(err, "out of memory");
 	}
-	return 0;
-}
-
-static int add_result(struct qh_report *r, struct qh_result *res,
-		      struct qh_error *err)
-{
-	if (!res)
-		return qh_error_set(err, "out of memory");
-	if (qh_report_add(r, res, err) < 0) {
-		qh_result_free(res);
-		return -1;
-	}
-	return 0;
+	return add_result(in, res, err);
 }
 
 static int note_input(struct gate_inputs *in, const char *path,
@@ -96,45 +89,84 @@ static int note_input(struct gate_inputs *in, const char *path,
 /* ---- packages --------------------------------------------------------- */
 
 struct pkg_ctx {
-	struct qh_report *r;
+	struct gate_inputs *in;
 	const struct qh_analyze_options *opts;
 	const char *package;
+	bool sink_failed;
 };
+
+/* A large member comes as a file (pkg_unpack.h): analysed through it, a
+ * sparse one costs only what it stores. */
+static struct qh_result *analyze_member(const struct qh_pkg_member *m,
+					const struct qh_analyze_options *opts)
+{
+	char proc[64];
+	struct qh_result *res;
+	char *path;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", m->fd);
+	/* no fd, or no /proc here: the bytes are in m->data too */
+	if (m->fd < 0 || access(proc, R_OK) != 0)
+		return qh_analyze_memory(m->data, m->size, m->path, opts);
+	res = qh_analyze_path(proc, opts);
+	if (!res || !(path = strdup(m->path))) {
+		qh_result_free(res);
+		return NULL;
+	}
+	free(res->path);
+	res->path = path;
+	/* an error naming the fd names the member instead */
+	if (res->error && strncmp(res->error, proc, strlen(proc)) == 0 &&
+	    qh_result_set_error(res, "%s%s", m->path,
+				res->error + strlen(proc)) < 0) {
+		qh_result_free(res);
+		return NULL;
+	}
+	return res;
+}
 
 /* A member is reported by the path it installs to; SARIF also locates it
  * inside its package (qh_result.container). */
-static int pkg_member(void *user, const char *member, const void *data,
-		      size_t size, struct qh_error *err)
+static int pkg_member(void *user, const struct qh_pkg_member *m,
+		      struct qh_error *err)
 {
 	struct pkg_ctx *ctx = user;
-	struct qh_result *res = qh_analyze_memory(data, size, member, ctx->opts);
+	struct qh_result *res = analyze_member(m, ctx->opts);
 
 	if (res && qh_check_set_str(&res->container, ctx->package) < 0) {
 		qh_result_free(res);
 		res = NULL;
 	}
-	return add_result(ctx->r, res, err);
+	if (add_result(ctx->in, res, err) < 0) {
+		ctx->sink_failed = true;
+		return -1;
+	}
+	return 0;
 }
 
-static int add_package(struct qh_report *r, const char *path,
-		       const struct head *h, struct gate_inputs *in,
+/* The members read before an error or a spent budget are already judged
+ * and written; the package itself then gets the error (exit 3). */
+static int add_package(const char *path, struct gate_inputs *in,
 		       struct qh_error *err)
 {
 	struct qh_analyze_options opts = { .deep = in->deep };
-	struct pkg_ctx ctx = { r, &opts, path };
+	struct pkg_ctx ctx = { in, &opts, path, false };
 	struct qh_error perr = { "" };
-	size_t before = r->nresults;
-	long n = qh_pkg_foreach_elf(path, MAX_PACKAGE_MEMBER, pkg_member, &ctx,
+	struct qh_pkg_stats st;
+	size_t before = in->nresults;
+	long n = qh_pkg_foreach_elf(path, &in->limits, pkg_member, &ctx, &st,
 				    &perr);
 
-	if (n < 0) {
-		if (strcmp(perr.msg, "out of memory") == 0)
-			return qh_error_set(err, "out of memory");
-		return add_error(r, path, perr.msg, err);
-	}
-	return note_input(in, path,
-			  qh_pkg_kind_name(qh_pkg_detect(h->bytes, h->len)),
-			  r->nresults - before);
+	if (n < 0 && (ctx.sink_failed || strcmp(perr.msg, "out of memory") == 0))
+		return qh_error_set(err, "%s", perr.msg);
+	if (json_array_append_new(in->inputs, json_pack(
+			"{s:s,s:s,s:I,s:I,s:I}", "path", path, "kind",
+			qh_pkg_kind_name(st.kind), "files",
+			(json_int_t)(in->nresults - before), "members",
+			(json_int_t)st.members, "unpacked",
+			(json_int_t)st.unpacked)) < 0)
+		return qh_error_set(err, "out of memory");
+	return n < 0 ? add_error(in, path, perr.msg, err) : 0;
 }
 
 /* ---- saved reports ---------------------------------------------------- */
@@ -163,15 +195,16 @@ static int merge_devices(struct gate_inputs *in, const json_t *extra)
 	return 0;
 }
 
-static int add_report(struct qh_report *r, const char *path,
-		      struct gate_inputs *in, struct qh_error *err)
+static int add_report(const char *path, struct gate_inputs *in,
+		      struct qh_error *err)
 {
 	struct qh_error rerr = { "" };
 	struct qh_report *saved = qh_report_read_file(path, &rerr);
 	size_t n;
+	int rc = 0;
 
 	if (!saved)
-		return add_error(r, path, rerr.msg, err);
+		return add_error(in, path, rerr.msg, err);
 	if (merge_devices(in, saved->extra) < 0)
 		goto oom;
 	if (json_is_object(json_object_get(saved->extra, "build")) &&
@@ -181,18 +214,17 @@ static int add_report(struct qh_report *r, const char *path,
 						   "profile"))) < 0)
 		goto oom;
 	/* the results move over: the policy is applied again from raw_status */
-	for (n = 0; n < saved->nresults; n++) {
-		if (qh_report_add(r, saved->results[n], err) < 0) {
-			/* the first n are r's now; free only the rest */
-			memmove(saved->results, saved->results + n,
-				(saved->nresults - n) * sizeof(*saved->results));
-			saved->nresults -= n;
-			goto oom;
-		}
+	for (n = 0; rc == 0 && n < saved->nresults; n++) {
+		struct qh_result *res = saved->results[n];
+
+		saved->results[n] = NULL; /* the sink owns it now */
+		rc = add_result(in, res, err);
 	}
-	saved->nresults = 0;
 	qh_report_free(saved);
-	return note_input(in, path, "report", n);
+	if (rc < 0)
+		return -1;
+	return note_input(in, path, "report", n) < 0 ?
+	       qh_error_set(err, "out of memory") : 0;
 oom:
 	qh_report_free(saved);
 	return qh_error_set(err, "out of memory");
@@ -208,18 +240,18 @@ static int by_name(const FTSENT **a, const FTSENT **b)
 /* Every ELF file below dir, in name order; symlinks are not followed (a
  * package tree's links would count binaries twice); non-ELF files are
  * skipped silently; unreadable entries are listed as errors. */
-static int add_directory(struct qh_report *r, const char *dir,
-			 struct gate_inputs *in, struct qh_error *err)
+static int add_directory(const char *dir, struct gate_inputs *in,
+			 struct qh_error *err)
 {
 	char *paths[] = { (char *)dir, NULL };
 	struct qh_analyze_options opts = { .deep = in->deep };
 	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, by_name);
-	size_t before = r->nresults;
+	size_t before = in->nresults;
 	FTSENT *e;
 	int rc = 0;
 
 	if (!fts)
-		return add_error(r, dir, strerror(errno), err);
+		return add_error(in, dir, strerror(errno), err);
 	while (rc == 0 && (e = fts_read(fts))) {
 		struct head h;
 
@@ -227,14 +259,16 @@ static int add_directory(struct qh_report *r, const char *dir,
 		case FTS_DNR:
 		case FTS_ERR:
 		case FTS_NS:
-			rc = add_error(r, e->fts_path, strerror(e->fts_errno), err);
+			rc = add_error(in, e->fts_path, strerror(e->fts_errno),
+				       err);
 			break;
 		case FTS_F:
 			if (read_head(e->fts_path, &h) < 0)
-				rc = add_error(r, e->fts_path, strerror(errno), err);
+				rc = add_error(in, e->fts_path, strerror(errno),
+					       err);
 			else if (classify(&h) == IN_ELF)
-				rc = add_result(r, qh_analyze_path(e->fts_path, &opts),
-						err);
+				rc = add_result(in, qh_analyze_path(e->fts_path,
+								    &opts), err);
 			break;
 		default:
 			break;
@@ -243,36 +277,38 @@ static int add_directory(struct qh_report *r, const char *dir,
 	fts_close(fts);
 	if (rc < 0)
 		return -1;
-	return note_input(in, dir, "directory", r->nresults - before);
+	return note_input(in, dir, "directory", in->nresults - before) < 0 ?
+	       qh_error_set(err, "out of memory") : 0;
 }
 
-int gate_add_input(struct qh_report *r, const char *operand,
-		   struct gate_inputs *in, struct qh_error *err)
+int gate_add_input(const char *operand, struct gate_inputs *in,
+		   struct qh_error *err)
 {
 	struct qh_analyze_options opts = { .deep = in->deep };
 	struct stat st;
 	struct head h;
 
 	if (stat(operand, &st) < 0)
-		return add_error(r, operand, strerror(errno), err);
+		return add_error(in, operand, strerror(errno), err);
 	if (S_ISDIR(st.st_mode))
-		return add_directory(r, operand, in, err);
+		return add_directory(operand, in, err);
 	if (!S_ISREG(st.st_mode))
-		return add_error(r, operand, "not a regular file or directory", err);
+		return add_error(in, operand, "not a regular file or directory",
+				 err);
 	if (read_head(operand, &h) < 0)
-		return add_error(r, operand, strerror(errno), err);
+		return add_error(in, operand, strerror(errno), err);
 	switch (classify(&h)) {
 	case IN_PACKAGE:
-		return add_package(r, operand, &h, in, err);
+		return add_package(operand, in, err);
 	case IN_REPORT:
-		return add_report(r, operand, in, err);
+		return add_report(operand, in, err);
 	case IN_ELF:
 		if (note_input(in, operand, "elf", 1) < 0)
 			return qh_error_set(err, "out of memory");
-		return add_result(r, qh_analyze_path(operand, &opts), err);
+		return add_result(in, qh_analyze_path(operand, &opts), err);
 	case IN_OTHER:
 		break;
 	}
-	return add_error(r, operand, "not an ELF file, a package (.deb, .rpm, "
+	return add_error(in, operand, "not an ELF file, a package (.deb, .rpm, "
 			 "tar) or a qhard JSON report", err);
 }

@@ -47,29 +47,41 @@ oom:
 	return NULL;
 }
 
+json_t *qh_baseline_capture_begin(const char *policy_name, const char *today)
+{
+	return json_pack("{s:i,s:s,s:s,s:{}}", "qhard-baseline",
+			 BASELINE_VERSION, "created", today, "policy",
+			 policy_name ? policy_name : "", "results");
+}
+
+int qh_baseline_capture_add(json_t *doc, const struct qh_result *res)
+{
+	/* an unreadable file has no verdicts to hold later runs to */
+	if (res->error)
+		return 0;
+	return json_object_set_new(json_object_get(doc, "results"), res->path,
+				   capture_result(res));
+}
+
+int qh_baseline_capture_end(json_t *doc, const json_t *devices)
+{
+	if (devices)
+		return json_object_set_new(doc, "devices",
+					   json_deep_copy(devices));
+	return 0;
+}
+
 json_t *qh_baseline_capture(const struct qh_report *r, const char *policy_name,
 			    const json_t *devices, const char *today)
 {
-	json_t *results = json_object();
-	json_t *doc = json_pack("{s:i,s:s,s:s,s:o}", "qhard-baseline",
-				BASELINE_VERSION, "created", today, "policy",
-				policy_name ? policy_name : "", "results",
-				results);
+	json_t *doc = qh_baseline_capture_begin(policy_name, today);
 
 	if (!doc)
 		return NULL;
-	for (size_t i = 0; i < r->nresults; i++) {
-		const struct qh_result *res = r->results[i];
-
-		/* an unreadable file has no verdicts to hold later runs to */
-		if (res->error)
-			continue;
-		if (json_object_set_new(results, res->path,
-					capture_result(res)) < 0)
+	for (size_t i = 0; i < r->nresults; i++)
+		if (qh_baseline_capture_add(doc, r->results[i]) < 0)
 			goto oom;
-	}
-	if (devices && json_object_set_new(doc, "devices",
-					   json_deep_copy(devices)) < 0)
+	if (qh_baseline_capture_end(doc, devices) < 0)
 		goto oom;
 	return doc;
 oom:
@@ -200,9 +212,11 @@ struct qh_baseline *qh_baseline_load(const char *path, struct qh_error *err)
 
 /* ---- compare ---------------------------------------------------------- */
 
-struct diff {
+struct qh_baseline_diff {
+	const struct qh_baseline *b;
 	json_t *regressions, *improvements, *new_files, *removed_files,
 	       *new_devices;
+	json_t *seen; /* baseline paths the run had a result for */
 	size_t known; /* failures the baseline already had */
 };
 
@@ -240,8 +254,9 @@ static bool bad_status(const char *name)
 }
 
 /* Coverage first: a drop fails the check even when the policy passes it. */
-static int compare_coverage(struct diff *d, const char *path,
-			    struct qh_check *c, json_t *entry, bool *dropped)
+static int compare_coverage(struct qh_baseline_diff *d, const char *path,
+			    struct qh_check *c, json_t *entry,
+			    bool *dropped)
 {
 	json_t *was = json_object_get(json_object_get(entry, "coverage"), c->id);
 	double now, before;
@@ -267,8 +282,8 @@ static int compare_coverage(struct diff *d, const char *path,
 	return 0;
 }
 
-static int compare_check(struct diff *d, const char *path, struct qh_check *c,
-			 json_t *entry)
+static int compare_check(struct qh_baseline_diff *d, const char *path,
+			 struct qh_check *c, json_t *entry)
 {
 	json_t *was_json = json_object_get(json_object_get(entry, "checks"), c->id);
 	const char *was = json_string_value(was_json);
@@ -298,7 +313,8 @@ static int compare_check(struct diff *d, const char *path, struct qh_check *c,
 
 /* Files the baseline never saw must meet the policy in full: every failure
  * of theirs is a regression. */
-static int compare_new_file(struct diff *d, const struct qh_result *res)
+static int compare_new_file(struct qh_baseline_diff *d,
+			    const struct qh_result *res)
 {
 	if (json_array_append_new(d->new_files, json_string(res->path)) < 0)
 		return -1;
@@ -308,14 +324,6 @@ static int compare_new_file(struct diff *d, const struct qh_result *res)
 			 "fail", "file not in the baseline") < 0)
 			return -1;
 	return 0;
-}
-
-static bool report_has_path(const struct qh_report *r, const char *path)
-{
-	for (size_t i = 0; i < r->nresults; i++)
-		if (strcmp(r->results[i]->path, path) == 0)
-			return true;
-	return false;
 }
 
 static bool array_has_string(const json_t *arr, const char *s)
@@ -329,8 +337,8 @@ static bool array_has_string(const json_t *arr, const char *s)
 	return false;
 }
 
-static int compare_devices(struct diff *d, const struct qh_baseline *b,
-			   const json_t *devices)
+static int compare_devices(struct qh_baseline_diff *d,
+			   const struct qh_baseline *b, const json_t *devices)
 {
 	size_t i;
 	json_t *v;
@@ -349,7 +357,7 @@ static int compare_devices(struct diff *d, const struct qh_baseline *b,
 }
 
 static struct qh_result *baseline_result(const struct qh_baseline *b,
-					 const struct diff *d)
+					 const struct qh_baseline_diff *d)
 {
 	size_t nreg = json_array_size(d->regressions);
 	size_t nimp = json_array_size(d->improvements);
@@ -386,63 +394,115 @@ static struct qh_result *baseline_result(const struct qh_baseline *b,
 	return res;
 }
 
+struct qh_baseline_diff *qh_baseline_diff_new(const struct qh_baseline *b)
+{
+	struct qh_baseline_diff *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->b = b;
+	d->regressions = json_array();
+	d->improvements = json_array();
+	d->new_files = json_array();
+	d->removed_files = json_array();
+	d->new_devices = json_array();
+	d->seen = json_object();
+	if (!d->regressions || !d->improvements || !d->new_files ||
+	    !d->removed_files || !d->new_devices || !d->seen) {
+		qh_baseline_diff_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void qh_baseline_diff_free(struct qh_baseline_diff *d)
+{
+	if (!d)
+		return;
+	json_decref(d->regressions);
+	json_decref(d->improvements);
+	json_decref(d->new_files);
+	json_decref(d->removed_files);
+	json_decref(d->new_devices);
+	json_decref(d->seen);
+	free(d);
+}
+
+int qh_baseline_diff_add(struct qh_baseline_diff *d, struct qh_result *res)
+{
+	json_t *entry = json_object_get(d->b->results, res->path);
+
+	if (entry && json_object_set_new(d->seen, res->path, json_true()) < 0)
+		return -1;
+	if (res->error)
+		return 0;
+	if (!entry)
+		return compare_new_file(d, res);
+	for (size_t k = 0; k < res->nchecks; k++)
+		if (compare_check(d, res->path, &res->checks[k], entry) < 0)
+			return -1;
+	return 0;
+}
+
+struct qh_result *qh_baseline_diff_end(struct qh_baseline_diff *d,
+				       const json_t *devices, json_t *extra,
+				       int *nreg, struct qh_error *err)
+{
+	const struct qh_baseline *b = d->b;
+	struct qh_result *bres = NULL;
+	const char *path;
+	json_t *entry, *summary;
+
+	json_object_foreach(b->results, path, entry)
+		if (!json_object_get(d->seen, path) &&
+		    json_array_append_new(d->removed_files,
+					  json_string(path)) < 0)
+			goto oom;
+	if (devices && compare_devices(d, b, devices) < 0)
+		goto oom;
+	summary = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:I}", "file", b->name,
+			    "regressions", d->regressions, "improvements",
+			    d->improvements, "new_files", d->new_files,
+			    "removed_files", d->removed_files, "new_devices",
+			    d->new_devices, "known_failures", (json_int_t)d->known);
+	if (!summary || json_object_set_new(extra, "baseline", summary) < 0)
+		goto oom;
+	if (!(bres = baseline_result(b, d)))
+		goto oom;
+	if (nreg)
+		*nreg = (int)json_array_size(d->regressions);
+	return bres;
+oom:
+	qh_error_set(err, "out of memory");
+	return NULL;
+}
+
 int qh_baseline_apply(const struct qh_baseline *b, struct qh_report *r,
 		      const json_t *devices, struct qh_error *err)
 {
-	struct diff d = { json_array(), json_array(), json_array(),
-			  json_array(), json_array(), 0 };
+	struct qh_baseline_diff *d = qh_baseline_diff_new(b);
 	size_t nresults = r->nresults;
-	struct qh_result *bres = NULL;
-	const char *path;
-	json_t *entry, *summary = NULL;
+	struct qh_result *bres;
 	int nreg = -1;
 
-	if (!d.regressions || !d.improvements || !d.new_files ||
-	    !d.removed_files || !d.new_devices)
-		goto oom;
-	for (size_t i = 0; i < nresults; i++) {
-		struct qh_result *res = r->results[i];
-
-		if (res->error)
-			continue;
-		entry = json_object_get(b->results, res->path);
-		if (!entry) {
-			if (compare_new_file(&d, res) < 0)
-				goto oom;
-			continue;
+	if (!d)
+		return qh_error_set(err, "out of memory");
+	for (size_t i = 0; i < nresults; i++)
+		if (qh_baseline_diff_add(d, r->results[i]) < 0) {
+			qh_error_set(err, "out of memory");
+			goto out;
 		}
-		for (size_t k = 0; k < res->nchecks; k++)
-			if (compare_check(&d, res->path, &res->checks[k], entry) < 0)
-				goto oom;
+	bres = qh_baseline_diff_end(d, devices, r->extra, &nreg, err);
+	if (!bres) {
+		nreg = -1;
+		goto out;
 	}
-	json_object_foreach(b->results, path, entry)
-		if (!report_has_path(r, path) &&
-		    json_array_append_new(d.removed_files, json_string(path)) < 0)
-			goto oom;
-	if (devices && compare_devices(&d, b, devices) < 0)
-		goto oom;
-	summary = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:I}", "file", b->name,
-			    "regressions", d.regressions, "improvements",
-			    d.improvements, "new_files", d.new_files,
-			    "removed_files", d.removed_files, "new_devices",
-			    d.new_devices, "known_failures", (json_int_t)d.known);
-	bres = baseline_result(b, &d);
-	if (!summary || !bres || json_object_set(r->extra, "baseline", summary) < 0 ||
-	    qh_report_add(r, bres, err) < 0)
-		goto oom;
-	bres = NULL;
-	nreg = (int)json_array_size(d.regressions);
-	goto out;
-oom:
-	qh_error_set(err, "out of memory");
-	qh_result_free(bres);
+	if (qh_report_add(r, bres, err) < 0) {
+		qh_result_free(bres);
+		nreg = -1;
+	}
 out:
-	json_decref(summary);
-	json_decref(d.regressions);
-	json_decref(d.improvements);
-	json_decref(d.new_files);
-	json_decref(d.removed_files);
-	json_decref(d.new_devices);
+	qh_baseline_diff_free(d);
 	return nreg;
 }
 

@@ -51,6 +51,28 @@ void qh_baseline_free(struct qh_baseline *b);
 int qh_baseline_apply(const struct qh_baseline *b, struct qh_report *r,
 		      const json_t *devices, struct qh_error *err);
 
+/* The same two, one result at a time, for a caller that writes and frees
+ * each result as soon as it is judged (qhard gate: its memory must not
+ * grow with the number of files). Capture: begin, add each result, end
+ * (NULL / -1 on out-of-memory). */
+json_t *qh_baseline_capture_begin(const char *policy_name, const char *today);
+int qh_baseline_capture_add(json_t *doc, const struct qh_result *res);
+int qh_baseline_capture_end(json_t *doc, const json_t *devices);
+
+/* Compare: new, add each result (it may be changed as in
+ * qh_baseline_apply; -1 on out-of-memory), then end, which sets
+ * extra["baseline"] and returns the baseline's own result (NULL with err
+ * set on out-of-memory) and the number of regressions in *nreg. The diff
+ * keeps what the summary lists, and which of the baseline's paths were
+ * seen, not the results. */
+struct qh_baseline_diff;
+struct qh_baseline_diff *qh_baseline_diff_new(const struct qh_baseline *b);
+int qh_baseline_diff_add(struct qh_baseline_diff *d, struct qh_result *res);
+struct qh_result *qh_baseline_diff_end(struct qh_baseline_diff *d,
+				       const json_t *devices, json_t *extra,
+				       int *nreg, struct qh_error *err);
+void qh_baseline_diff_free(struct qh_baseline_diff *d);
+
 /* Device names from a report's extra section: a qhard build report's
  * build.devices.<target>.present lists (as "<target>:<name>"), else a
  * top-level "devices" as an array of strings, an array of objects with

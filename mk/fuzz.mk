@@ -34,6 +34,7 @@ FUZZ_NEEDS_report_read = lib/report_read.c
 FUZZ_NEEDS_flagaudit = lib/flagaudit.c
 FUZZ_NEEDS_glance = lib/glance.c lib/flags.c
 FUZZ_NEEDS_emit = lib/emit.c
+FUZZ_NEEDS_pkg = lib/pkg_unpack.c lib/pkg_payload.c
 FUZZ_NEEDS_rootfs = lib/rootfs.c
 
 FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))

@@ -121,12 +121,13 @@ int qh_deep_run(struct qh_elf *elf, struct qh_result *res,
 	return fn ? fn(elf, res, opts, err) : -1;
 }
 
-long qh_pkg_foreach_elf(const char *path, size_t max_member, qh_pkg_elf_fn cb,
-			void *user, struct qh_error *err)
+long qh_pkg_foreach_elf(const char *path, const struct qh_pkg_limits *limits,
+			qh_pkg_elf_fn cb, void *user,
+			struct qh_pkg_stats *stats, struct qh_error *err)
 {
-	long (*fn)(const char *, size_t, qh_pkg_elf_fn, void *,
-		   struct qh_error *);
+	long (*fn)(const char *, const struct qh_pkg_limits *, qh_pkg_elf_fn,
+		   void *, struct qh_pkg_stats *, struct qh_error *);
 
 	*(void **)&fn = entry("pkg", "qh_pkg_foreach_elf", err);
-	return fn ? fn(path, max_member, cb, user, err) : -1;
+	return fn ? fn(path, limits, cb, user, stats, err) : -1;
 }
