@@ -13,7 +13,8 @@
  * check ids in order of first sight, with generic text. A result is written
  * for each fail (level error) and warn (level warning), and for each waived
  * finding (with a suppression carrying the waiver's reason). Files that
- * could not be analysed become toolExecutionNotifications.
+ * could not be analysed become toolExecutionNotifications (level error), as
+ * do a result's warnings (warning) and type notes (note).
  *
  * Artifact URIs percent-encode the path's raw bytes (RFC 3986), so they are
  * exact even for non-UTF-8 names; absolute paths become file:/// URIs and
@@ -373,19 +374,21 @@ out:
 	return o;
 }
 
-static int notify_error(struct qh_emitter *e, const struct qh_result *res,
-			struct qh_error *err)
+/* A notification about one file: why it could not be analysed (error),
+ * a warning of its result, or why its type is uncertain (note). */
+static int notify(struct qh_emitter *e, const struct qh_result *res,
+		  const char *level, const char *what, struct qh_error *err)
 {
 	struct sarif_state *st = e->state;
 	struct qh_buf msg = QH_BUF_INIT;
 	json_t *n;
 	char *text;
 
-	if (qh_buf_printf(&msg, "%s: %s", res->path, res->error) < 0) {
+	if (qh_buf_printf(&msg, "%s: %s", res->path, what) < 0) {
 		qh_buf_free(&msg);
 		return oom(err);
 	}
-	n = json_pack("{s:s,s:o,s:[{s:{s:o}}]}", "level", "error",
+	n = json_pack("{s:s,s:o,s:[{s:{s:o}}]}", "level", level,
 		      "message", text_obj(msg.data), "locations",
 		      "physicalLocation", "artifactLocation",
 		      artifact_location(res->path));
@@ -407,8 +410,21 @@ static int sarif_result(struct qh_emitter *e, const struct qh_result *res,
 {
 	struct sarif_state *st = e->state;
 
+	size_t wi;
+	json_t *w;
+
 	if (res->error)
-		return notify_error(e, res, err);
+		return notify(e, res, "error", res->error, err);
+	json_array_foreach(res->warnings, wi, w)
+		if (notify(e, res, "warning", json_string_value(w), err) < 0)
+			return -1;
+	if (res->type_note &&
+	    notify(e, res, "note", json_string_value(json_object_get(
+					   res->type_note, "evidence")) ?
+				   json_string_value(json_object_get(
+					   res->type_note, "evidence")) :
+				   "type note", err) < 0)
+		return -1;
 	for (size_t i = 0; i < res->nchecks; i++) {
 		const struct qh_check *c = &res->checks[i];
 		/* a waived finding is shown at the level it was found */
