@@ -69,6 +69,40 @@ else
 	fail "gate on a report with the new keys (exit $rc)"
 fi
 
+# --- SARIF: the warning and the type notes are notifications ----------------
+"$QHARD" checksec --format sarif "$fx/bare-lib-start" "$fx/ei-version" \
+	"$fx/keep-debug" >"$T_TMP/notes.sarif"
+if python3 - "$T_TMP/notes.sarif" <<'PY' >"$T_TMP/sarif.log" 2>&1
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+n = [(x["level"], x["message"]["text"],
+      x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+     for x in run["invocations"][0]["toolExecutionNotifications"]]
+def has(level, name, words):
+    return any(l == level and u.endswith("/" + name) and t.startswith(u + ": ")
+               and words in t for l, t, u in n)
+assert has("warning", "ei-version", "EI_VERSION] is 0"), n
+assert has("note", "bare-lib-start", "_start at its entry point"), n
+assert has("note", "keep-debug", "separate debug file"), n
+PY
+then pass "SARIF: the warning and the type notes are notifications at their files"
+else fail "SARIF notifications"; sed 's/^/# /' "$T_TMP/sarif.log" | tail -5; fi
+if python3 "$root/tests/data/check-sarif.py" "$root/tests/data/sarif-schema-2.1.0.json" \
+	"$T_TMP/notes.sarif" >"$T_TMP/check" 2>&1; then pass "that SARIF fits the OASIS schema"
+else fail "that SARIF: OASIS schema"; sed 's/^/# /' "$T_TMP/check" | head -5; fi
+MT=${SARIF_MULTITOOL:-${QHARD_CACHE:-$root/.cache}/npm/node_modules/.bin/sarif-multitool}
+if "$MT" --version >/dev/null 2>&1; then
+	"$MT" validate "$T_TMP/notes.sarif" >"$T_TMP/mt" 2>&1
+	if grep -F "$T_TMP/notes.sarif(" "$T_TMP/mt" | grep -q ': \(error\|warning\) '; then
+		fail "Multitool finds errors or warnings in that SARIF"
+		grep -F "$T_TMP/notes.sarif(" "$T_TMP/mt" | cut -c1-300 | head -5 | sed 's/^/# /'
+	elif grep -q "Done. 1 files scanned" "$T_TMP/mt"; then
+		pass "the SARIF Multitool finds nothing in that SARIF"
+	else fail "Multitool did not scan it"; tail -5 "$T_TMP/mt" | sed 's/^/# /'; fi
+else
+	echo "# SARIF Multitool not installed: OASIS schema only (t0120 requires it)"
+fi
+
 # --- make asan --------------------------------------------------------------
 if make -n -C "$root" QHARD_NO_DEPS=1 asan 2>/dev/null | grep -q 'LSAN_OPTIONS=[^ ]*intercept_tls_get_addr=0'; then
 	pass "make asan sets LSAN_OPTIONS=intercept_tls_get_addr=0"
