@@ -44,8 +44,8 @@ static const struct qh_option options[] = {
 	{ 'f', "format", "FORMAT", "text, json, sarif, csv, junit or markdown "
 	  "(default text)", OPT_FORMAT },
 	{ 'p', "policy", "POLICY", "policy deciding which checks fail: a name "
-	  "(strict) or an INI path (default: the OpenStack guide's list)",
-	  OPT_POLICY },
+	  "(strict) or an INI path (default: the OpenStack guide's list, plus "
+	  "safe run paths, no text relocations, no RWX segment)", OPT_POLICY },
 	{ 0, "color", "WHEN", "auto, always or never (text format; NO_COLOR "
 	  "honoured)", OPT_COLOR },
 	{ 0, "deep", NULL, "also disassemble: canary/IBT/stack-clash coverage, "

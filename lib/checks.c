@@ -6,11 +6,16 @@
  */
 #include "checks.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "direct_calls.h"
 #include "fortify.h"
+#include "relro_slots.h"
+#include "stack_defaults.h"
 
 #define ADD(res, id, st, val, ...) \
 	(qh_result_add_check((res), (id), (st), (val), __VA_ARGS__) ? 0 : -1)
@@ -27,34 +32,120 @@ static json_t *yes_no(bool v)
 
 /* ---- classification --------------------------------------------------- */
 
-enum qh_file_type qh_file_type_of(const struct qh_elf *e)
+static bool in_exec_segment(const struct qh_elf *e, uint64_t addr)
+{
+	for (size_t i = 0; i < qh_elf_phnum(e); i++) {
+		const GElf_Phdr *p = qh_elf_phdr(e, i);
+
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X) &&
+		    addr >= p->p_vaddr && addr - p->p_vaddr < p->p_memsz)
+			return true;
+	}
+	return false;
+}
+
+static void note(struct qh_type_info *t, const char *kind, const char *fmt,
+		 ...) __attribute__((format(printf, 3, 4)));
+static void note(struct qh_type_info *t, const char *kind, const char *fmt,
+		 ...)
+{
+	va_list ap;
+
+	t->note = kind;
+	va_start(ap, fmt);
+	vsnprintf(t->evidence, sizeof(t->evidence), fmt, ap);
+	va_end(ap);
+}
+
+/* An ET_DYN without PT_INTERP, DF_1_PIE, DT_SONAME or DT_NEEDED, with an
+ * entry point: a static-pie, or a library linked with -nostdlib and no
+ * soname. ld gives every executable a DT_DEBUG (the debugger's hook) and
+ * no -shared output one; glibc's static-pie start-up code is
+ * _dl_relocate_static_pie; a file without PT_DYNAMIC cannot be loaded as
+ * a library. A _start at the entry point without DT_DEBUG points both
+ * ways: uncertain. */
+static enum qh_file_type classify_bare_dyn(const struct qh_elf *e,
+					   struct qh_type_info *t)
+{
+	const struct qh_elf_symbol *start;
+	uint64_t entry = qh_elf_entry(e);
+
+	if (qh_elf_defines(e, "_dl_relocate_static_pie"))
+		return QH_TYPE_STATIC_PIE;
+	if (!in_exec_segment(e, entry))
+		return QH_TYPE_DSO;
+	/* ld.so cannot load a library without a dynamic section: a packed
+	 * (UPX) or hand-made self-relocating executable */
+	if (!qh_elf_phdr_find(e, PT_DYNAMIC))
+		return QH_TYPE_STATIC_PIE;
+	if (qh_elf_dyn_find(e, DT_DEBUG, NULL))
+		return QH_TYPE_STATIC_PIE;
+	start = qh_elf_defines(e, "_start");
+	if (start && start->value == entry) {
+		t->candidates[0] = "dso";
+		t->candidates[1] = "static-pie";
+		note(t, "uncertain", "ET_DYN without PT_INTERP, DF_1_PIE, "
+		     "DT_SONAME, DT_NEEDED or DT_DEBUG, but with _start at its "
+		     "entry point %#llx: a library linked with an entry point, "
+		     "or a static-pie linked without DT_DEBUG; checked as a dso",
+		     (unsigned long long)entry);
+	}
+	return QH_TYPE_DSO;
+}
+
+void qh_file_classify(const struct qh_elf *e, struct qh_type_info *t)
 {
 	uint64_t flags1 = 0;
 	bool interp = qh_elf_phdr_find(e, PT_INTERP) != NULL;
+	const char *nobits;
 
+	memset(t, 0, sizeof(*t));
 	switch (qh_elf_type(e)) {
 	case ET_REL:
-		return QH_TYPE_OBJECT;
+		t->type = QH_TYPE_OBJECT;
+		return;
 	case ET_CORE:
-		return QH_TYPE_CORE;
+		t->type = QH_TYPE_CORE;
+		return;
 	case ET_EXEC:
-		return interp ? QH_TYPE_EXEC : QH_TYPE_STATIC;
 	case ET_DYN:
-		qh_elf_dyn_find(e, DT_FLAGS_1, &flags1);
-		if (flags1 & DF_1_PIE)
-			return interp ? QH_TYPE_PIE : QH_TYPE_STATIC_PIE;
-		/* Older linkers did not set DF_1_PIE. A library has a
-		 * DT_SONAME (libc.so.6 also has PT_INTERP: it runs). */
-		if (qh_elf_soname(e))
-			return QH_TYPE_DSO;
-		if (interp)
-			return QH_TYPE_PIE;
-		if (qh_elf_entry(e) != 0 && !qh_elf_dyn_find(e, DT_NEEDED, NULL))
-			return QH_TYPE_STATIC_PIE;
-		return QH_TYPE_DSO;
+		break;
 	default:
-		return QH_TYPE_OTHER;
+		t->type = QH_TYPE_OTHER;
+		return;
 	}
+	if ((nobits = qh_elf_debug_file(e))) {
+		t->type = QH_TYPE_OTHER;
+		note(t, "separate-debug", "separate debug file: %s is SHT_NOBITS "
+		     "(objcopy --only-keep-debug); its segments have no "
+		     "contents", nobits);
+		return;
+	}
+	if (qh_elf_type(e) == ET_EXEC) {
+		t->type = interp ? QH_TYPE_EXEC : QH_TYPE_STATIC;
+		return;
+	}
+	qh_elf_dyn_find(e, DT_FLAGS_1, &flags1);
+	if (flags1 & DF_1_PIE)
+		t->type = interp ? QH_TYPE_PIE : QH_TYPE_STATIC_PIE;
+	/* Older linkers did not set DF_1_PIE. A library has a DT_SONAME
+	 * (libc.so.6 also has PT_INTERP: it runs). */
+	else if (qh_elf_soname(e))
+		t->type = QH_TYPE_DSO;
+	else if (interp)
+		t->type = QH_TYPE_PIE;
+	else if (qh_elf_entry(e) == 0 || qh_elf_dyn_find(e, DT_NEEDED, NULL))
+		t->type = QH_TYPE_DSO;
+	else
+		t->type = classify_bare_dyn(e, t);
+}
+
+enum qh_file_type qh_file_type_of(const struct qh_elf *e)
+{
+	struct qh_type_info t;
+
+	qh_file_classify(e, &t);
+	return t.type;
 }
 
 const char *qh_file_type_name(enum qh_file_type t)
@@ -90,25 +181,82 @@ static void find_bind_now(struct qh_check_ctx *c)
 
 /* ---- relro, pie, nx, textrel, rwx ------------------------------------ */
 
+/* "24 IRELATIVE" / "3 JUMP_SLOT, 20 GLOB_DAT": slots per kind. */
+static void kinds_text(char *buf, size_t len, const size_t *count)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < QH_SLOT_KINDS && at < len; k++) {
+		int n;
+
+		if (!count[k])
+			continue;
+		n = snprintf(buf + at, len - at, "%s%zu %s", at ? ", " : "",
+			     count[k], qh_slot_kind_name((enum qh_slot_kind)k));
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+}
+
+static size_t sum(const size_t *count)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < QH_SLOT_KINDS; k++)
+		n += count[k];
+	return n;
+}
+
+/* Full RELRO: every relocated pointer slot read-only after start-up
+ * (relro_slots.h), and nothing left to bind lazily. A static binary has no
+ * loader to bind lazily, but its IRELATIVE slots lie outside PT_GNU_RELRO
+ * unless it was linked with -z now. */
 static int check_relro(const struct qh_check_ctx *c, struct qh_result *res,
 		       struct qh_error *err)
 {
-	bool relro = qh_elf_phdr_find(c->elf, PT_GNU_RELRO) != NULL;
+	const GElf_Phdr *p = qh_elf_phdr_find(c->elf, PT_GNU_RELRO);
+	const char *by = c->linked_statically ? "statically linked" :
+						c->bind_now_by;
+	struct qh_relro_slots sl;
+	char kinds[160];
 	int rc;
 
-	if (!relro)
+	if (!p)
 		rc = ADD(res, "relro", QH_FAIL, json_string("none"),
 			 "no PT_GNU_RELRO");
-	else if (c->bind_now)
-		rc = ADD(res, "relro", QH_PASS, json_string("full"),
-			 "PT_GNU_RELRO + %s", c->bind_now_by);
-	else if (c->linked_statically)
-		/* Nothing is bound lazily without a dynamic loader. */
-		rc = ADD(res, "relro", QH_PASS, json_string("full"),
-			 "PT_GNU_RELRO, statically linked (no lazy binding)");
-	else
+	else if (!c->bind_now && !c->linked_statically)
 		rc = ADD(res, "relro", QH_FAIL, json_string("partial"),
 			 "PT_GNU_RELRO but lazy binding (no BIND_NOW/NOW)");
+	else if (qh_relro_slots(c->elf, p->p_vaddr, p->p_vaddr + p->p_memsz,
+				&sl), !sl.known)
+		rc = ADD(res, "relro", QH_WARN, json_string("partial"),
+			 "PT_GNU_RELRO, %s, but cannot tell whether every "
+			 "relocated pointer slot lies inside it: %s", by,
+			 sl.why);
+	else if (sum(sl.outside)) {
+		kinds_text(kinds, sizeof(kinds), sl.outside);
+		rc = ADD(res, "relro", QH_FAIL, json_string("partial"),
+			 "PT_GNU_RELRO (%#llx-%#llx), %s, but %s slot%s at "
+			 "%#llx-%#llx%s%s lie%s outside it: writable for the "
+			 "life of the process", (unsigned long long)p->p_vaddr,
+			 (unsigned long long)(p->p_vaddr + p->p_memsz), by,
+			 kinds, sum(sl.outside) > 1 ? "s" : "",
+			 (unsigned long long)sl.first_out,
+			 (unsigned long long)sl.last_out,
+			 sl.section_out ? " in " : "",
+			 sl.section_out ? sl.section_out : "",
+			 sum(sl.outside) > 1 ? "" : "s");
+	} else if (sum(sl.total)) {
+		kinds_text(kinds, sizeof(kinds), sl.total);
+		rc = ADD(res, "relro", QH_PASS, json_string("full"),
+			 "PT_GNU_RELRO + %s; every relocated pointer slot "
+			 "(%s) lies inside it", by, kinds);
+	} else {
+		rc = ADD(res, "relro", QH_PASS, json_string("full"),
+			 "PT_GNU_RELRO + %s; no relocated pointer slot", by);
+	}
 	return rc < 0 ? oom(err) : 0;
 }
 
@@ -146,9 +294,14 @@ static int check_nx(const struct qh_check_ctx *c, struct qh_result *res,
 		return rc < 0 ? oom(err) : 0;
 	}
 	p = qh_elf_phdr_find(c->elf, PT_GNU_STACK);
-	if (!p)
-		rc = ADD(res, "nx", QH_FAIL, yes_no(false),
-			 "no PT_GNU_STACK (stack defaults to executable)");
+	if (!p) {
+		const struct qh_stack_default *d =
+			qh_stack_default(qh_elf_machine(c->elf),
+					 qh_elf_class(c->elf));
+
+		rc = ADD(res, "nx", d->executable ? QH_FAIL : QH_PASS,
+			 yes_no(!d->executable), "no PT_GNU_STACK: %s", d->rule);
+	}
 	else if (p->p_flags & PF_X)
 		rc = ADD(res, "nx", QH_FAIL, yes_no(false),
 			 "PT_GNU_STACK is executable");
@@ -170,8 +323,11 @@ static int check_textrel(const struct qh_check_ctx *c, struct qh_result *res,
 		 (flags & DF_TEXTREL))
 		by = "DT_FLAGS TEXTREL";
 	if (ADD(res, "textrel", by ? QH_FAIL : QH_PASS, yes_no(by != NULL),
-		"%s", by ? by : (qh_elf_has_dynamic(c->elf) ?
-				 "no DT_TEXTREL" : "no dynamic section")) < 0)
+		"%s%s", by ? by : (qh_elf_has_dynamic(c->elf) ?
+				   "no DT_TEXTREL" : "no dynamic section"),
+		by ? ": the loader writes into code pages at start-up, so "
+		     "they are mapped writable (no W^X), and the code "
+		     "cannot be shared" : "") < 0)
 		return oom(err);
 	return 0;
 }
@@ -185,7 +341,8 @@ static int check_rwx(const struct qh_check_ctx *c, struct qh_result *res,
 		if (p->p_type == PT_LOAD && (p->p_flags & PF_W) &&
 		    (p->p_flags & PF_X)) {
 			if (ADD(res, "rwx-segment", QH_FAIL, yes_no(true),
-				"PT_LOAD %zu at %#llx is RWX", i,
+				"PT_LOAD %zu at %#llx is RWX: code that can be "
+				"rewritten at run time (no W^X)", i,
 				(unsigned long long)p->p_vaddr) < 0)
 				return oom(err);
 			return 0;
@@ -295,76 +452,44 @@ struct qh_sym_scan {
 
 /* ---- canary ----------------------------------------------------------- */
 
-/* Does the code of `fn` contain a direct call to `target`? Decodes only the
- * one call form per machine (x86 call rel32, AArch64 BL); a match inside
- * another instruction is possible but needs 4 exact bytes. */
-static bool calls_target(const struct qh_elf *e,
-			 const struct qh_elf_symbol *fn, uint64_t target)
-{
-	const unsigned char *code;
-
-	if (!fn || fn->size == 0 || fn->size > (1u << 24))
-		return false;
-	code = qh_elf_bytes_at_vaddr(e, fn->value, fn->size, NULL);
-	if (!code)
-		return false;
-	switch (qh_elf_machine(e)) {
-	case EM_X86_64:
-	case EM_386:
-		for (uint64_t i = 0; i + 5 <= fn->size; i++) {
-			int32_t rel;
-
-			if (code[i] != 0xe8)
-				continue;
-			rel = (int32_t)((uint32_t)code[i + 1] |
-					(uint32_t)code[i + 2] << 8 |
-					(uint32_t)code[i + 3] << 16 |
-					(uint32_t)code[i + 4] << 24);
-			if (fn->value + i + 5 + (uint64_t)(int64_t)rel == target)
-				return true;
-		}
-		return false;
-	case EM_AARCH64:
-		for (uint64_t i = 0; i + 4 <= fn->size; i += 4) {
-			uint32_t insn = qh_elf_read32(e, code + i);
-			int64_t off;
-
-			if ((insn & 0xfc000000u) != 0x94000000u)
-				continue;
-			/* imm26 * 4, sign-extended */
-			off = (int64_t)(int32_t)((insn & 0x03ffffffu) << 6) >> 4;
-			if (fn->value + i + (uint64_t)off == target)
-				return true;
-		}
-		return false;
-	default:
-		return false;
-	}
-}
-
 static int check_canary_static(const struct qh_check_ctx *c,
 			       struct qh_result *res, struct qh_error *err)
 {
-	const struct qh_elf_symbol *fail = NULL, *mainfn;
+	const struct qh_elf_symbol *mainfn;
+	uint64_t targets[QH_ARRAY_LEN(canary_syms)];
+	const char *first = NULL, *how = NULL;
+	size_t n = 0;
 	int rc;
 
-	for (size_t i = 0; i < QH_ARRAY_LEN(canary_syms) && !fail; i++)
-		fail = qh_elf_defines(c->elf, canary_syms[i]);
+	for (size_t i = 0; i < QH_ARRAY_LEN(canary_syms); i++) {
+		const struct qh_elf_symbol *s = qh_elf_defines(c->elf,
+							       canary_syms[i]);
+
+		if (!s || i == 1) /* __stack_chk_guard is data, never called */
+			continue;
+		if (!first)
+			first = canary_syms[i];
+		targets[n++] = s->value;
+	}
 	if (qh_elf_nsyms(c->elf, QH_SYMTAB_SYMTAB) == 0)
 		rc = ADD(res, "canary", QH_WARN, yes_no(false),
 			 "stripped static binary: cannot tell the program's "
 			 "guard code from libc's");
-	else if (!fail)
+	else if (!first)
 		rc = ADD(res, "canary", QH_FAIL, yes_no(false),
 			 "static binary without __stack_chk_fail");
 	else if ((mainfn = qh_elf_sym_find(c->elf, QH_SYMTAB_SYMTAB, "main")) &&
-		 calls_target(c->elf, mainfn, fail->value))
+		 qh_calls_any(c->elf, mainfn, targets, n, &how))
 		rc = ADD(res, "canary", QH_PASS, yes_no(true),
-			 "static: main() calls %s", fail->name);
+			 "static: main() calls %s (%s)", first, how);
+	else if (!qh_calls_machine_known(c->elf))
+		rc = ADD(res, "canary", QH_WARN, yes_no(false),
+			 "static: %s is libc's own, and calls are not decoded "
+			 "on %s", first, qh_elf_machine_name(c->elf));
 	else
 		rc = ADD(res, "canary", QH_WARN, yes_no(false),
 			 "static: %s is libc's own; no call from main() found",
-			 fail->name);
+			 first);
 	return rc < 0 ? oom(err) : 0;
 }
 
@@ -456,24 +581,40 @@ static int check_fortify(const struct qh_check_ctx *c, struct qh_result *res,
 
 /* ---- rpath / runpath -------------------------------------------------- */
 
-/* Why an entry is unsafe, or NULL. Empty and relative entries resolve
- * against the process's current directory. */
-static const char *path_entry_problem(const char *p, size_t len)
+/* $ORIGIN or ${ORIGIN} as a whole token (ld.so: "$ORIGINAL" is no DST,
+ * it stays a relative path). */
+static bool starts_with_origin(const char *p, size_t len)
 {
-	struct stat st;
+	size_t n = len >= 9 && strncmp(p, "${ORIGIN}", 9) == 0 ? 9 :
+		   len >= 7 && strncmp(p, "$ORIGIN", 7) == 0 ? 7 : 0;
+
+	return n && (n == len || p[n] == '/');
+}
+
+/* Why an entry is unsafe, or NULL; *st is fail or warn. Empty and
+ * relative entries resolve against the process's working directory. */
+static const char *path_entry_problem(const char *p, size_t len,
+				      enum qh_status *st)
+{
+	struct stat sb;
 	char buf[4096];
 
+	*st = QH_FAIL;
 	if (len == 0)
-		return "empty entry (current directory)";
-	if (p[0] != '/' && strncmp(p, "$ORIGIN", 7) != 0 &&
-	    strncmp(p, "${ORIGIN}", 9) != 0)
-		return "relative entry";
+		return "empty entry: the working directory (CWE-426, a "
+		       "library planted there is loaded)";
+	if (p[0] != '/' && !starts_with_origin(p, len))
+		return "relative entry: resolved against the working "
+		       "directory (CWE-426, a library planted there is "
+		       "loaded)";
+	/* a property of this machine, not of the file: a warning */
+	*st = QH_WARN;
 	if (p[0] == '/' && len < sizeof(buf)) {
 		memcpy(buf, p, len);
 		buf[len] = '\0';
-		if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode) &&
-		    (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-			return "world-writable directory";
+		if (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    (sb.st_mode & S_IWOTH) && !(sb.st_mode & S_ISVTX))
+			return "world-writable directory here";
 	}
 	return NULL;
 }
@@ -484,6 +625,7 @@ static int check_path_tag(const struct qh_check_ctx *c, struct qh_result *res,
 {
 	json_t *list = json_array();
 	const char *bad = NULL, *why = NULL;
+	enum qh_status worst = QH_PASS;
 	size_t ntags = 0;
 	int rc;
 
@@ -502,24 +644,32 @@ static int check_path_tag(const struct qh_check_ctx *c, struct qh_result *res,
 		for (;;) {
 			size_t len;
 
+			const char *w;
+			enum qh_status st;
+
 			end = strchr(s, ':');
 			len = end ? (size_t)(end - s) : strlen(s);
+			/* raw bytes: the emitters escape what is not UTF-8 */
 			if (json_array_append_new(list,
-						  json_stringn(s, len)) < 0) {
+						  json_stringn_nocheck(s, len)) < 0) {
 				json_decref(list);
 				return oom(err);
 			}
-			if (!why && (why = path_entry_problem(s, len)))
+			/* the first of the worst kind names the verdict */
+			if ((w = path_entry_problem(s, len, &st)) && st > worst) {
+				worst = st;
+				why = w;
 				bad = json_string_value(
 					json_array_get(list,
 						       json_array_size(list) - 1));
+			}
 			if (!end)
 				break;
 			s = end + 1;
 		}
 	}
 	if (why)
-		rc = ADD(res, id, QH_FAIL, list, "%s \"%s\": %s", tagname, bad,
+		rc = ADD(res, id, worst, list, "%s \"%s\": %s", tagname, bad,
 			 why);
 	else if (ntags)
 		rc = ADD(res, id, QH_PASS, list, "%s: absolute or $ORIGIN only",
@@ -693,9 +843,11 @@ static int check_stripped(const struct qh_check_ctx *c, struct qh_result *res,
 }
 
 /* A check reports `fail` whenever the property is missing; whether that
- * fails the run is the policy's call (the default only requires RELRO,
- * PIE, NX, canary and FORTIFY, and warns for the rest). `warn` is kept for
- * "cannot tell" and for the issue's mixed FORTIFY case. */
+ * fails the run is the policy's call (the default requires RELRO, PIE, NX,
+ * canary, FORTIFY, safe run paths, no text relocations and no RWX
+ * segment, and warns for the rest). `warn` is kept for "cannot tell", for
+ * facts of the analysing machine (a world-writable run path directory) and
+ * for the issue's mixed FORTIFY case. */
 
 /* ---- the table -------------------------------------------------------- */
 
@@ -804,10 +956,12 @@ int qh_checks_run(const struct qh_elf *e, struct qh_result *res,
 		  struct qh_error *err)
 {
 	struct qh_check_ctx c = { .elf = e };
+	struct qh_type_info ti;
 	struct qh_sym_scan scan;
 	int rc = 0;
 
-	c.type = qh_file_type_of(e);
+	qh_file_classify(e, &ti);
+	c.type = ti.type;
 	free(res->type);
 	free(res->machine);
 	free(res->endian);
@@ -817,6 +971,23 @@ int qh_checks_run(const struct qh_elf *e, struct qh_result *res,
 	res->elf_class = qh_elf_class(e);
 	if (!res->type || !res->machine || !res->endian)
 		return oom(err);
+	if (ti.note && qh_result_set_type_note(res, ti.note,
+					       ti.candidates[0] ? ti.candidates :
+								  NULL,
+					       ti.evidence) < 0)
+		return oom(err);
+	for (size_t i = 0; i < qh_elf_nwarnings(e); i++)
+		if (qh_result_add_warning(res, "%s", qh_elf_warning(e, i)) < 0)
+			return oom(err);
+	if (qh_elf_debug_file(e)) {
+		/* nothing a loader would map is in the file */
+		for (size_t i = 0; i < QH_ARRAY_LEN(table); i++)
+			if (ADD(res, table[i].id, QH_SKIP, NULL,
+				"separate debug file: no segment contents to "
+				"judge") < 0)
+				return oom(err);
+		return 0;
+	}
 	/* libc inside the file: no dynamic loader binds anything lazily,
 	 * and libc's own symbols are present whether the program uses them. */
 	c.linked_statically = (c.type == QH_TYPE_STATIC ||

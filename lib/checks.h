@@ -30,7 +30,21 @@ enum qh_file_type {
 #define QH_TYPES_CODE (QH_TYPES_LINKED | QH_TYPE_OBJECT)
 
 /* Classify: a DSO is never a PIE (DF_1_PIE, or PT_INTERP without DT_SONAME,
- * makes an ET_DYN an executable); no PT_INTERP makes it static(-pie). */
+ * makes an ET_DYN an executable); no PT_INTERP makes it static(-pie). A
+ * separate debug file is "other". An ET_DYN with none of PT_INTERP,
+ * DF_1_PIE, DT_SONAME and DT_NEEDED is a static-pie when glibc's
+ * _dl_relocate_static_pie is there, or when its entry point lies in an
+ * executable segment and it has DT_DEBUG or no PT_DYNAMIC at all; else a
+ * dso, uncertain when a _start sits at the entry point
+ * (docs/qhard-checksec.1.scd, FILE TYPES). */
+struct qh_type_info {
+	enum qh_file_type type;  /* the type the checks run as */
+	const char *note;        /* NULL, "uncertain" or "separate-debug" */
+	const char *candidates[3]; /* uncertain: the types it may be */
+	char evidence[256];      /* with a note: what was seen */
+};
+
+void qh_file_classify(const struct qh_elf *e, struct qh_type_info *out);
 enum qh_file_type qh_file_type_of(const struct qh_elf *e);
 const char *qh_file_type_name(enum qh_file_type t);
 

@@ -13,9 +13,14 @@
 struct deep_lines;
 
 /* NULL when no line information is available (not an error): *why then
- * says where qhard looked. debug_root NULL = /usr/lib/debug. */
+ * says where qhard looked. debug_root NULL = /usr/lib/debug.
+ * What libbfd reports on the way (a section past the end of the file, a
+ * DWARF error) is appended to *messages, one line each, by this call and
+ * by every later call on the handle, which keeps the pointer until close
+ * (the caller's buffer must outlive it). Never printed. */
 struct deep_lines *deep_lines_open(const char *path, const char *debug_root,
-				   char *why, size_t whylen);
+				   char *why, size_t whylen,
+				   struct qh_buf *messages);
 /* Path of the file the DWARF comes from (the input or its debug file). */
 const char *deep_lines_source(const struct deep_lines *l);
 /* 0 and *file (owned by l, valid until close) / *line, or -1. */

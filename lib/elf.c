@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,12 @@ struct qh_elf {
 	struct name_block *names;
 	char machine_buf[16];
 	char lazy_err[160]; /* a decode that failed after open (ENOMEM) */
+	/* A segment whose file bytes lie outside the file (index + 1, 0:
+	 * none): an error unless the file is a separate debug file. */
+	size_t bad_phdr;
+	const char *debug_why; /* separate debug file: which section says so */
+	char warnings[QH_ELF_MAX_WARNINGS][QH_ELF_WARNING_LEN];
+	size_t nwarnings;
 };
 
 static pthread_once_t libelf_once = PTHREAD_ONCE_INIT;
@@ -156,18 +163,84 @@ static int load_phdrs(struct qh_elf *e, struct qh_error *err)
 			return qh_error_set(err, "program header %zu: %s", i,
 					    elf_errmsg(-1));
 		/* Core files are often truncated on purpose; everything
-		 * else must hold the bytes its segments claim. */
-		if (e->ehdr.e_type != ET_CORE && p->p_type != PT_NULL &&
+		 * else must hold the bytes its segments claim. A segment
+		 * that reads nothing (p_filesz 0: a .bss-only PT_LOAD) is
+		 * valid wherever its p_offset points. check_segments()
+		 * decides, once the sections tell a debug file apart. */
+		if (!e->bad_phdr && e->ehdr.e_type != ET_CORE &&
+		    p->p_type != PT_NULL && p->p_filesz != 0 &&
 		    !range_ok(p->p_offset, p->p_filesz, e->size))
-			return qh_error_set(err, "segment %zu (offset %#llx, "
-					    "size %#llx) lies outside the file "
-					    "(%zu bytes)", i,
-					    (unsigned long long)p->p_offset,
-					    (unsigned long long)p->p_filesz,
-					    e->size);
+			e->bad_phdr = i + 1;
 	}
 	e->phnum = n;
 	return 0;
+}
+
+/* A separate debug file (objcopy/strip --only-keep-debug, the .debug files
+ * of -dbgsym packages) keeps the program headers and section headers of
+ * its executable, but every allocated section that held bytes became
+ * SHT_NOBITS: the code, .interp, .dynamic. No linked program has an
+ * interpreter or a dynamic section without file bytes, nor only code
+ * without bytes (old PowerPC programs do have one: a .plt in .bss). */
+static void find_debug_file(struct qh_elf *e)
+{
+	const char *nobits_code = NULL;
+	bool code_bytes = false;
+
+	if (e->ehdr.e_type != ET_EXEC && e->ehdr.e_type != ET_DYN)
+		return;
+	for (size_t i = 1; i < e->shnum && !e->debug_why; i++) {
+		const struct qh_elf_section *s = &e->secs[i];
+		bool nobits = s->hdr.sh_type == SHT_NOBITS;
+
+		if (s->hdr.sh_size == 0)
+			continue;
+		if (s->hdr.sh_flags & SHF_EXECINSTR) {
+			code_bytes |= !nobits;
+			if (nobits && !nobits_code)
+				nobits_code = s->name[0] ? s->name :
+							   "the code";
+		} else if (nobits && (strcmp(s->name, ".dynamic") == 0 ||
+				      strcmp(s->name, ".interp") == 0)) {
+			e->debug_why = s->name;
+		}
+	}
+	if (!e->debug_why && nobits_code && !code_bytes)
+		e->debug_why = nobits_code;
+}
+
+static int segment_error(const struct qh_elf *e, struct qh_error *err)
+{
+	const GElf_Phdr *p = &e->phdrs[e->bad_phdr - 1];
+
+	return qh_error_set(err, "segment %zu (offset %#llx, size %#llx) lies "
+			    "outside the file (%zu bytes)", e->bad_phdr - 1,
+			    (unsigned long long)p->p_offset,
+			    (unsigned long long)p->p_filesz, e->size);
+}
+
+/* Segments whose bytes are missing: their contents were never copied into
+ * a debug file, and are an error in any other file. Needs the sections
+ * (loaded and named). */
+static int check_segments(struct qh_elf *e, struct qh_error *err)
+{
+	find_debug_file(e);
+	if (!e->bad_phdr || e->debug_why)
+		return 0;
+	return segment_error(e, err);
+}
+
+static void add_warning(struct qh_elf *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_warning(struct qh_elf *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e->nwarnings == QH_ELF_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(e->warnings[e->nwarnings++], QH_ELF_WARNING_LEN, fmt, ap);
+	va_end(ap);
 }
 
 static int load_sections(struct qh_elf *e, struct qh_error *err)
@@ -212,7 +285,7 @@ static int load_sections(struct qh_elf *e, struct qh_error *err)
 					    elf_errmsg(-1));
 		e->secs[i].index = i;
 		if (i > 0 && sh->sh_type != SHT_NOBITS &&
-		    sh->sh_type != SHT_NULL &&
+		    sh->sh_type != SHT_NULL && sh->sh_size != 0 &&
 		    !range_ok(sh->sh_offset, sh->sh_size, e->size))
 			return qh_error_set(err, "section %zu (offset %#llx, "
 					    "size %#llx) lies outside the file "
@@ -700,6 +773,17 @@ static int load_all(struct qh_elf *e, struct qh_error *err)
 	pthread_once(&libelf_once, libelf_init);
 	if (!libelf_ok)
 		return qh_error_set(err, "libelf: version mismatch");
+	/* libelf refuses an e_ident[EI_VERSION] other than EV_CURRENT; the
+	 * kernel never reads the field and runs such a file. Read it as
+	 * version 1 and say so. The image is a private copy (malloc, or a
+	 * MAP_PRIVATE mapping): the file itself is never written. */
+	if (e->image[EI_VERSION] != EV_CURRENT) {
+		add_warning(e, "e_ident[EI_VERSION] is %u, not %u (EV_CURRENT): "
+			    "read as version %u, as the kernel runs it (it does "
+			    "not check the field)", e->image[EI_VERSION],
+			    EV_CURRENT, EV_CURRENT);
+		e->image[EI_VERSION] = EV_CURRENT;
+	}
 	e->elf = elf_memory((char *)e->image, e->size);
 	if (!e->elf)
 		return elf_fail(err, "libelf cannot read the file");
@@ -707,8 +791,15 @@ static int load_all(struct qh_elf *e, struct qh_error *err)
 		return qh_error_set(err, "not an ELF file");
 	if (!gelf_getehdr(e->elf, &e->ehdr))
 		return elf_fail(err, "truncated or bad ELF header");
-	if (load_phdrs(e, err) < 0 || load_sections(e, err) < 0 ||
-	    load_interp(e, err) < 0 || load_dynamic(e, err) < 0 ||
+	if (load_phdrs(e, err) < 0)
+		return -1;
+	/* a file cut short after its segments: name the segment first */
+	if (load_sections(e, err) < 0)
+		return e->bad_phdr ? segment_error(e, err) : -1;
+	if (check_segments(e, err) < 0 ||
+	    /* a debug file's .interp and .dynamic have no bytes */
+	    (!e->debug_why && (load_interp(e, err) < 0 ||
+			       load_dynamic(e, err) < 0)) ||
 	    load_symtab(e, &e->tabs[0], SHT_DYNSYM, err) < 0 ||
 	    load_symtab(e, &e->tabs[1], SHT_SYMTAB, err) < 0)
 		return -1;
@@ -930,6 +1021,15 @@ const char *qh_elf_machine_name(const struct qh_elf *e)
 }
 
 unsigned qh_elf_type(const struct qh_elf *e) { return e->ehdr.e_type; }
+
+const char *qh_elf_debug_file(const struct qh_elf *e) { return e->debug_why; }
+
+size_t qh_elf_nwarnings(const struct qh_elf *e) { return e->nwarnings; }
+
+const char *qh_elf_warning(const struct qh_elf *e, size_t i)
+{
+	return i < e->nwarnings ? e->warnings[i] : NULL;
+}
 uint64_t qh_elf_entry(const struct qh_elf *e) { return e->ehdr.e_entry; }
 const GElf_Ehdr *qh_elf_ehdr(const struct qh_elf *e) { return &e->ehdr; }
 
@@ -989,6 +1089,11 @@ const unsigned char *qh_elf_section_bytes(const struct qh_elf *e,
 	if (s->hdr.sh_type == SHT_NOBITS) {
 		qh_error_set(err, "section %s has no file bytes", s->name);
 		return NULL;
+	}
+	if (s->hdr.sh_size == 0) { /* valid wherever sh_offset points */
+		if (size)
+			*size = 0;
+		return e->image;
 	}
 	if (!range_ok(s->hdr.sh_offset, s->hdr.sh_size, e->size)) {
 		qh_error_set(err, "section %s lies outside the file", s->name);
@@ -1417,7 +1522,9 @@ const char *qh_elf_string_at_vaddr(const struct qh_elf *e, uint64_t vaddr)
 		if (p->p_type != PT_LOAD || vaddr < p->p_vaddr)
 			continue;
 		delta = vaddr - p->p_vaddr;
-		if (delta >= p->p_filesz)
+		/* a debug file's or core's segment may lie past the end */
+		if (delta >= p->p_filesz ||
+		    !range_ok(p->p_offset, p->p_filesz, e->size))
 			continue;
 		s = (const char *)e->image + p->p_offset + delta;
 		if (memchr(s, '\0', p->p_filesz - delta))

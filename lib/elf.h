@@ -30,7 +30,10 @@ struct qh_elf;
 
 /* Open `path` read-only. Fails (NULL + err) for: unreadable files,
  * directories and other non-regular files, empty files, non-ELF files,
- * and malformed or truncated ELF files. */
+ * and malformed or truncated ELF files. Accepted although odd: a segment
+ * with p_filesz 0 whatever its p_offset, a bad e_ident[EI_VERSION] (read
+ * as EV_CURRENT, with a warning), and a separate debug file's segments
+ * past its end (qh_elf_debug_file). */
 struct qh_elf *qh_elf_open(const char *path, struct qh_error *err);
 /* qh_elf_open with two choices:
  * - read_max: a file up to this size is read into memory instead of
@@ -64,6 +67,18 @@ const char *qh_elf_machine_name(const struct qh_elf *e);
 unsigned qh_elf_type(const struct qh_elf *e);      /* ET_* */
 uint64_t qh_elf_entry(const struct qh_elf *e);
 const GElf_Ehdr *qh_elf_ehdr(const struct qh_elf *e);
+/* A separate debug file (objcopy --only-keep-debug, -dbgsym packages): an
+ * ET_EXEC/ET_DYN whose code, .interp or .dynamic section is SHT_NOBITS.
+ * Returns the name of the section that says so, or NULL. Such a file has
+ * no PT_INTERP string and no dynamic entries (their bytes are not there);
+ * its segments may point past its end. */
+const char *qh_elf_debug_file(const struct qh_elf *e);
+/* What qh_elf_open accepted although it is odd, one sentence each (a bad
+ * EI_VERSION); the analysis reports them as the result's warnings. */
+#define QH_ELF_MAX_WARNINGS 4
+#define QH_ELF_WARNING_LEN 160
+size_t qh_elf_nwarnings(const struct qh_elf *e);
+const char *qh_elf_warning(const struct qh_elf *e, size_t i);
 /* The whole file image (read-only) and its size. */
 const unsigned char *qh_elf_image(const struct qh_elf *e, size_t *size);
 /* The libelf handle, for lib/ modules that need more (deep checks). */

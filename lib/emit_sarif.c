@@ -19,7 +19,8 @@
  * fail (level error) and warn (level warning), and for each waived finding
  * (with a suppression carrying the waiver's reason); its message reads as
  * sentences. Files that could not be analysed become
- * toolExecutionNotifications.
+ * toolExecutionNotifications (level error), as do a result's warnings
+ * (warning) and type notes (note).
  *
  * Locations: the file with a region: the config line an audit finding
  * names, else the whole file as bytes (byteOffset 0, byteLength = size;
@@ -624,24 +625,29 @@ out:
 	return o;
 }
 
-static int notify_error(struct qh_emitter *e, const struct qh_result *res,
-			struct qh_error *err)
+/* A notification about one file: why it could not be analysed (error),
+ * a warning of its result, or why its type is uncertain (note). lead joins
+ * the file's name to what is said about it. */
+static int notify(struct qh_emitter *e, const struct qh_result *res,
+		  const char *level, const char *lead, const char *what,
+		  struct qh_error *err)
 {
 	struct sarif_state *st = e->state;
-	struct qh_buf msg = QH_BUF_INIT, what = QH_BUF_INIT;
+	struct qh_buf msg = QH_BUF_INIT, head = QH_BUF_INIT;
 	json_t *n;
 	char *text;
 
-	if (qh_buf_printf(&what, "%s%s%s could not be analysed: %s", res->path,
+	if (qh_buf_printf(&head, "%s%s%s%s%s", res->path,
 			  res->container ? " in " : "",
-			  res->container ? res->container : "", res->error) < 0 ||
-	    sentence(&msg, NULL, what.data) < 0) {
-		qh_buf_free(&what);
+			  res->container ? res->container : "", lead,
+			  what) < 0 ||
+	    sentence(&msg, NULL, head.data) < 0) {
+		qh_buf_free(&head);
 		qh_buf_free(&msg);
 		return oom(err);
 	}
-	qh_buf_free(&what);
-	n = json_pack("{s:s,s:o,s:[{s:{s:o}}]}", "level", "error",
+	qh_buf_free(&head);
+	n = json_pack("{s:s,s:o,s:[{s:{s:o}}]}", "level", level,
 		      "message", text_obj(msg.data), "locations",
 		      "physicalLocation", "artifactLocation",
 		      /* a package member: the package, which can be opened */
@@ -664,10 +670,26 @@ static int sarif_result(struct qh_emitter *e, const struct qh_result *res,
 			struct qh_error *err)
 {
 	struct sarif_state *st = e->state;
+	size_t wi;
+	json_t *w;
 
 	if (res->error)
-		return notify_error(e, res, err);
+		return notify(e, res, "error", " could not be analysed: ",
+			      res->error, err);
 	st->member = -1;
+	json_array_foreach(res->warnings, wi, w)
+		if (json_is_string(w) &&
+		    notify(e, res, "warning", ": ", json_string_value(w),
+			   err) < 0)
+			return -1;
+	if (res->type_note) {
+		const char *ev = json_string_value(
+			json_object_get(res->type_note, "evidence"));
+
+		if (notify(e, res, "note", ": ", ev ? ev : "type note",
+			   err) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < res->nchecks; i++) {
 		const struct qh_check *c = &res->checks[i];
 		/* a waived finding is shown at the level it was found */

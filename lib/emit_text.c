@@ -193,6 +193,42 @@ static int put_details(struct qh_emitter *e, struct qh_buf *b,
 	return rc ? -1 : 0;
 }
 
+/* Result-level notes under the file line: a type that is uncertain or a
+ * separate debug file, and the warnings (a bad EI_VERSION, libbfd). */
+static int put_result_notes(struct qh_buf *b, const struct qh_result *res)
+{
+	const json_t *note = res->type_note;
+	size_t i;
+	json_t *w;
+	int rc = 0;
+
+	if (note) {
+		const char *kind = json_string_value(json_object_get(note, "kind"));
+		const json_t *cands = json_object_get(note, "candidates");
+		const char *ev = json_string_value(json_object_get(note,
+								   "evidence"));
+
+		rc |= qh_buf_puts(b, "    type ");
+		rc |= qh_escape_append(b, kind ? kind : "?", QH_ESC_CONTROL);
+		if (cands) {
+			rc |= qh_buf_puts(b, " (");
+			rc |= qh_emit_value_text(b, cands);
+			rc |= qh_buf_putc(b, ')');
+		}
+		if (ev) {
+			rc |= qh_buf_puts(b, ": ");
+			rc |= qh_escape_append(b, ev, QH_ESC_CONTROL);
+		}
+		rc |= qh_buf_putc(b, '\n');
+	}
+	json_array_foreach(res->warnings, i, w) {
+		rc |= qh_buf_puts(b, "    warning: ");
+		rc |= qh_escape_append(b, json_string_value(w), QH_ESC_CONTROL);
+		rc |= qh_buf_putc(b, '\n');
+	}
+	return rc ? -1 : 0;
+}
+
 static bool wants_details(const struct qh_emitter *e, const struct qh_check *c)
 {
 	if (e->opts.verbose || qh_text_is_record(c->value))
@@ -234,6 +270,8 @@ static int text_result(struct qh_emitter *e, const struct qh_result *res,
 
 		rc |= qh_escape_append(b, res->type ? res->type : "-",
 				       QH_ESC_CONTROL);
+		if (res->type_note)
+			rc |= qh_buf_putc(b, '?'); /* see the note line */
 		rc |= pad_to(b, start, TYPE_WIDTH);
 		col = indent = (b->data ? qh_text_width(b->data, b->len) : 0) +
 			       VERDICT_WIDTH - 1;
@@ -249,6 +287,7 @@ static int text_result(struct qh_emitter *e, const struct qh_result *res,
 		if (res->nchecks == 0)
 			rc |= qh_buf_puts(b, " (no checks)");
 		rc |= qh_buf_putc(b, '\n');
+		rc |= put_result_notes(b, res);
 		for (size_t i = 0; i < res->nchecks; i++)
 			if (wants_details(e, &res->checks[i]))
 				rc |= put_details(e, b, &res->checks[i]);

@@ -271,6 +271,8 @@ json_t *qh_json_result(const struct qh_result *res)
 		return NULL;
 	rc |= put(o, "path", qh_json_str(res->path));
 	rc |= put(o, "type", qh_json_str(res->type));
+	if (res->type_note)
+		rc |= put(o, "type_note", qh_json_sanitize(res->type_note));
 	rc |= put(o, "machine", qh_json_str(res->machine));
 	rc |= put(o, "class", res->elf_class ? json_integer(res->elf_class)
 					      : json_null());
@@ -297,6 +299,8 @@ json_t *qh_json_result(const struct qh_result *res)
 			qh_buf_free(&key);
 		}
 	}
+	if (res->warnings)
+		rc |= put(o, "warnings", qh_json_sanitize(res->warnings));
 	rc |= put(o, "error", qh_json_str(res->error));
 	if (rc) {
 		json_decref(o);

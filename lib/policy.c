@@ -46,7 +46,11 @@ struct qh_policy {
 };
 
 /* The built-in default is written in the policy language itself so the
- * shipped ci/policies/openstack-guide.ini and this text say the same. */
+ * shipped ci/policies/openstack-guide.ini and this text say the same.
+ * Besides the guide's five: a relative or empty run path entry (CWE-426:
+ * a library planted in the working directory is loaded), text relocations
+ * and RWX segments (writable code) are never legitimate in a hardened
+ * build and each is a direct path to code execution. */
 static const char default_policy_text[] =
 	"[policy]\n"
 	"name = openstack-guide (built-in)\n"
@@ -56,7 +60,11 @@ static const char default_policy_text[] =
 	"pie = required\n"
 	"nx = required\n"
 	"canary = required\n"
-	"fortify = required\n";
+	"fortify = required\n"
+	"rpath = required\n"
+	"runpath = required\n"
+	"textrel = required\n"
+	"rwx-segment = required\n";
 
 static const char *const level_names[] = {
 	[QH_LEVEL_REQUIRED] = "required",

@@ -99,9 +99,61 @@ void qh_result_free(struct qh_result *res)
 	free(res->type);
 	free(res->machine);
 	free(res->endian);
+	json_decref(res->type_note);
+	json_decref(res->warnings);
 	free(res->error);
 	free(res->container);
 	free(res);
+}
+
+int qh_result_add_warning(struct qh_result *res, const char *fmt, ...)
+{
+	struct qh_buf b = QH_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = qh_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc == 0 && !res->warnings && !(res->warnings = json_array()))
+		rc = -1;
+	/* raw bytes (a path in a library's message): the emitters escape */
+	if (rc == 0 && json_array_append_new(res->warnings,
+					     json_stringn_nocheck(b.data, b.len)) < 0)
+		rc = -1;
+	qh_buf_free(&b);
+	return rc;
+}
+
+int qh_result_set_type_note(struct qh_result *res, const char *kind,
+			    const char *const *candidates,
+			    const char *evidence)
+{
+	json_t *o = json_pack("{s:s}", "kind", kind);
+	json_t *list = NULL;
+
+	if (!o)
+		return -1;
+	if (candidates) {
+		list = json_array();
+		for (size_t i = 0; list && candidates[i]; i++)
+			if (json_array_append_new(list,
+						  json_string(candidates[i])) < 0) {
+				json_decref(list);
+				list = NULL;
+			}
+		if (!list || json_object_set_new(o, "candidates", list) < 0)
+			goto oom;
+	}
+	if (evidence && json_object_set_new(o, "evidence",
+					    json_string_nocheck(evidence)) < 0)
+		goto oom;
+	json_decref(res->type_note);
+	res->type_note = o;
+	return 0;
+oom:
+	json_decref(o);
+	return -1;
 }
 
 int qh_result_set_error(struct qh_result *res, const char *fmt, ...)

@@ -61,6 +61,13 @@ struct qh_result {
 	char *machine; /* "x86_64", "aarch64", ...; NULL when n/a */
 	int elf_class; /* 32 / 64; 0 when n/a */
 	char *endian;  /* "little" / "big"; NULL when n/a */
+	/* NULL, or why `type` alone would mislead (qhard-report(5)):
+	 * {"kind": "uncertain"|"separate-debug", "candidates": [types],
+	 * "evidence": "..."}; candidates only for "uncertain". Owned. */
+	json_t *type_note;
+	/* NULL, or an array of strings: what the analysis accepted although
+	 * odd (a bad EI_VERSION) and what a library said (libbfd). Owned. */
+	json_t *warnings;
 	char *error;   /* non-NULL: could not be analysed; no checks */
 	/* Where the subject lives, for reports that point into it (SARIF
 	 * regions, artifacts); neither is in the JSON report. */
@@ -106,6 +113,14 @@ struct qh_check *qh_result_add_check(struct qh_result *res, const char *id,
 	__attribute__((format(printf, 5, 6)));
 struct qh_check *qh_result_find_check(const struct qh_result *res,
 				      const char *id);
+/* Append a warning line (printf-style). Returns 0, or -1 on ENOMEM. */
+int qh_result_add_warning(struct qh_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Set type_note: kind "uncertain" (with the candidate types, NULL-ended)
+ * or "separate-debug" (candidates NULL). Returns 0, or -1 on ENOMEM. */
+int qh_result_set_type_note(struct qh_result *res, const char *kind,
+			    const char *const *candidates,
+			    const char *evidence);
 int qh_check_add_location(struct qh_check *c, const char *function,
 			  const char *file, unsigned line, uint64_t address);
 /* Set a string field of a check (reason, fix, severity...): frees the old. */

@@ -257,12 +257,87 @@ static const char *const result_types[] = {
 	"other", NULL,
 };
 
+/* "type_note": {"kind", "candidates" (uncertain only), "evidence"}. */
+static int read_type_note(struct qh_result *res, const json_t *o,
+			  const struct where *w, struct qh_error *err)
+{
+	static const char *const keys[] = {
+		"kind", "candidates", "evidence", NULL,
+	};
+	static const char *const kinds[] = {
+		"uncertain", "separate-debug", NULL,
+	};
+	const json_t *kind = json_object_get(o, "kind");
+	const json_t *cands = json_object_get(o, "candidates");
+	const json_t *ev = json_object_get(o, "evidence");
+	const char **names = NULL;
+	struct where k;
+	size_t i;
+	json_t *c;
+	int rc;
+
+	if (!json_is_object(o))
+		return fail(err, w, "expected an object, got %s", type_name(o));
+	if (only_keys(o, keys, w, err) < 0)
+		return -1;
+	where_key(&k, w, "kind");
+	if (!json_is_string(kind) || !in_list(json_string_value(kind), kinds))
+		return fail(err, &k, "expected \"uncertain\" or "
+			    "\"separate-debug\"");
+	where_key(&k, w, "evidence");
+	if (ev && !json_is_string(ev))
+		return fail(err, &k, "expected a string, got %s", type_name(ev));
+	where_key(&k, w, "candidates");
+	if (cands && !json_is_array(cands))
+		return fail(err, &k, "expected an array, got %s",
+			    type_name(cands));
+	if (cands && !(names = calloc(json_array_size(cands) + 1,
+				      sizeof(*names))))
+		return qh_error_set(err, "out of memory");
+	json_array_foreach(cands, i, c) {
+		struct where ki;
+
+		where_index(&ki, &k, i);
+		if (!json_is_string(c) ||
+		    !in_list(json_string_value(c), result_types)) {
+			free(names);
+			return fail(err, &ki, "expected a file type");
+		}
+		names[i] = json_string_value(c);
+	}
+	rc = qh_result_set_type_note(res, json_string_value(kind), names,
+				     ev ? json_string_value(ev) : NULL);
+	free(names);
+	return rc < 0 ? qh_error_set(err, "out of memory") : 0;
+}
+
+static int read_warnings(struct qh_result *res, const json_t *a,
+			 const struct where *w, struct qh_error *err)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(a))
+		return fail(err, w, "expected an array, got %s", type_name(a));
+	json_array_foreach(a, i, v) {
+		struct where ki;
+
+		where_index(&ki, w, i);
+		if (!json_is_string(v))
+			return fail(err, &ki, "expected a string, got %s",
+				    type_name(v));
+		if (qh_result_add_warning(res, "%s", json_string_value(v)) < 0)
+			return qh_error_set(err, "out of memory");
+	}
+	return 0;
+}
+
 static int read_result_fields(struct qh_result *res, const json_t *o,
 			      const struct where *w, struct qh_error *err)
 {
 	static const char *const keys[] = {
-		"path", "type", "machine", "class", "endian", "checks",
-		"error", NULL,
+		"path", "type", "type_note", "machine", "class", "endian",
+		"checks", "warnings", "error", NULL,
 	};
 	static const char *const endians[] = { "little", "big", NULL };
 	json_t *path = json_object_get(o, "path");
@@ -290,6 +365,18 @@ static int read_result_fields(struct qh_result *res, const json_t *o,
 	if (res->endian && !in_list(res->endian, endians)) {
 		where_key(&k, w, "endian");
 		return fail(err, &k, "expected \"little\" or \"big\"");
+	}
+	if (json_object_get(o, "type_note")) {
+		where_key(&k, w, "type_note");
+		if (read_type_note(res, json_object_get(o, "type_note"), &k,
+				   err) < 0)
+			return -1;
+	}
+	if (json_object_get(o, "warnings")) {
+		where_key(&k, w, "warnings");
+		if (read_warnings(res, json_object_get(o, "warnings"), &k,
+				  err) < 0)
+			return -1;
 	}
 	if (cls && !json_is_null(cls)) {
 		json_int_t v = json_is_integer(cls) ? json_integer_value(cls) : -1;

@@ -5,16 +5,20 @@
 const struct qh_rule qh_rules_checksec[] = {
 	{ "relro", "Full RELRO",
 	  "PT_GNU_RELRO plus immediate binding (DT_BIND_NOW, DF_BIND_NOW or "
-	  "DF_1_NOW) makes the GOT read-only after start-up, so a memory "
-	  "write cannot redirect library calls.",
+	  "DF_1_NOW), with every relocated pointer slot (JUMP_SLOT, GLOB_DAT, "
+	  "and IRELATIVE/RELATIVE in the GOT) inside PT_GNU_RELRO, makes the "
+	  "GOT read-only after start-up, so a memory write cannot redirect "
+	  "library calls. A static binary's IRELATIVE slots stay writable "
+	  "unless it is linked with -z now.",
 	  "link with -Wl,-z,relro,-z,now", "7.5" },
 	{ "pie", "Position-independent executable",
 	  "An ET_DYN executable is loaded at a random address, so ASLR covers "
 	  "its code and data too.",
 	  "compile with -fPIE and link with -pie", "7.5" },
 	{ "nx", "Non-executable stack",
-	  "PT_GNU_STACK without PF_X keeps the stack non-executable; a missing "
-	  "PT_GNU_STACK means an executable stack.",
+	  "PT_GNU_STACK without PF_X keeps the stack non-executable; without "
+	  "PT_GNU_STACK the machine's default applies (executable on x86, "
+	  "ARM, MIPS, s390x; not on AArch64, ppc64, RISC-V).",
 	  "link with -Wl,-z,noexecstack; find the object without "
 	  ".note.GNU-stack (often hand-written assembly)", "8.0" },
 	{ "canary", "Stack protector",
@@ -29,11 +33,13 @@ const struct qh_rule qh_rules_checksec[] = {
 	  "compile with -O2 -D_FORTIFY_SOURCE=3 (or 2)", "6.0" },
 	{ "rpath", "Safe DT_RPATH",
 	  "Relative or empty DT_RPATH entries load libraries from the current "
-	  "directory; world-writable ones from anyone's files.",
+	  "directory (CWE-426: a library planted there runs); world-writable "
+	  "ones from anyone's files.",
 	  "drop the rpath, or use absolute or $ORIGIN-relative entries", "6.5" },
 	{ "runpath", "Safe DT_RUNPATH",
 	  "Relative or empty DT_RUNPATH entries load libraries from the "
-	  "current directory; world-writable ones from anyone's files.",
+	  "current directory (CWE-426: a library planted there runs); "
+	  "world-writable ones from anyone's files.",
 	  "drop the runpath, or use absolute or $ORIGIN-relative entries",
 	  "6.5" },
 	{ "textrel", "No text relocations",

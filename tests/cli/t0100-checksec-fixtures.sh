@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every fixture of tests/fixtures/fixtures.tab (gcc, clang, aarch64, i686,
-# s390x; compiled now) is reported exactly as it was built.
+# s390x, arm, mips, ppc64le; compiled now, some edited by malform.py) is
+# reported exactly as it was built.
 . "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 fx="$B/fixtures"

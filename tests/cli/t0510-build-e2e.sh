@@ -47,8 +47,10 @@ f["forced-allowed-absent"] = not any(d in forced for d in t["allowed"])
 f["forced-all-present"] = sorted(forced) == sorted(set(t["present"]) - set(t["allowed"]))
 f["ahci-chain"] = any("selected by Q35" in step for step in forced.get("ich9-ahci", []))
 f["ahci-ends-at-profile"] = "kvm-virtio-minimal.ini" in (forced.get("ich9-ahci") or [""])[-1]
-for c in ("relro", "pie", "nx", "canary"):
+for c in ("relro", "pie", "nx", "canary", "rpath", "runpath", "textrel",
+          "rwx-segment"):
     f[c] = chk(b, c).get("status")
+f["type-note"] = json.dumps(by.get(b, {}).get("type_note"))
 for k, v in f.items():
     print(k, json.dumps(v) if not isinstance(v, str) else v)
 with open(sys.argv[1] + ".present", "w") as out:
@@ -61,7 +63,9 @@ expect_eq "$(fact flag-audit)" pass "flag audit clean"
 expect_eq "$(fact 'units>500')" true "flag audit replayed the emulator's units"
 expect_eq "$(fact offender-results)" 0 "no flag-audit offender results"
 expect_eq "$(fact type)" pie "emulator analysed as PIE"
-for c in relro pie nx canary; do
+expect_eq "$(fact type-note)" null "its type is certain (no type_note)"
+# the default policy requires the run paths, textrel and rwx-segment too
+for c in relro pie nx canary rpath runpath textrel rwx-segment; do
 	expect_eq "$(fact $c)" pass "emulator $c passes the default policy"
 done
 # FORTIFY: fortified calls present; a warn lists calls gcc could not bound.

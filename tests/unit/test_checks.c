@@ -115,6 +115,10 @@ static void test_types(void **state)
 		{ "gcc-static", "static" },   { "clang-static-pie", "static-pie" },
 		{ "gcc-shared", "dso" },      { "clang-object", "object" },
 		{ "i686-nopie", "exec" },     { "s390x-shared", "dso" },
+		/* -nostdlib, no soname, an entry point: not a static-pie */
+		{ "bare-lib", "dso" },        { "bare-lib-start", "dso" },
+		{ "keep-debug", "other" },    { "keep-debug-static", "other" },
+		{ "gcc-static-pie-now", "static-pie" },
 	};
 
 	(void)state;
@@ -124,6 +128,111 @@ static void test_types(void **state)
 		if (strcmp(res->type, cases[i].type) != 0)
 			fail_msg("%s: type %s, built as %s", cases[i].fixture,
 				 res->type, cases[i].type);
+		qh_result_free(res);
+	}
+}
+
+/* Why a type is what it is, when `type` alone would mislead. */
+static void test_type_notes(void **state)
+{
+	struct qh_result *res;
+	const json_t *cands;
+
+	(void)state;
+	res = analyze("bare-lib-start");
+	assert_non_null(res->type_note);
+	assert_string_equal(json_string_value(json_object_get(res->type_note,
+							      "kind")),
+			    "uncertain");
+	cands = json_object_get(res->type_note, "candidates");
+	assert_int_equal(json_array_size(cands), 2);
+	assert_string_equal(json_string_value(json_array_get(cands, 0)), "dso");
+	assert_string_equal(json_string_value(json_array_get(cands, 1)),
+			    "static-pie");
+	assert_non_null(strstr(json_string_value(json_object_get(
+				       res->type_note, "evidence")), "_start"));
+	qh_result_free(res);
+	res = analyze("bare-lib");
+	assert_null(res->type_note);
+	qh_result_free(res);
+	/* a debug file: every check skips, saying why */
+	res = analyze("keep-debug");
+	assert_string_equal(json_string_value(json_object_get(res->type_note,
+							      "kind")),
+			    "separate-debug");
+	for (size_t i = 0; i < res->nchecks; i++) {
+		assert_int_equal(res->checks[i].status, QH_SKIP);
+		assert_non_null(strstr(res->checks[i].evidence, "debug file"));
+	}
+	qh_result_free(res);
+	res = analyze("ei-version");
+	assert_int_equal(json_array_size(res->warnings), 1);
+	assert_null(res->type_note);
+	qh_result_free(res);
+}
+
+/* Full RELRO from where the relocations land. */
+static void test_relro_slots(void **state)
+{
+	static const struct {
+		const char *fixture, *relro, *evidence;
+	} cases[] = {
+		/* libc's IRELATIVE slots in .got.plt, above PT_GNU_RELRO */
+		{ "gcc-static", "partial", "IRELATIVE slots at" },
+		{ "clang-static-pie", "partial", "in .got.plt lie outside" },
+		{ "arm-static", "partial", "IRELATIVE slots at" },
+		{ "aarch64-static", "partial", "IRELATIVE" },
+		{ "gcc-static-now", "full", "IRELATIVE) lies inside" },
+		{ "gcc-static-pie-now", "full", "lies inside" },
+		/* MIPS: the GOT is relocated without entries, never RELRO */
+		{ "mips", "partial", "MIPS GOT slots" },
+		{ "arm", "full", "JUMP_SLOT" },
+		{ "s390x", "full", "lies inside" },
+		{ "zero-seg", "full", "lies inside" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < QH_ARRAY_LEN(cases); i++) {
+		struct qh_result *res = analyze(cases[i].fixture);
+		const struct qh_check *c = check(res, "relro");
+
+		if (strcmp(value(res, "relro"), cases[i].relro) != 0 ||
+		    !strstr(c->evidence, cases[i].evidence))
+			fail_msg("%s: relro %s (%s), wanted %s with \"%s\"",
+				 cases[i].fixture, value(res, "relro"),
+				 c->evidence, cases[i].relro,
+				 cases[i].evidence);
+		qh_result_free(res);
+	}
+}
+
+/* No PT_GNU_STACK: the machine's rule, named in the evidence. */
+static void test_stack_defaults(void **state)
+{
+	static const struct {
+		const char *fixture, *nx, *rule;
+	} cases[] = {
+		{ "nostack", "no", "x86_64 rule" },
+		{ "nostack-i686", "no", "i386 rule" },
+		{ "nostack-aarch64", "yes", "aarch64 rule" },
+		{ "nostack-ppc64le", "yes", "ppc64 rule" },
+		{ "nostack-s390x", "no", "s390 rule" },
+		{ "nostack-arm", "no", "arm rule" },
+		{ "nostack-mips", "no", "mips rule" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < QH_ARRAY_LEN(cases); i++) {
+		struct qh_result *res = analyze(cases[i].fixture);
+		const struct qh_check *c = check(res, "nx");
+
+		if (strcmp(value(res, "nx"), cases[i].nx) != 0 ||
+		    !strstr(c->evidence, cases[i].rule) ||
+		    !strstr(c->evidence, "no PT_GNU_STACK"))
+			fail_msg("%s: nx %s (%s)", cases[i].fixture,
+				 value(res, "nx"), c->evidence);
+		assert_int_equal(c->status, strcmp(cases[i].nx, "yes") == 0 ?
+						    QH_PASS : QH_FAIL);
 		qh_result_free(res);
 	}
 }
@@ -165,6 +274,35 @@ static void test_canary_static_needs_a_call(void **state)
 	res = analyze("gcc-static-nossp");
 	assert_int_equal(check(res, "canary")->status, QH_WARN);
 	qh_result_free(res);
+}
+
+/* The same rule on every machine: main()'s own call to __stack_chk_fail. */
+static void test_canary_static_machines(void **state)
+{
+	static const struct {
+		const char *fixture, *how;
+	} cases[] = {
+		{ "aarch64-static", "(BL)" },
+		{ "i686-static", "(call rel32)" },
+		{ "arm-static", "(Thumb BL/BLX)" },
+		{ "arm-static-O2", "(BL/BLX)" },
+		{ "mips-static", "(jal/bal or a call through the GOT)" },
+		{ "mips-static-O2", "(jal/bal or a call through the GOT)" },
+		{ "ppc64le-static", "(bl)" },
+		{ "s390x-static", "(brasl)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < QH_ARRAY_LEN(cases); i++) {
+		struct qh_result *res = analyze(cases[i].fixture);
+		const struct qh_check *c = check(res, "canary");
+
+		if (c->status != QH_PASS || !strstr(c->evidence, "main() calls") ||
+		    !strstr(c->evidence, cases[i].how))
+			fail_msg("%s: canary %s (%s)", cases[i].fixture,
+				 qh_status_name(c->status), c->evidence);
+		qh_result_free(res);
+	}
 }
 
 static void test_fortify_lists(void **state)
@@ -261,8 +399,12 @@ int main(void)
 		cmocka_unit_test(test_fortify_table),
 		cmocka_unit_test(test_every_result_has_every_id_once),
 		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_type_notes),
+		cmocka_unit_test(test_relro_slots),
+		cmocka_unit_test(test_stack_defaults),
 		cmocka_unit_test(test_relro_markers),
 		cmocka_unit_test(test_canary_static_needs_a_call),
+		cmocka_unit_test(test_canary_static_machines),
 		cmocka_unit_test(test_fortify_lists),
 		cmocka_unit_test(test_skips_by_machine_and_type),
 		cmocka_unit_test(test_memory_equals_path),

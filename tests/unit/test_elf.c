@@ -290,6 +290,115 @@ static void test_malformed_corpus(void **state)
 	free(good);
 }
 
+/* Index of the first program header of `type` in an ELF64 LE image. */
+static size_t phdr_index(const unsigned char *b, uint32_t type)
+{
+	Elf64_Ehdr eh;
+
+	memcpy(&eh, b, sizeof(eh));
+	for (size_t i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		memcpy(&ph, b + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == type)
+			return i;
+	}
+	fail_msg("no program header of type %#x", type);
+	return 0;
+}
+
+/* Odd but valid: what the kernel runs is analysed. */
+static void test_odd_but_valid(void **state)
+{
+	size_t size, i;
+	unsigned char *good = load("gcc-relro-full", &size);
+	unsigned char *b = malloc(size);
+	struct qh_error err = { "" };
+	struct qh_elf *e;
+	Elf64_Ehdr eh;
+	unsigned char *ph;
+
+	(void)state;
+	assert_non_null(b);
+	memcpy(&eh, good, sizeof(eh));
+
+	/* A segment that reads nothing, its p_offset far past the end. */
+	memcpy(b, good, size);
+	i = phdr_index(b, PT_NOTE);
+	ph = b + eh.e_phoff + i * sizeof(Elf64_Phdr);
+	put32(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD);
+	put64(ph + offsetof(Elf64_Phdr, p_offset), size + 0x100000);
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 0);
+	e = qh_elf_open_memory(b, size, "zero-seg", &err);
+	if (!e)
+		fail_msg("zero-size segment past the end refused: %s", err.msg);
+	assert_null(qh_elf_debug_file(e));
+	qh_elf_close(e);
+	/* ... but one byte of it is an error, named as before. */
+	put64(ph + offsetof(Elf64_Phdr, p_filesz), 1);
+	expect_error(b, size, "segment");
+
+	/* An empty section may point anywhere too. */
+	memcpy(b, good, size);
+	put64(b + eh.e_shoff + 1 * sizeof(Elf64_Shdr) +
+		      offsetof(Elf64_Shdr, sh_size), 0);
+	put64(b + eh.e_shoff + 1 * sizeof(Elf64_Shdr) +
+		      offsetof(Elf64_Shdr, sh_offset), size + 0x100000);
+	e = qh_elf_open_memory(b, size, "zero-sec", &err);
+	if (!e)
+		fail_msg("empty section past the end refused: %s", err.msg);
+	qh_elf_close(e);
+
+	/* e_ident[EI_VERSION] 0: read as 1, with a warning, the caller's
+	 * buffer untouched (the image is a copy). */
+	memcpy(b, good, size);
+	b[EI_VERSION] = 0;
+	e = qh_elf_open_memory(b, size, "ei-version", &err);
+	if (!e)
+		fail_msg("EI_VERSION 0 refused: %s", err.msg);
+	assert_int_equal(qh_elf_nwarnings(e), 1);
+	assert_non_null(strstr(qh_elf_warning(e, 0), "EI_VERSION"));
+	assert_null(qh_elf_warning(e, 1));
+	assert_int_equal(b[EI_VERSION], 0);
+	qh_elf_close(e);
+	e = qh_elf_open_memory(good, size, "good", &err);
+	assert_non_null(e);
+	assert_int_equal(qh_elf_nwarnings(e), 0);
+	qh_elf_close(e);
+	free(b);
+	free(good);
+}
+
+/* objcopy --only-keep-debug output: recognised, its missing segment
+ * contents (PT_INTERP, PT_DYNAMIC, and code past its end) no error. */
+static void test_separate_debug_file(void **state)
+{
+	static const char *const fixtures[] = { "keep-debug",
+						"keep-debug-static" };
+	struct qh_error err = { "" };
+
+	(void)state;
+	for (size_t k = 0; k < QH_ARRAY_LEN(fixtures); k++) {
+		struct qh_elf *e = qh_elf_open(fixture_path(fixtures[k]), &err);
+
+		if (!e)
+			fail_msg("%s: %s", fixtures[k], err.msg);
+		assert_non_null(qh_elf_debug_file(e));
+		assert_null(qh_elf_interp(e));
+		assert_int_equal(qh_elf_ndyn(e), 0);
+		qh_elf_close(e);
+	}
+	for (size_t k = 0; k < 3; k++) {
+		static const char *const normal[] = { "gcc-pie", "gcc-static",
+						      "s390x" };
+		struct qh_elf *e = qh_elf_open(fixture_path(normal[k]), &err);
+
+		assert_non_null(e);
+		assert_null(qh_elf_debug_file(e));
+		qh_elf_close(e);
+	}
+}
+
 /* qh_elf_sym_foreach_global skips exactly the leading locals, and only
  * while sh_info tells the truth. */
 struct bind_count {
@@ -497,6 +606,8 @@ int main(void)
 		cmocka_unit_test(test_big_endian_and_32bit),
 		cmocka_unit_test(test_gnu_properties),
 		cmocka_unit_test(test_malformed_corpus),
+		cmocka_unit_test(test_odd_but_valid),
+		cmocka_unit_test(test_separate_debug_file),
 		cmocka_unit_test(test_symbol_name_out_of_range),
 		cmocka_unit_test(test_files_that_are_not_elf),
 	};

@@ -100,9 +100,10 @@ static void test_sarif_rules(void **state)
 	assert_string_equal(rule_str(rule, "shortDescription"), "Full RELRO");
 	assert_string_equal(rule_str(rule, "name"), "FullRelro");
 	assert_string_equal(rule_str(rule, "helpUri"), "man:qhard-checksec(1)");
-	/* help is sentences: "... calls. Fix: link with ...,now." */
+	/* help is sentences: "... -z now. Fix: link with ...,now." */
 	assert_non_null(strstr(rule_str(rule, "help"),
-			       "library calls. Fix: link with -Wl,-z,relro,-z,now."));
+			       "unless it is linked with -z now. Fix: link with "
+			       "-Wl,-z,relro,-z,now."));
 	assert_string_equal(rule_str(json_array_get(rules, 0), "name"),
 			    "FortifySource");
 	/* the unknown id: generic text */

@@ -58,7 +58,9 @@ static void expect_load_error(const char *text, unsigned line,
 static void test_default_is_openstack_guide(void **state)
 {
 	struct qh_policy *p = qh_policy_default(NULL);
-	const char *required[] = { "relro", "pie", "nx", "canary", "fortify" };
+	const char *required[] = { "relro", "pie", "nx", "canary", "fortify",
+				   "rpath", "runpath", "textrel",
+				   "rwx-segment" };
 
 	(void)state;
 	assert_non_null(p);
@@ -66,7 +68,7 @@ static void test_default_is_openstack_guide(void **state)
 		assert_int_equal(qh_policy_level(p, "/usr/bin/x", "pie",
 						 required[i]),
 				 QH_LEVEL_REQUIRED);
-	assert_int_equal(qh_policy_level(p, "/usr/bin/x", "pie", "rpath"),
+	assert_int_equal(qh_policy_level(p, "/usr/bin/x", "pie", "stripped"),
 			 QH_LEVEL_WARN);
 	assert_int_equal(qh_policy_level(p, "/usr/bin/x", "pie", "cet-ibt"),
 			 QH_LEVEL_WARN);
@@ -83,12 +85,15 @@ static void test_apply_levels(void **state)
 	res->type = strdup("pie");
 	qh_result_add_check(res, "relro", QH_FAIL, json_string("partial"), NULL);
 	qh_result_add_check(res, "rpath", QH_FAIL, NULL, NULL);
+	qh_result_add_check(res, "stripped", QH_FAIL, NULL, NULL);
 	qh_result_add_check(res, "nx", QH_PASS, NULL, NULL);
 	qh_result_add_check(res, "fortify", QH_WARN, NULL, NULL);
 	assert_int_equal(qh_policy_apply(p, res, NULL), 0);
 	assert_int_equal(qh_result_find_check(res, "relro")->status, QH_FAIL);
-	assert_int_equal(qh_result_find_check(res, "rpath")->status, QH_WARN);
-	assert_int_equal(qh_result_find_check(res, "rpath")->raw_status, QH_FAIL);
+	assert_int_equal(qh_result_find_check(res, "rpath")->status, QH_FAIL);
+	assert_int_equal(qh_result_find_check(res, "stripped")->status, QH_WARN);
+	assert_int_equal(qh_result_find_check(res, "stripped")->raw_status,
+			 QH_FAIL);
 	assert_int_equal(qh_result_find_check(res, "nx")->status, QH_PASS);
 	assert_int_equal(qh_result_find_check(res, "fortify")->status, QH_WARN);
 	qh_result_free(res);
@@ -300,6 +305,7 @@ static void test_shipped_policies_load(void **state)
 	struct qh_policy *strict = qh_policy_load("ci/policies/strict.ini", &err);
 	struct qh_policy *def = qh_policy_default(NULL);
 	const char *ids[] = { "relro", "pie", "nx", "canary", "fortify", "rpath",
+			      "runpath", "textrel", "rwx-segment", "stripped",
 			      "cet-ibt", "stack-clash" };
 
 	(void)state;
