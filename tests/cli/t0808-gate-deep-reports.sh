@@ -12,7 +12,7 @@ for u in a b; do
 	printf '#include <stdio.h>\n#include <string.h>\n__attribute__((noinline)) void f%s(const char *s) { char b[32]; strcpy(b, s); puts(b); }\n' $u >u$u.c
 done
 printf 'void fa(const char *); void fb(const char *);\nint main(int c, char **v) { (void)c; fa(v[0]); fb(v[0]); return 0; }\n' >um.c
-cc() { "$CC_UNDER_TEST" -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fPIE "$@"; }
+cc() { command "$CC_UNDER_TEST" -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fPIE "$@"; }
 cc -fstack-protector-strong -c ua.c -o ua.o && cc -fstack-protector-strong -c um.c -o um.o &&
 cc -fstack-protector-strong -c ub.c -o ub-p.o && cc -fno-stack-protector -c ub.c -o ub-n.o &&
 cc -pie -Wl,-z,relro,-z,now ua.o ub-p.o um.o -o full &&
