@@ -4,6 +4,7 @@
 
 #include "audit.h"
 #include "libvirt_conf.h"
+#include "qemu_cmdline.h"
 #include "rootfs.h"
 
 #define AUDIT_MAX_CONFIG (4u << 20)  /* config files read whole */
@@ -13,6 +14,20 @@
 struct ldso_dirs {
 	char **dirs;
 	size_t n, cap;
+};
+
+/* A running QEMU (audit_procs.c). */
+struct audit_qemu_proc {
+	char pid[16];
+	char *comm;
+	char *label;                /* /proc/PID/attr/current; NULL if empty */
+	struct qh_qemu_cmdline cmd; /* -name and disk images */
+};
+
+struct audit_procs {
+	struct audit_qemu_proc *v;
+	size_t n, cap;
+	bool loaded;
 };
 
 struct audit_ctx {
@@ -30,6 +45,7 @@ struct audit_ctx {
 	/* /proc, /sys and /dev of the root are the running kernel's (the
 	 * root is "/", or --live): only then are kernel facts judged */
 	bool live;
+	struct audit_procs procs;    /* read on first use */
 	bool oom;
 };
 
@@ -72,6 +88,10 @@ void audit_svirt_images(struct audit_ctx *c);
  * it will boot on). */
 #define AUDIT_NOT_LIVE "not the running host: its /proc, /sys and /dev are " \
 	"not the kernel's (audit the host itself, or add --live when they are)"
+
+/* The running QEMU processes of the root's /proc, read once. */
+const struct audit_procs *audit_qemu_procs(struct audit_ctx *c);
+void audit_procs_free(struct audit_procs *p);
 
 /* audit_account.c: the root's /etc/passwd and /etc/group. */
 struct audit_user {

@@ -103,6 +103,23 @@ const struct qh_rule qh_rules_audit[] = {
 	  "other VMs.",
 	  "Start VMs through libvirt with security_driver = \"selinux\" and "
 	  "dynamic labelling (<seclabel type='dynamic'/>).", "8.0" },
+	{ "svirt-image-label", "Each running VM's images carry its own MCS pair",
+	  "A disk image of a running VM is not labelled svirt_image_t with the "
+	  "category pair of that VM's QEMU (read-only and shareable images: "
+	  "no pair), or two VMs open it without <shareable/>: SELinux no longer "
+	  "keeps the other VMs' QEMUs out of it, or keeps this one out.",
+	  "Let libvirt label the images (security_driver = \"selinux\", "
+	  "dynamic_ownership and relabelling on; never chcon them by hand), mark "
+	  "disks really shared between VMs <shareable/>, and restart the VM.",
+	  "8.0" },
+	{ "svirt-stale-label", "Stopped VMs' images carry no VM's categories",
+	  "A disk image of a stopped domain still carries an MCS category pair: "
+	  "that of a running VM, whose QEMU can then read and write it, or one "
+	  "left from an earlier run (libvirt restores the label on a clean "
+	  "shutdown), open to the next VM given that pair.",
+	  "Restore the default label (restorecon -v IMAGE gives virt_image_t:s0) "
+	  "and find why libvirt did not (a crashed libvirtd, a copied image).",
+	  "7.0" },
 	/* libvirt qemu.conf */
 	{ "libvirt-security-driver", "libvirt security_driver is not none",
 	  "security_driver = \"none\" turns off sVirt/AppArmor labelling of "

@@ -41,7 +41,7 @@ static void good_host(void)
 	put("sys/fs/selinux/enforce", "1");
 	put("etc/libvirt/qemu.conf", good_qemu_conf);
 	put("etc/libvirt/qemu/vm1.xml",
-	    "<domain type='kvm'><devices>\n"
+	    "<domain type='kvm'><name>vm1</name><devices>\n"
 	    "<hostdev mode='subsystem' type='pci' managed='yes'/>\n"
 	    "</devices></domain>\n");
 	put("proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/sda1 intel_iommu=on iommu=pt\n");
