@@ -140,16 +140,22 @@ int qh_qemu_cmdline_parse(const char *args, size_t len,
 	const char **argv = NULL;
 	size_t argc = 0, cap = 0, nnodes = 0, nodes_cap = 0;
 	struct node *nodes = NULL;
+	char *copy = malloc(len + 1);
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (!copy)
+		return qh_error_set(err, "out of memory");
 	/* NUL-separated; a last argument without its NUL still counts */
-	for (size_t i = 0; i < len; i += strnlen(args + i, len - i) + 1) {
+	memcpy(copy, args, len);
+	copy[len] = '\0';
+	for (size_t i = 0; i < len; i += strlen(copy + i) + 1) {
 		if (qh_array_reserve((void **)&argv, &cap, argc + 1, sizeof(*argv)) < 0) {
 			free(argv);
+			free(copy);
 			return qh_error_set(err, "out of memory");
 		}
-		argv[argc++] = args + i;
+		argv[argc++] = copy + i;
 	}
 	for (size_t i = 1; i + 1 < argc && rc == 0; i++) {
 		const char *opt = argv[i], *arg = argv[i + 1];
@@ -194,6 +200,7 @@ int qh_qemu_cmdline_parse(const char *args, size_t len,
 		node_free(&nodes[i]);
 	free(nodes);
 	free(argv);
+	free(copy);
 	if (rc)
 		qh_qemu_cmdline_free(out);
 	return rc;
