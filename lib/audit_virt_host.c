@@ -201,8 +201,30 @@ static long count_entries(struct audit_ctx *c, const char *dir)
 	return (long)n;
 }
 
+/* Platforms whose IOMMU shows as entries of a sysfs directory. */
+static const struct iommu_listing {
+	enum audit_cpu_arch arch;
+	const char *dir, *found, *none;
+	enum qh_status if_none;
+} listings[] = {
+	/* s390x: PCI devices sit behind the platform's IOMMU; most hosts have none */
+	{ AUDIT_CPU_S390, "/sys/bus/pci/devices", "PCI devices, behind the "
+	  "platform's IOMMU", "no PCI devices to assign", QH_SKIP },
+	{ AUDIT_CPU_ARM64, "/sys/class/iommu", "IOMMU (SMMU) instances registered",
+	  "no IOMMU registered (/sys/class/iommu is empty)", QH_WARN },
+};
+
+static const struct iommu_listing *listing_row(enum audit_cpu_arch arch)
+{
+	for (size_t i = 0; i < QH_ARRAY_LEN(listings); i++)
+		if (listings[i].arch == arch)
+			return &listings[i];
+	return NULL;
+}
+
 static void iommu_hardware(struct audit_ctx *c, const struct audit_cpu *cpu)
 {
+	const struct iommu_listing *row;
 	const char *id = "iommu-hardware";
 
 	if (cpu->arch == AUDIT_CPU_X86 && (is_intel(cpu) || is_amd(cpu))) {
@@ -221,24 +243,15 @@ static void iommu_hardware(struct audit_ctx *c, const struct audit_cpu *cpu)
 	} else if (cpu->arch == AUDIT_CPU_PPC64) {
 		audit_check(c, "host", id, QH_PASS, NULL, 0,
 			    "POWER: the IOMMU is part of the platform");
-	} else if (cpu->arch == AUDIT_CPU_S390) {
-		long n = count_entries(c, "/sys/bus/pci/devices");
+	} else if ((row = listing_row(cpu->arch))) {
+		long n = count_entries(c, row->dir);
 
 		if (n > 0)
-			audit_check(c, "host", id, QH_PASS, "/sys/bus/pci/devices", 0,
-				    "%ld PCI devices, behind the platform's IOMMU", n);
+			audit_check(c, "host", id, QH_PASS, row->dir, 0, "%ld %s", n,
+				    row->found);
 		else
-			audit_check(c, "host", id, QH_SKIP, "/sys/bus/pci/devices", 0,
-				    "no PCI devices to assign");
-	} else if (cpu->arch == AUDIT_CPU_ARM64) {
-		long n = count_entries(c, "/sys/class/iommu");
-
-		if (n > 0)
-			audit_check(c, "host", id, QH_PASS, "/sys/class/iommu", 0,
-				    "%ld IOMMU (SMMU) instances registered", n);
-		else
-			audit_check(c, "host", id, QH_WARN, "/sys/class/iommu", 0,
-				    "no IOMMU registered (/sys/class/iommu is empty)");
+			audit_check(c, "host", id, row->if_none, row->dir, 0, "%s",
+				    row->none);
 	} else {
 		audit_check(c, "host", id, QH_WARN, CPUINFO, 0,
 			    "unknown whether this platform (%s, vendor %s) has an IOMMU",

@@ -271,6 +271,17 @@ static void test_other_architectures(void **state)
 	expect_finding(r, "host", "iommu-hardware", QH_SKIP, "no PCI devices");
 	qh_report_free(r);
 	rm_root();
+	/* arm64: the SMMUs registered with the kernel */
+	need_good_host();
+	put("proc/cpuinfo", cases[3].cpuinfo);
+	r = audit_root(true);
+	expect_finding(r, "host", "iommu-hardware", QH_WARN, "no IOMMU registered");
+	qh_report_free(r);
+	mkdirs("sys/class/iommu/smmu3.0x0000000009050000/x");
+	r = audit_root(true);
+	expect_finding(r, "host", "iommu-hardware", QH_PASS, "1 IOMMU (SMMU) instances");
+	qh_report_free(r);
+	rm_root();
 }
 
 /* An image is not the machine it will run on: every kernel fact is
