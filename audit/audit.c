@@ -19,10 +19,12 @@
 #include "rules.h"
 
 enum { OPT_ROOT = 1, OPT_POLICY, OPT_ALLOW, OPT_FORMAT, OPT_DEEP, OPT_COLOR,
-       OPT_VERBOSE, OPT_QEMU_SRC };
+       OPT_VERBOSE, OPT_QEMU_SRC, OPT_LIVE };
 
 static const struct qh_option options[] = {
 	{ 0, "root", "DIR", "audit the image or chroot at DIR instead of the running host (/)", OPT_ROOT },
+	{ 0, "live", NULL, "with --root: DIR's /proc, /sys and /dev are the running kernel's "
+	  "(a host's root mounted in a container): judge /dev/kvm, CPU flags, cgroups, IOMMU, SEV/TDX", OPT_LIVE },
 	{ 0, "policy", "POLICY", "policy (a name or an INI path) for the binaries' checks and the audit findings", OPT_POLICY },
 	{ 0, "allow-list", "PROFILE", "profile (a name or an INI path) whose [devices] allow list the compiled-in devices must stay within", OPT_ALLOW },
 	{ 0, "qemu-src", "DIR", "with --allow-list: also allow every QOM type the profile's Kconfig closure compiles in this QEMU tree", OPT_QEMU_SRC },
@@ -46,7 +48,7 @@ const struct qh_command_spec *const qh_audit_spec = &spec; /* completion */
 
 struct args {
 	const char *root, *policy, *allow, *format, *color, *qemu_src;
-	bool deep, verbose;
+	bool deep, verbose, live;
 };
 
 static int on_option(int id, const char *arg, void *ctx)
@@ -64,6 +66,7 @@ static int on_option(int id, const char *arg, void *ctx)
 		a->format = arg;
 		break;
 	case OPT_DEEP: a->deep = true; break;
+	case OPT_LIVE: a->live = true; break;
 	case OPT_COLOR: a->color = arg; break;
 	case OPT_VERBOSE: a->verbose = true; break;
 	}
@@ -219,6 +222,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	ao.root = a.root;
 	ao.deep = a.deep;
+	ao.live = a.live;
 	if (a.allow) {
 		ao.allow = (const char *const *)allow.names;
 		ao.nallow = allow.n;

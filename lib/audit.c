@@ -179,10 +179,13 @@ int qh_audit_run(const struct qh_audit_options *opts, struct qh_report *r,
 	c.fs = qh_rootfs_open(opts->root ? opts->root : "/", err);
 	if (!c.fs)
 		return -1;
+	c.live = opts->live || qh_rootfs_is_live(c.fs);
 	audit_binaries(&c);
 	audit_libvirt(&c); /* before MAC: security_driver decides confinement */
 	audit_mac(&c);
+	audit_svirt_images(&c); /* after MAC: SELinux enforcing or not */
 	audit_host(&c);
+	audit_virt_host(&c); /* after libvirt: qemu.conf names QEMU's user */
 	for (size_t i = 0; i < c.nsubjects; i++) {
 		if (rc == 0 && qh_report_add(r, c.subjects[i], err) == 0)
 			continue;
@@ -195,6 +198,7 @@ int qh_audit_run(const struct qh_audit_options *opts, struct qh_report *r,
 	free(c.subjects);
 	ldso_dirs_free(&c.conf_dirs);
 	qh_lvconf_free(c.qemu_conf);
+	audit_procs_free(&c.procs);
 	qh_rootfs_free(c.fs);
 	return rc;
 }

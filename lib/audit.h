@@ -9,6 +9,10 @@
  *   audit_mac.c       SELinux mode and sVirt booleans, AppArmor, MCS labels
  *   audit_libvirt.c   /etc/libvirt/qemu.conf settings, hostdev passthrough
  *   audit_host.c      IOMMU, /dev/kvm, unprivileged userfaultfd, KSM
+ *   audit_virt_host.c what virt-host-validate checks: KVM (CPU flags,
+ *                     /dev/kvm), vhost-net, tun, IOMMU, SEV/TDX
+ *   audit_cgroups.c   the cgroup controllers libvirt needs
+ *   audit_svirt.c     sVirt on disk: image labels of running and stopped VMs
  * Each finding is a qh_check (id from rules_audit.c, raw_status fail/warn,
  * severity, evidence, reason, fix, file:line location) in the qh_result of
  * its subject: a binary path, a config file, or "host". Passing checks are
@@ -30,6 +34,13 @@ struct qh_audit_options {
 	size_t nallow;
 	const char *allow_name;    /* profile name for evidence */
 	bool deep;                 /* deep checks on binaries (deep.h) */
+	/* The root's /proc, /sys and /dev are the running kernel's although
+	 * the root is not this machine's "/" (a host's root mounted into a
+	 * container with its /proc, /sys and /dev; a test tree). When the
+	 * root is "/" this is implied. Otherwise the kernel facts (/dev/kvm,
+	 * CPU flags, cgroups, IOMMU groups, SEV/TDX) are skipped, and the
+	 * report says why. */
+	bool live;
 };
 
 /* Run every collector and add its results to r (raw statuses; the caller

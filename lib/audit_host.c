@@ -141,35 +141,6 @@ static void iommu(struct audit_ctx *c)
 	free(line);
 }
 
-/* Group name from the root's /etc/group (never the host's NSS). */
-static char *group_name(struct audit_ctx *c, unsigned gid)
-{
-	struct qh_buf b = QH_BUF_INIT;
-	char *name = NULL;
-
-	if (audit_read(c, "/etc/group", &b) == 0) {
-		for (char *p = b.data, *e; p && *p && !name; p = e ? e + 1 : NULL) {
-			char *f1, *f3;
-
-			e = strchr(p, '\n');
-			if (e)
-				*e = '\0';
-			f1 = strchr(p, ':');
-			f3 = f1 ? strchr(f1 + 1, ':') : NULL;
-			if (f3 && strtoul(f3 + 1, NULL, 10) == gid && isdigit((unsigned char)f3[1]))
-				name = strndup(p, (size_t)(f1 - p));
-		}
-	}
-	qh_buf_free(&b);
-	if (!name) {
-		struct qh_buf n = QH_BUF_INIT;
-
-		qh_buf_printf(&n, "%u", gid);
-		name = qh_buf_detach(&n);
-	}
-	return name;
-}
-
 static void kvm_device(struct audit_ctx *c)
 {
 	struct stat st;
@@ -179,7 +150,11 @@ static void kvm_device(struct audit_ctx *c)
 
 	if (qh_rootfs_stat(c->fs, "/dev/kvm", QH_ROOTFS_NOFOLLOW, &st, NULL, NULL) != 0)
 		return;
-	grp = group_name(c, st.st_gid);
+	grp = audit_group_name(c, st.st_gid);
+	if (!grp) {
+		c->oom = true;
+		return;
+	}
 	mode = st.st_mode & 07777;
 	if (st.st_uid != 0 || !S_ISCHR(st.st_mode) ||
 	    ((mode & 0060) && strcmp(grp, "kvm") != 0 && strcmp(grp, "root") != 0))

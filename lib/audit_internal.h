@@ -4,6 +4,7 @@
 
 #include "audit.h"
 #include "libvirt_conf.h"
+#include "qemu_cmdline.h"
 #include "rootfs.h"
 
 #define AUDIT_MAX_CONFIG (4u << 20)  /* config files read whole */
@@ -13,6 +14,20 @@
 struct ldso_dirs {
 	char **dirs;
 	size_t n, cap;
+};
+
+/* A running QEMU (audit_procs.c). */
+struct audit_qemu_proc {
+	char pid[16];
+	char *comm;
+	char *label;                /* /proc/PID/attr/current; NULL if empty */
+	struct qh_qemu_cmdline cmd; /* -name and disk images */
+};
+
+struct audit_procs {
+	struct audit_qemu_proc *v;
+	size_t n, cap;
+	bool loaded;
 };
 
 struct audit_ctx {
@@ -27,6 +42,10 @@ struct audit_ctx {
 	size_t nbinaries;            /* QEMU executables found */
 	struct ldso_dirs conf_dirs;  /* from ld.so.conf, read once per audit */
 	bool conf_loaded;
+	/* /proc, /sys and /dev of the root are the running kernel's (the
+	 * root is "/", or --live): only then are kernel facts judged */
+	bool live;
+	struct audit_procs procs;    /* read on first use */
 	bool oom;
 };
 
@@ -60,6 +79,48 @@ void audit_binaries(struct audit_ctx *c);
 void audit_libvirt(struct audit_ctx *c);
 void audit_mac(struct audit_ctx *c);
 void audit_host(struct audit_ctx *c);
+void audit_virt_host(struct audit_ctx *c); /* what virt-host-validate checks */
+void audit_cgroups(struct audit_ctx *c);
+void audit_svirt_images(struct audit_ctx *c);
+
+/* Evidence of a kernel fact's check on a root that is not the running
+ * host (an image: its /proc, /sys and /dev say nothing about the machine
+ * it will boot on). */
+#define AUDIT_NOT_LIVE "not the running host: its /proc, /sys and /dev are " \
+	"not the kernel's (audit the host itself, or add --live when they are)"
+
+/* The running QEMU processes of the root's /proc, read once. */
+const struct audit_procs *audit_qemu_procs(struct audit_ctx *c);
+void audit_procs_free(struct audit_procs *p);
+
+/* audit_account.c: the root's /etc/passwd and /etc/group. */
+struct audit_user {
+	char name[64];
+	unsigned uid, gid;
+};
+/* 0 and *out, or -1 when the root has no such user. */
+int audit_user_find(struct audit_ctx *c, const char *name, struct audit_user *out);
+/* The group's name, or its number as text; caller frees (NULL on ENOMEM). */
+char *audit_group_name(struct audit_ctx *c, unsigned gid);
+/* Primary group or listed as a member in /etc/group. */
+bool audit_user_in_group(struct audit_ctx *c, const struct audit_user *u,
+			 unsigned gid);
+
+/* audit_cpuinfo.c: /proc/cpuinfo of the running kernel. */
+enum audit_cpu_arch {
+	AUDIT_CPU_UNKNOWN, AUDIT_CPU_X86, AUDIT_CPU_S390, AUDIT_CPU_PPC64,
+	AUDIT_CPU_ARM64,
+};
+struct audit_cpu {
+	enum audit_cpu_arch arch;
+	char vendor[32];     /* x86 vendor_id: GenuineIntel, AuthenticAMD */
+	bool vmx, svm, sev;  /* x86 flags */
+	bool sie, fac158;    /* s390 features / facilities */
+};
+/* 0, or the rootfs error (ENOENT...) reading /proc/cpuinfo, in err. */
+int audit_cpu_read(struct audit_ctx *c, struct audit_cpu *cpu,
+		   struct qh_error *err);
+const char *audit_cpu_arch_name(const struct audit_cpu *cpu);
 
 /* PATH (or a symlink on the way to it) leads out of the root: a
  * symlink-escape finding on the link (why: the rootfs message). */

@@ -2,6 +2,7 @@
  * sVirt booleans, AppArmor's libvirt profiles, and (on a live host) the
  * labels of running QEMU processes. */
 #include "audit_internal.h"
+#include "selinux_context.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -202,74 +203,44 @@ out:
 	free(enabled);
 }
 
-static bool is_qemu_comm(const char *comm)
+/* A VM's QEMU under sVirt: svirt_t (svirt_tcg_t without KVM) with a
+ * category pair of its own. */
+static bool svirt_process(const char *label, struct qh_secontext *ctx)
 {
-	return strncmp(comm, "qemu-", 5) == 0 || strcmp(comm, "kvm") == 0;
-}
-
-/* "system_u:system_r:svirt_t:s0:c12,c34" -> has svirt type and 2 cats */
-static bool svirt_label_ok(const char *label, char *cats, size_t catsz)
-{
-	const char *type = strstr(label, ":svirt_t:") ? ":svirt_t:" :
-			   strstr(label, ":svirt_tcg_t:") ? ":svirt_tcg_t:" : NULL;
-	const char *lvl;
-	unsigned a, b;
-
-	if (!type)
-		return false;
-	lvl = strstr(label, type) + strlen(type);
-	if (sscanf(lvl, "s0:c%u,c%u", &a, &b) != 2 || a == b)
-		return false;
-	snprintf(cats, catsz, "c%u,c%u", a, b);
-	return true;
+	return label && qh_secontext_parse(label, ctx) == 0 && ctx->pair &&
+	       (strcmp(ctx->type, "svirt_t") == 0 || strcmp(ctx->type, "svirt_tcg_t") == 0);
 }
 
 static void processes(struct audit_ctx *c)
 {
-	char **names = NULL, seen[64][32];
-	size_t n = 0, nseen = 0, nqemu = 0;
+	const struct audit_procs *p = audit_qemu_procs(c);
 	struct qh_buf bad = QH_BUF_INIT;
 
-	if (qh_rootfs_list(c->fs, "/proc", &names, &n, NULL) != 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		char path[64], *comm, *label, cats[32];
+	for (size_t i = 0; i < p->n; i++) {
+		const struct audit_qemu_proc *q = &p->v[i];
+		struct qh_secontext ctx, other;
+		const char *shares = NULL;
 		bool ok;
 
-		if (!isdigit((unsigned char)names[i][0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", names[i]);
-		comm = audit_read_line(c, path);
-		if (!comm || !is_qemu_comm(comm)) {
-			free(comm);
-			continue;
-		}
-		nqemu++;
-		snprintf(path, sizeof(path), "/proc/%s/attr/current", names[i]);
-		label = audit_read_line(c, path);
-		if (label && label[0] == '\0') {
-			free(label);
-			label = NULL;
-		}
 		if (c->selinux_enforcing) {
-			ok = label && svirt_label_ok(label, cats, sizeof(cats));
-			for (size_t k = 0; ok && k < nseen; k++)
-				if (strcmp(seen[k], cats) == 0)
-					ok = false; /* two VMs share categories */
-			if (ok && nseen < QH_ARRAY_LEN(seen))
-				snprintf(seen[nseen++], sizeof(seen[0]), "%s", cats);
+			ok = svirt_process(q->label, &ctx);
+			for (size_t k = 0; ok && k < i; k++)
+				if (svirt_process(p->v[k].label, &other) &&
+				    qh_secontext_same_pair(&ctx, &other))
+					shares = p->v[k].pid; /* two VMs, one pair */
+			ok = ok && !shares;
 		} else {
-			ok = label && strncmp(label, "libvirt-", 8) == 0 &&
-			     strstr(label, "(enforce)");
+			ok = q->label && strncmp(q->label, "libvirt-", 8) == 0 &&
+			     strstr(q->label, "(enforce)");
 		}
-		if (!ok)
-			qh_buf_printf(&bad, "%spid %s (%s) label %s", bad.len ? "; " : "",
-				      names[i], comm, label ? label : "unconfined");
-		free(label);
-		free(comm);
+		if (ok)
+			continue;
+		qh_buf_printf(&bad, "%spid %s (%s) label %s", bad.len ? "; " : "",
+			      q->pid, q->comm, q->label ? q->label : "unconfined");
+		if (shares)
+			qh_buf_printf(&bad, ", the categories of pid %s too", shares);
 	}
-	qh_rootfs_names_free(names, n);
-	if (nqemu)
+	if (p->n)
 		audit_check(c, "host", "svirt-label", bad.len ? QH_FAIL : QH_PASS,
 			    NULL, 0, "%s", bad.len ? bad.data :
 			    "every running QEMU has its own label");

@@ -75,4 +75,26 @@ int qh_text_record_lists(struct qh_buf *b, const struct qh_check *c, bool all);
  * function, the functions with the most first, and a count of the rest. */
 int qh_text_locations(struct qh_buf *b, const struct qh_check *c, bool all);
 
+/* emit_text.c: a subject's line and its detail lines, appended to b; its
+ * checks wrap before QH_TEXT_WIDTH when it has records, or always with
+ * wrap_always. */
+int qh_text_render_result(struct qh_emitter *e, struct qh_buf *b,
+			  const struct qh_result *res, bool wrap_always);
+/* The extra sections, the legend and the summary line, appended to b. */
+int qh_text_tail(struct qh_emitter *e, const struct qh_report *r,
+		 const struct qh_summary *s, struct qh_buf *b);
+
+/* emit_text_audit.c: qhard audit's text layout. Subjects are gathered by
+ * kind as they stream by (*st is created on the first), then written at
+ * the end: the verdict, the findings per severity, the host and
+ * configuration findings, the QEMU executables, the libraries summarised
+ * per failing check (each on its own line with verbose). */
+struct qh_text_audit;
+int qh_text_audit_result(struct qh_emitter *e, struct qh_text_audit **st,
+			 const struct qh_result *res, struct qh_error *err);
+int qh_text_audit_end(struct qh_emitter *e, struct qh_text_audit *st,
+		      const struct qh_report *r, const struct qh_summary *s,
+		      struct qh_error *err);
+void qh_text_audit_free(struct qh_text_audit *st);
+
 #endif

@@ -44,6 +44,7 @@ struct text_state {
 	struct qh_buf line;
 	size_t path_width; /* grows with long paths, never shrinks */
 	bool marked;       /* a '!' or '?' was printed: add the legend */
+	struct qh_text_audit *audit; /* qhard audit's layout, on first use */
 };
 
 static const char *status_color(const struct qh_emitter *e, enum qh_status s)
@@ -238,24 +239,23 @@ static bool wants_details(const struct qh_emitter *e, const struct qh_check *c)
 	return c->reason || c->fix || c->nlocations;
 }
 
-static int text_result(struct qh_emitter *e, const struct qh_result *res,
-		       struct qh_error *err)
+int qh_text_render_result(struct qh_emitter *e, struct qh_buf *b,
+			  const struct qh_result *res, bool wrap_always)
 {
 	struct text_state *st = e->state;
-	struct qh_buf *b = &st->line;
+	size_t start0 = b->len;
 	int rc = 0;
 
-	qh_buf_reset(b);
 	rc |= qh_escape_append(b, res->path, QH_ESC_CONTROL);
 	if (st->path_width < PATH_WIDTH)
 		st->path_width = PATH_WIDTH;
 	if (b->data) {
-		size_t w = qh_text_width(b->data, b->len) + 1;
+		size_t w = qh_text_width(b->data + start0, b->len - start0) + 1;
 
 		if (w > st->path_width && w <= MAX_PATH_WIDTH)
 			st->path_width = w;
 	}
-	rc |= pad_to(b, 0, st->path_width);
+	rc |= pad_to(b, start0, st->path_width);
 	if (res->error) {
 		if (e->opts.color)
 			rc |= qh_buf_puts(b, C_BOLD_RED);
@@ -266,14 +266,15 @@ static int text_result(struct qh_emitter *e, const struct qh_result *res,
 		rc |= qh_buf_putc(b, '\n');
 	} else {
 		size_t start = b->len, col, indent;
-		bool wrap = false;
+		bool wrap = wrap_always;
 
 		rc |= qh_escape_append(b, res->type ? res->type : "-",
 				       QH_ESC_CONTROL);
 		if (res->type_note)
 			rc |= qh_buf_putc(b, '?'); /* see the note line */
 		rc |= pad_to(b, start, TYPE_WIDTH);
-		col = indent = (b->data ? qh_text_width(b->data, b->len) : 0) +
+		col = indent = (b->data ? qh_text_width(b->data + start0,
+							b->len - start0) : 0) +
 			       VERDICT_WIDTH - 1;
 		rc |= put_verdict(e, b, qh_result_worst(res));
 		/* a subject with records gets a block of lines: wrap its
@@ -292,7 +293,19 @@ static int text_result(struct qh_emitter *e, const struct qh_result *res,
 			if (wants_details(e, &res->checks[i]))
 				rc |= put_details(e, b, &res->checks[i]);
 	}
-	if (rc)
+	return rc ? -1 : 0;
+}
+
+static int text_result(struct qh_emitter *e, const struct qh_result *res,
+		       struct qh_error *err)
+{
+	struct text_state *st = e->state;
+	struct qh_buf *b = &st->line;
+
+	if (strcmp(e->command, "audit") == 0)
+		return qh_text_audit_result(e, &st->audit, res, err);
+	qh_buf_reset(b);
+	if (qh_text_render_result(e, b, res, false) < 0)
 		return qh_error_set(err, "out of memory");
 	fwrite(b->data, 1, b->len, e->out);
 	return 0;
@@ -391,23 +404,22 @@ static int outline(struct qh_buf *b, const json_t *v, int depth)
 	return rc ? -1 : 0;
 }
 
-static int text_end(struct qh_emitter *e, const struct qh_report *r,
-		    const struct qh_summary *s, struct qh_error *err)
+int qh_text_tail(struct qh_emitter *e, const struct qh_report *r,
+		 const struct qh_summary *s, struct qh_buf *b)
 {
 	struct text_state *st = e->state;
-	struct qh_buf *b = &st->line;
 	const char *key;
 	json_t *val;
+	size_t start = b->len;
 	int rc = 0;
 
-	qh_buf_reset(b);
 	if (r && r->extra) {
 		json_object_foreach(r->extra, key, val) {
 			rc |= qh_buf_putc(b, '\n');
 			rc |= outline_entry(b, key, val, 0);
 		}
 	}
-	if (b->len)
+	if (b->len > start)
 		rc |= qh_buf_putc(b, '\n');
 	if (st->marked)
 		rc |= qh_buf_puts(b, "(a trailing ! fails the policy, "
@@ -431,7 +443,19 @@ static int text_end(struct qh_emitter *e, const struct qh_report *r,
 	if (s->error && e->opts.color)
 		rc |= qh_buf_puts(b, C_OFF);
 	rc |= qh_buf_putc(b, '\n');
-	if (rc)
+	return rc ? -1 : 0;
+}
+
+static int text_end(struct qh_emitter *e, const struct qh_report *r,
+		    const struct qh_summary *s, struct qh_error *err)
+{
+	struct text_state *st = e->state;
+	struct qh_buf *b = &st->line;
+
+	if (strcmp(e->command, "audit") == 0)
+		return qh_text_audit_end(e, st->audit, r, s, err);
+	qh_buf_reset(b);
+	if (qh_text_tail(e, r, s, b) < 0)
 		return qh_error_set(err, "out of memory");
 	fwrite(b->data, 1, b->len, e->out);
 	return 0;
@@ -442,6 +466,7 @@ static void text_fini(struct qh_emitter *e)
 	struct text_state *st = e->state;
 
 	qh_buf_free(&st->line);
+	qh_text_audit_free(st->audit);
 }
 
 const struct qh_emit_format qh_emit_text = {

@@ -20,7 +20,9 @@
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 struct qh_rootfs {
@@ -717,6 +719,79 @@ int qh_rootfs_read_head(struct qh_rootfs *fs, const char *path, void *buf,
 	}
 	lookup_release(&l);
 	return rc;
+}
+
+#define XATTR_MAX_VALUE 4096
+
+/* The attribute of an object the lookup found, without opening a device:
+ * through an O_PATH fd (fgetxattr refuses those) and its /proc/self/fd
+ * name, which the kernel resolves to exactly the inode we hold. */
+static ssize_t getxattr_found(struct lookup *l, const char *path,
+			      const char *name, char *buf, size_t size,
+			      struct qh_error *err, int *rc)
+{
+	char proc[64];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (S_ISREG(l->st.st_mode) || S_ISDIR(l->st.st_mode)) {
+		*rc = open_found(l, S_ISDIR(l->st.st_mode), path, &fd, NULL, err);
+		if (*rc)
+			return -1;
+		n = fgetxattr(fd, name, buf, size);
+	} else {
+		fd = openat(l->dirfd, l->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			*rc = errno;
+			return qh_error_errno(err, *rc, "%s", path), -1;
+		}
+		if (fstat(fd, &st) < 0 || st.st_ino != l->st.st_ino ||
+		    st.st_dev != l->st.st_dev) {
+			close(fd);
+			*rc = EAGAIN;
+			return qh_error_set(err, "%s: changed while being opened", path), -1;
+		}
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		n = getxattr(proc, name, buf, size);
+	}
+	if (n < 0) {
+		*rc = errno == ERANGE || errno == E2BIG ? EFBIG : errno;
+		if (*rc == EFBIG)
+			qh_error_set(err, "%s: %s longer than %d bytes", path, name,
+				     XATTR_MAX_VALUE);
+		else
+			qh_error_errno(err, *rc, "%s: %s", path, name);
+	}
+	close(fd);
+	return n;
+}
+
+int qh_rootfs_getxattr(struct qh_rootfs *fs, const char *path,
+		       const char *name, char **value, size_t *len,
+		       struct qh_error *err)
+{
+	struct lookup l;
+	char buf[XATTR_MAX_VALUE + 1];
+	ssize_t n;
+	int rc = resolve(fs, path, 0, &l, err);
+
+	*value = NULL;
+	*len = 0;
+	if (rc)
+		return rc;
+	n = getxattr_found(&l, path, name, buf, XATTR_MAX_VALUE, err, &rc);
+	lookup_release(&l);
+	if (n < 0)
+		return rc;
+	if (n > 0 && buf[n - 1] == '\0')
+		n--; /* SELinux stores the context with its NUL */
+	buf[n] = '\0';
+	*value = qh_strdup(buf);
+	if (!*value)
+		return qh_error_set(err, "out of memory"), ENOMEM;
+	*len = (size_t)n;
+	return 0;
 }
 
 static int cmp_names(const void *a, const void *b)

@@ -117,6 +117,19 @@ int qh_rootfs_read_head(struct qh_rootfs *fs, const char *path, void *buf,
 			size_t n, size_t *got, char **canonical,
 			struct qh_error *err);
 
+/* Extended attribute NAME (e.g. "security.selinux") of what PATH names,
+ * symlinks followed inside the root, into *value (malloc'd, caller frees;
+ * a trailing NUL of the stored value is dropped, the result is always
+ * NUL-terminated) and its length. A regular file or directory is opened
+ * O_RDONLY|O_NONBLOCK and read with fgetxattr; anything else (a block
+ * device named by a VM's disk) only with O_PATH, its attribute read
+ * through /proc/self/fd, so no device is ever opened. ENODATA when the
+ * file has no such attribute, ENOTSUP when its file system has none,
+ * EFBIG beyond 4 KiB (longer than any SELinux context). */
+int qh_rootfs_getxattr(struct qh_rootfs *fs, const char *path,
+		       const char *name, char **value, size_t *len,
+		       struct qh_error *err);
+
 /* Names in directory PATH (without "." and ".."), sorted; free with
  * qh_rootfs_names_free. */
 int qh_rootfs_list(struct qh_rootfs *fs, const char *path, char ***names,

@@ -103,6 +103,23 @@ const struct qh_rule qh_rules_audit[] = {
 	  "other VMs.",
 	  "Start VMs through libvirt with security_driver = \"selinux\" and "
 	  "dynamic labelling (<seclabel type='dynamic'/>).", "8.0" },
+	{ "svirt-image-label", "Each running VM's images carry its own MCS pair",
+	  "A disk image of a running VM is not labelled svirt_image_t with the "
+	  "category pair of that VM's QEMU (read-only and shareable images: "
+	  "no pair), or two VMs open it without <shareable/>: SELinux no longer "
+	  "keeps the other VMs' QEMUs out of it, or keeps this one out.",
+	  "Let libvirt label the images (security_driver = \"selinux\", "
+	  "dynamic_ownership and relabelling on; never chcon them by hand), mark "
+	  "disks really shared between VMs <shareable/>, and restart the VM.",
+	  "8.0" },
+	{ "svirt-stale-label", "Stopped VMs' images carry no VM's categories",
+	  "A disk image of a stopped domain still carries an MCS category pair: "
+	  "that of a running VM, whose QEMU can then read and write it, or one "
+	  "left from an earlier run (libvirt restores the label on a clean "
+	  "shutdown), open to the next VM given that pair.",
+	  "Restore the default label (restorecon -v IMAGE gives virt_image_t:s0) "
+	  "and find why libvirt did not (a crashed libvirtd, a copied image).",
+	  "7.0" },
 	/* libvirt qemu.conf */
 	{ "libvirt-security-driver", "libvirt security_driver is not none",
 	  "security_driver = \"none\" turns off sVirt/AppArmor labelling of "
@@ -167,6 +184,59 @@ const struct qh_rule qh_rules_audit[] = {
 	  "VMs and reach KVM's ioctl attack surface in the kernel.",
 	  "chown root:kvm /dev/kvm; chmod 0660 (udev rule KERNEL==\"kvm\", "
 	  "GROUP=\"kvm\", MODE=\"0660\").", "4.0" },
+	/* what virt-host-validate checks (audit_virt_host.c, audit_cgroups.c) */
+	{ "kvm-hw-virt", "The CPU offers hardware virtualisation",
+	  "/proc/cpuinfo shows no vmx (Intel VT-x) or svm (AMD-V) flag (sie on "
+	  "s390x): KVM cannot run, so QEMU emulates guests with TCG, which the "
+	  "QEMU project does not treat as a security boundary, and slowly.",
+	  "Turn on VT-x / AMD-V (SVM) in the firmware setup; in a VM, enable "
+	  "nested virtualisation on its host.", "7.0" },
+	{ "kvm-available", "/dev/kvm present and open to QEMU's user",
+	  "/dev/kvm is missing, or QEMU's user (qemu.conf user, else libvirt-qemu "
+	  "or qemu) cannot open it read-write: guests run under TCG emulation, "
+	  "which the QEMU project does not treat as a security boundary.",
+	  "Load kvm_intel or kvm_amd (modprobe; check dmesg for \"disabled by "
+	  "bios\"), and let QEMU's user open /dev/kvm (group kvm, mode 0660).",
+	  "7.0" },
+	{ "vhost-net", "/dev/vhost-net present",
+	  "Without vhost-net, virtio-net's data path runs in QEMU instead of the "
+	  "kernel: slower networking, no security loss.",
+	  "modprobe vhost_net (and list it in /etc/modules-load.d).", "0.0" },
+	{ "tun-device", "/dev/net/tun present",
+	  "Without the TUN/TAP device QEMU cannot give guests tap network "
+	  "interfaces (libvirt's bridged and NAT networks need it).",
+	  "modprobe tun (and list it in /etc/modules-load.d).", "0.0" },
+	{ "cgroup-controllers", "cgroup controllers for QEMU mounted",
+	  "libvirt confines each QEMU with cgroup controllers: devices limits "
+	  "the device nodes it may open, memory, cpu and blkio bound what one "
+	  "guest can take from the others. A missing controller is a limit "
+	  "libvirt silently cannot set.",
+	  "Mount the cgroup v2 hierarchy with the controllers enabled "
+	  "(systemd does by default: systemd.unified_cgroup_hierarchy=1) or, "
+	  "on cgroup v1, mount the missing controllers; build the kernel with "
+	  "them if they do not exist.", "5.0" },
+	{ "iommu-hardware", "The firmware offers an IOMMU",
+	  "There is no IOMMU description in the firmware's ACPI tables (DMAR on "
+	  "Intel, IVRS on AMD): devices cannot be assigned to guests safely and "
+	  "their DMA is not confined.",
+	  "Turn on VT-d (Intel) or AMD-Vi / IOMMU (AMD) in the firmware setup.",
+	  "4.0" },
+	{ "iommu-kernel", "The kernel has enabled the IOMMU",
+	  "The firmware describes an IOMMU but the kernel made no IOMMU groups "
+	  "(/sys/kernel/iommu_groups is empty): it is not translating DMA, so "
+	  "device assignment (VFIO) does not work and devices can reach all of "
+	  "host memory.",
+	  "Add intel_iommu=on (Intel; the default from Linux 6.2 with "
+	  "CONFIG_INTEL_IOMMU_DEFAULT_ON) or remove amd_iommu=off / iommu=off "
+	  "from the kernel command line, and reboot.", "4.0" },
+	{ "secure-guest", "Memory-encrypted guests offered (AMD SEV, Intel TDX)",
+	  "The host offers no confidential-computing guests: guest memory is "
+	  "readable by the host kernel and by a compromised QEMU. The OpenStack "
+	  "Security Guide names memory encryption next to sVirt.",
+	  "On AMD EPYC: enable SEV (and SEV-ES/SNP) in the firmware and load "
+	  "kvm_amd with sev=1; on Intel Xeon with TDX: enable it in the "
+	  "firmware and load kvm_intel with tdx=1 (Linux 6.16+); on IBM Z: "
+	  "prot_virt=1. Otherwise, waive it.", "2.0" },
 	{ "userfaultfd", "Unprivileged userfaultfd disabled",
 	  "vm.unprivileged_userfaultfd = 1 lets any user stall kernel copies "
 	  "from user memory, a standard tool to win race conditions in kernel "

@@ -36,6 +36,8 @@ FUZZ_NEEDS_glance = lib/glance.c lib/flags.c
 FUZZ_NEEDS_emit = lib/emit.c
 FUZZ_NEEDS_pkg = lib/pkg_unpack.c lib/pkg_payload.c
 FUZZ_NEEDS_rootfs = lib/rootfs.c
+FUZZ_NEEDS_libvirt_domain = lib/libvirt_domain.c
+FUZZ_NEEDS_qemu_cmdline = lib/qemu_cmdline.c
 
 FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # Ready = every file in FUZZ_NEEDS_NAME exists.

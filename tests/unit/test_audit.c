@@ -15,50 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit.h"
-
-static char root[64];
-
-static void rm_root(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void mkdirs(const char *rel)
-{
-	char p[512];
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	for (char *s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-}
-
-static void put(const char *rel, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	mkdirs(rel);
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void del(const char *rel)
-{
-	char p[512];
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	assert_int_equal(unlink(p), 0);
-}
+#include "audit_root.h"
 
 static const char good_qemu_conf[] =
 	"# libvirt QEMU driver\n"
@@ -77,15 +34,14 @@ static const char good_qemu_conf[] =
  * passed through behind the IOMMU, KSM and userfaultfd off. */
 static void good_host(void)
 {
-	strcpy(root, "/tmp/qh-audit.XXXXXX");
-	assert_non_null(mkdtemp(root));
+	new_root();
 	put("etc/selinux/config", "# SELinux\nSELINUX=enforcing\nSELINUXTYPE=targeted\n");
 	put("var/lib/selinux/targeted/active/booleans.local",
 	    "virt_use_nfs=0\nvirt_use_usb=0\n");
 	put("sys/fs/selinux/enforce", "1");
 	put("etc/libvirt/qemu.conf", good_qemu_conf);
 	put("etc/libvirt/qemu/vm1.xml",
-	    "<domain type='kvm'><devices>\n"
+	    "<domain type='kvm'><name>vm1</name><devices>\n"
 	    "<hostdev mode='subsystem' type='pci' managed='yes'/>\n"
 	    "</devices></domain>\n");
 	put("proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/sda1 intel_iommu=on iommu=pt\n");
@@ -101,14 +57,8 @@ static void good_host(void)
 /* "subject: id id; subject: ERROR" for every non-passing check. */
 static char *findings(void)
 {
-	struct qh_audit_options o = { .root = root };
-	struct qh_report *r = qh_report_new("audit", NULL);
+	struct qh_report *r = audit_root(false);
 	struct qh_buf out = QH_BUF_INIT;
-	struct qh_error err;
-
-	assert_non_null(r);
-	if (qh_audit_run(&o, r, &err) < 0)
-		fail_msg("audit failed: %s", err.msg);
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct qh_result *res = r->results[i];
 		size_t before = out.len;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "rootfs.h"
@@ -323,6 +324,42 @@ static void test_live_root(void **state)
 	assert_non_null(strstr(err.msg, "nonexistent-root-dir"));
 }
 
+/* Attributes are read through the same confined lookup: a symlink is
+ * followed inside the root, one out of it is refused, a FIFO is never
+ * opened. The user.* namespace stands in for security.selinux, which
+ * only a privileged writer may set (test_audit_svirt.c sets that one). */
+static void test_getxattr(void **state)
+{
+	struct fixture *f = *state;
+	static const char label[] = "system_u:object_r:svirt_image_t:s0:c1,c2";
+	struct qh_error err;
+	char p[512], *v;
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s/etc/hostname", f->root);
+	if (setxattr(p, "user.qhard-test", label, sizeof(label), 0) != 0) {
+		if (errno == ENOTSUP)
+			skip(); /* no user xattrs on this file system */
+		fail_msg("setxattr: %s", strerror(errno));
+	}
+	assert_int_equal(qh_rootfs_getxattr(f->fs, "/usr/bin/abs", "user.qhard-test",
+					    &v, &n, NULL), 0);
+	assert_string_equal(v, label); /* the stored NUL is dropped */
+	assert_int_equal(n, strlen(label));
+	free(v);
+	assert_int_equal(qh_rootfs_getxattr(f->fs, "/usr/bin/qemu-img", "user.qhard-test",
+					    &v, &n, &err), ENODATA);
+	assert_null(v);
+	assert_int_equal(qh_rootfs_getxattr(f->fs, "/usr/bin/escape", "user.qhard-test",
+					    &v, &n, &err), EXDEV);
+	assert_non_null(strstr(err.msg, "leads out"));
+	/* a FIFO: O_PATH only, so this returns instead of blocking */
+	assert_int_equal(qh_rootfs_getxattr(f->fs, "/usr/lib/fifo", "user.qhard-test",
+					    &v, &n, &err), ENODATA);
+	assert_int_equal(qh_rootfs_getxattr(f->fs, "/usr/bin/dangling", "user.qhard-test",
+					    &v, &n, &err), ENOENT);
+}
+
 #define ROOTFS_TESTS(setup)                                                       \
 	cmocka_unit_test_setup_teardown(test_read_plain_and_through_symlinks,    \
 					setup, teardown),                        \
@@ -336,7 +373,8 @@ static void test_live_root(void **state)
 	cmocka_unit_test_setup_teardown(test_tree_is_beneath, setup, teardown),   \
 	cmocka_unit_test_setup_teardown(test_read_new_once, setup, teardown),     \
 	cmocka_unit_test_setup_teardown(test_list_and_glob, setup, teardown),     \
-	cmocka_unit_test_setup_teardown(test_live_root, setup, teardown)
+	cmocka_unit_test_setup_teardown(test_live_root, setup, teardown),         \
+	cmocka_unit_test_setup_teardown(test_getxattr, setup, teardown)
 
 int main(void)
 {
