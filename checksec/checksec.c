@@ -401,6 +401,13 @@ int cmd_checksec(int argc, char **argv)
 				qh_policy_default(&err);
 	if (!pol)
 		return qh_usage_error(&spec, "%s", err.msg);
+	if (!cfg.deep && qh_policy_deep_required(pol)) {
+		/* a required deep check must be decided, never skipped */
+		fprintf(stderr, "qhard checksec: policy %s requires %s: running the "
+			"deep pass (--deep)\n", qh_policy_name(pol),
+			qh_policy_deep_required(pol));
+		cfg.deep = true;
+	}
 	for (int i = 1; i <= n && rc <= 0; i++) {
 		rc = strcmp(argv[i], "-") == 0 ?
 			     read_stdin_paths(&js, cfg.recursive) :

@@ -429,6 +429,20 @@ int cmd_gate(int argc, char **argv)
 	rc = load_files(&a, &st);
 	if (rc)
 		goto out;
+	if (!a.deep && qh_policy_deep_required(st.policy)) {
+		/* a required deep check must be decided, never skipped */
+		struct qh_error err = { "" };
+
+		fprintf(stderr, "qhard gate: policy %s requires %s: running the deep "
+			"pass (--deep)\n", qh_policy_name(st.policy),
+			qh_policy_deep_required(st.policy));
+		if (qh_module_need("deep", &err) < 0) {
+			fprintf(stderr, "qhard gate: --deep: %s\n", err.msg);
+			rc = 2;
+			goto out;
+		}
+		a.deep = true;
+	}
 	st.in.deep = a.deep;
 	st.in.limits = a.limits;
 	st.in.sink = judge_input;

@@ -93,6 +93,25 @@ struct fallback {
 	const char *const *ids;
 };
 
+static bool is_deep_check(const char *id)
+{
+	if (strcmp(id, "stack-clash") == 0)
+		return true;
+	for (const struct qh_rule *r = qh_rules_deep; r->id; r++)
+		if (strcmp(r->id, id) == 0)
+			return true;
+	return false;
+}
+
+const char *qh_policy_deep_required(const struct qh_policy *p)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].level == QH_LEVEL_REQUIRED &&
+		    is_deep_check(p->rules[i].check_id))
+			return p->rules[i].check_id;
+	return NULL;
+}
+
 const char *qh_level_name(enum qh_level level)
 {
 	if ((size_t)level < QH_ARRAY_LEN(level_names))

@@ -45,6 +45,12 @@ const char *qh_level_name(enum qh_level level);
 /* Returns 0 and sets *out, or -1 for an unknown name. */
 int qh_level_parse(const char *name, enum qh_level *out);
 
+/* A deep check (qh_rules_deep, or stack-clash, which only the deep pass
+ * can decide) that this policy names as required, for any subject; NULL
+ * when none. Callers run the deep pass for it, so a required check never
+ * passes as a skip. */
+const char *qh_policy_deep_required(const struct qh_policy *p);
+
 /* The policy's name ([policy] name, else the file name). Never NULL. */
 const char *qh_policy_name(const struct qh_policy *p);
 /* The device allow-list profile the build is held to ([policy] profile),
