@@ -203,6 +203,13 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "qhard audit: %s\n", err.msg);
 		return 2;
 	}
+	if (!a.deep && qh_policy_deep_required(policy)) {
+		/* a required deep check must be decided, never skipped */
+		fprintf(stderr, "qhard audit: policy %s requires %s: running the deep "
+			"pass (--deep)\n", qh_policy_name(policy),
+			qh_policy_deep_required(policy));
+		a.deep = true;
+	}
 	if (a.deep && qh_module_need("deep", &err) < 0) {
 		fprintf(stderr, "qhard audit: --deep: %s\n", err.msg);
 		qh_policy_free(policy);
