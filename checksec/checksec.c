@@ -408,14 +408,16 @@ int cmd_checksec(int argc, char **argv)
 			qh_policy_deep_required(pol));
 		cfg.deep = true;
 	}
-	for (int i = 1; i <= n && rc <= 0; i++) {
+	/* an unreadable operand is a job with its error; only running out
+	 * of memory stops here, and nothing later may hide it (rc was
+	 * qh_parse_options' "go on", a negative value) */
+	rc = 0;
+	for (int i = 1; i <= n && rc == 0; i++) {
 		rc = strcmp(argv[i], "-") == 0 ?
 			     read_stdin_paths(&js, cfg.recursive) :
 			     add_operand(&js, argv[i], cfg.recursive);
 	}
-	if (rc != 0 && rc != -1) {
-		rc = 3;
-	} else if (rc == -1) {
+	if (rc != 0) {
 		fprintf(stderr, "qhard checksec: out of memory\n");
 		rc = 3;
 	} else {
