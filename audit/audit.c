@@ -82,35 +82,27 @@ static bool audit_id(const char *id)
 }
 
 /* Checksec ids follow the policy as in every command. Audit findings are
- * required unless the policy names their id with a level other than the
- * one it gives to unnamed checks (its default would otherwise turn every
- * host finding into a warning). */
+ * required unless a policy rule names their id (a policy's default or "*"
+ * would otherwise turn every host finding into a warning). */
 static int apply_policy(const struct qh_policy *p, struct qh_result *res,
 			struct qh_error *err)
 {
-	enum qh_status *raw = calloc(res->nchecks + 1, sizeof(*raw));
-
-	if (!raw)
-		return qh_error_set(err, "out of memory");
-	if (qh_policy_apply(p, res, err) < 0) {
-		free(raw);
+	if (qh_policy_apply(p, res, err) < 0)
 		return -1;
-	}
 	for (size_t i = 0; i < res->nchecks; i++) {
 		struct qh_check *c = &res->checks[i];
-		enum qh_level named, unnamed;
+		enum qh_level named;
 
 		if (!audit_id(c->id))
 			continue;
-		named = qh_policy_level(p, res->path, res->type, c->id);
-		unnamed = qh_policy_level(p, res->path, res->type, "\x01unnamed");
 		c->status = c->raw_status;
-		if (named != unnamed && named == QH_LEVEL_WARN && c->status == QH_FAIL)
+		if (!qh_policy_named_level(p, res->path, res->type, c->id, &named))
+			continue;
+		if (named == QH_LEVEL_WARN && c->status == QH_FAIL)
 			c->status = QH_WARN;
-		else if (named != unnamed && named == QH_LEVEL_IGNORE)
+		else if (named == QH_LEVEL_IGNORE)
 			c->status = QH_SKIP;
 	}
-	free(raw);
 	return 0;
 }
 

@@ -552,6 +552,28 @@ enum qh_level qh_policy_level(const struct qh_policy *p, const char *path,
 	return level;
 }
 
+bool qh_policy_named_level(const struct qh_policy *p, const char *path, const char *type,
+			   const char *check_id, enum qh_level *out)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (strcmp(r->check_id, check_id) != 0)
+			continue;
+		if (r->scope == SCOPE_TYPE && (!type || strcmp(r->pattern, type) != 0))
+			continue;
+		if (r->scope == SCOPE_PATH && !path_matches(r->pattern, path))
+			continue;
+		if ((int)r->scope >= best) {
+			best = (int)r->scope;
+			*out = r->level;
+		}
+	}
+	return best >= 0;
+}
+
 /* Coverage values of the deep checks come in two shapes:
  *   {"protected"|"probed": N, "candidates": M}  N of M candidates are fine;
  *   {"checked": M, "missing": [names]}           all but the missing are. */

@@ -36,6 +36,12 @@ void qh_policy_free(struct qh_policy *p);
 enum qh_level qh_policy_level(const struct qh_policy *p, const char *path,
 			      const char *type, const char *check_id);
 
+/* The level of the most specific rule that names check_id itself for this
+ * subject (not "*", not the default); false when none does. The audit's
+ * host findings are required unless a policy names them. */
+bool qh_policy_named_level(const struct qh_policy *p, const char *path, const char *type,
+			   const char *check_id, enum qh_level *out);
+
 /* Set every check's status from its raw_status and the policy level (and
  * the policy's coverage thresholds, see qh_policy_threshold). */
 int qh_policy_apply(const struct qh_policy *p, struct qh_result *res,

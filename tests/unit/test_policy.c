@@ -323,6 +323,37 @@ static void test_shipped_policies_load(void **state)
 	qh_policy_free(def);
 }
 
+/* Named levels (the audit's rule): only rules naming the id count, the
+ * most specific wins; "*" and the default are not a name. Deep checks a
+ * policy requires are reported so the deep pass runs. */
+static void test_named_level_and_deep(void **state)
+{
+	struct qh_policy *p = qh_policy_parse_string(
+		"[policy]\ndefault = warn\n[checks]\n* = warn\nkvm-available = warn\n"
+		"[path \"/usr/bin/*\"]\nkvm-available = ignore\n", "n.ini", NULL);
+	struct qh_policy *deep = qh_policy_parse_string(
+		"[checks]\nrelro = required\nstack-clash = required\n", "d.ini", NULL);
+	struct qh_policy *plain = qh_policy_parse_string(
+		"[checks]\nrelro = required\nstack-clash = warn\n", "p.ini", NULL);
+	enum qh_level l = QH_LEVEL_REQUIRED;
+
+	(void)state;
+	assert_non_null(p);
+	assert_non_null(deep);
+	assert_non_null(plain);
+	assert_false(qh_policy_named_level(p, "/etc/x", NULL, "vhost-net", &l));
+	assert_true(qh_policy_named_level(p, "/etc/x", NULL, "kvm-available", &l));
+	assert_int_equal(l, QH_LEVEL_WARN);
+	assert_true(qh_policy_named_level(p, "/usr/bin/q", NULL, "kvm-available", &l));
+	assert_int_equal(l, QH_LEVEL_IGNORE);
+	assert_null(qh_policy_deep_required(p));
+	assert_string_equal(qh_policy_deep_required(deep), "stack-clash");
+	assert_null(qh_policy_deep_required(plain));
+	qh_policy_free(p);
+	qh_policy_free(deep);
+	qh_policy_free(plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_profile_path_is_relative_to_policy),
 		cmocka_unit_test(test_known_ids_and_types),
 		cmocka_unit_test(test_shipped_policies_load),
+		cmocka_unit_test(test_named_level_and_deep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
