@@ -9,15 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analyze_options.h"
 #include "report.h"
-
-struct qh_analyze_options {
-	bool deep; /* also run the capstone/libbfd checks (deep.h) */
-	const char *debug_root; /* where to look for separate debug files;
-				   NULL = /usr/lib/debug */
-	size_t read_max; /* read files up to this size instead of mapping
-			    them (see qh_elf_open_ex); 0 = always map */
-};
 
 /* Analyse `path` (never executes or writes it). Returns a result: with
  * checks, or with `error` set when the file cannot be analysed (not ELF,

@@ -5,7 +5,7 @@
 #ifndef QHARD_DEEP_H
 #define QHARD_DEEP_H
 
-#include "analyze.h"
+#include "analyze_options.h"
 #include "report.h"
 
 struct qh_elf;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu_plan.h" /* struct qh_strlist */
+#include "strlist.h"
 
 /* ---- requirements ---------------------------------------------------- */
 

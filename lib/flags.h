@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "qemu_plan.h" /* struct qh_strlist */
+#include "strlist.h"
 #include "qh.h"
 
 enum qh_flag_kind { QH_FLAG_C, QH_FLAG_LD };

@@ -1,6 +1,7 @@
 /* glance.c - Glance image properties -> device allow-list profile. */
 #include "glance.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

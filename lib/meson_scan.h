@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "qemu_plan.h" /* struct qh_strlist */
+#include "strlist.h"
 #include "qh.h"
 
 struct qh_meson_scan;

@@ -11,7 +11,7 @@
 #ifndef QHARD_PROFILE_H
 #define QHARD_PROFILE_H
 
-#include "qemu_plan.h" /* struct qh_strlist */
+#include "strlist.h"
 #include "qh.h"
 
 /* One allow-list word with where it came from. */

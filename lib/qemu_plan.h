@@ -24,15 +24,9 @@
 #include <stddef.h>
 
 #include "qh.h"
+#include "strlist.h"
 
 struct qh_plan_priv;
-
-/* A growable list of owned strings. */
-struct qh_strlist {
-	char **items;
-	size_t n;
-	size_t cap;
-};
 
 struct qh_plan_options {
 	const char *cc;      /* compiler to probe flags with; NULL: $CC or "cc" */
@@ -135,13 +129,5 @@ int qh_plan_reference_argv(const struct qh_plan *p, struct qh_strlist *out);
  * appended to chain; "needs no device symbol" for always-built ones. */
 int qh_plan_device_chain(const struct qh_plan *p, size_t ti, const char *device,
 			 struct qh_strlist *chain, struct qh_error *err);
-
-/* qh_strlist helpers. */
-int qh_strlist_add(struct qh_strlist *l, const char *s);
-int qh_strlist_addf(struct qh_strlist *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-bool qh_strlist_has(const struct qh_strlist *l, const char *s);
-void qh_strlist_sort(struct qh_strlist *l); /* sort + drop duplicates */
-void qh_strlist_free(struct qh_strlist *l);
 
 #endif

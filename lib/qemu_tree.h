@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "qemu_plan.h" /* struct qh_strlist */
+#include "strlist.h"
 #include "qh.h"
 #include "rootfs.h"
 

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "qemu_plan.h" /* struct qh_strlist */
+#include "strlist.h"
 #include "qh.h"
 
 struct qh_qom_index;

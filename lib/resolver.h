@@ -15,7 +15,7 @@
 
 #include "kconfig.h"
 #include "meson_scan.h"
-#include "qemu_plan.h" /* struct qh_strlist */
+#include "strlist.h"
 #include "qom_index.h"
 
 /* Symbol renames across QEMU versions, as data. */

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "analyze.h"
 #include "deep.h"
 
 #define FIX "tests/fixtures/deep"

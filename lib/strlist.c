@@ -1,0 +1,77 @@
+/* strlist.c - a growable list of owned strings (see strlist.h). */
+#include "strlist.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qh.h"
+
+int qh_strlist_add(struct qh_strlist *l, const char *s)
+{
+	char *d = qh_strdup(s);
+
+	if (!d || qh_array_reserve((void **)&l->items, &l->cap, l->n + 1,
+				   sizeof(char *)) < 0) {
+		free(d);
+		return -1;
+	}
+	l->items[l->n++] = d;
+	return 0;
+}
+
+int qh_strlist_addf(struct qh_strlist *l, const char *fmt, ...)
+{
+	struct qh_buf b = QH_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = qh_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc < 0 || !b.data) {
+		qh_buf_free(&b);
+		return -1;
+	}
+	rc = qh_strlist_add(l, b.data);
+	qh_buf_free(&b);
+	return rc;
+}
+
+bool qh_strlist_has(const struct qh_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->items[i], s) == 0)
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void qh_strlist_sort(struct qh_strlist *l)
+{
+	size_t j = 0;
+
+	if (l->n < 2)
+		return;
+	qsort(l->items, l->n, sizeof(char *), cmp_str);
+	for (size_t i = 1; i < l->n; i++) {
+		if (strcmp(l->items[i], l->items[j]) == 0)
+			free(l->items[i]);
+		else
+			l->items[++j] = l->items[i];
+	}
+	l->n = j + 1;
+}
+
+void qh_strlist_free(struct qh_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
+}
