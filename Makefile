@@ -58,7 +58,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DQHARD_DATADIR='"$(DATADIR)"' $(CPPFLAGS) \
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) $(LIBS_EXTRA)
 
-LIB_SRCS := $(sort $(wildcard lib/*.c))
+# lib/'s flat core and one folder per subsystem (lib/emit/, lib/qemu/ ...);
+# lib/dl/ is built apart (the tool's module loader, see below).
+LIB_SRCS := $(sort $(wildcard lib/*.c) $(filter-out lib/dl/%,$(wildcard lib/*/*.c)))
 TOOL_SRCS := $(sort $(wildcard tool/*.c checksec/*.c configure-profiles/*.c audit/*.c ci/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)

@@ -1,5 +1,5 @@
 /* audit.c - qhard audit: pre-deployment audit of a host or an image root.
- * Thin glue: options, lib/audit.h, the policy, an emitter, the exit code. */
+ * Thin glue: options, lib/audit/audit.h, the policy, an emitter, the exit code. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,14 +8,14 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "qemu_plan.h"
+#include "audit/audit.h"
+#include "qemu/qemu.h"
 #include "commands.h"
-#include "emit.h"
+#include "emit/emit.h"
 #include "modules.h"
 #include "options.h"
 #include "datapath.h"
-#include "policy.h"
+#include "policy/policy.h"
 #include "rules.h"
 
 enum { OPT_ROOT = 1, OPT_POLICY, OPT_ALLOW, OPT_FORMAT, OPT_DEEP, OPT_COLOR,

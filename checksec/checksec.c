@@ -17,11 +17,11 @@
 
 #include "analyze.h"
 #include "commands.h"
-#include "emit.h"
+#include "emit/emit.h"
 #include "modules.h"
 #include "options.h"
 #include "datapath.h"
-#include "policy.h"
+#include "policy/policy.h"
 #include "report.h"
 #include "walk.h"
 

@@ -19,16 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
+#include "policy/policy.h"
 #include "commands.h"
-#include "emit.h"
+#include "emit/emit.h"
 #include "modules.h"
 #include "gate.h"
 #include "options.h"
 #include "datapath.h"
-#include "policy.h"
-#include "profile.h"
-#include "waivers.h"
+#include "qemu/qemu.h"
 
 enum {
 	OPT_POLICY = 1,

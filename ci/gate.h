@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "pkg_unpack.h"
+#include "pkg/pkg.h"
 #include "report.h"
 
 /* Where each result goes: the gate judges, writes and frees it at once,

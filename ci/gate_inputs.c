@@ -1,5 +1,5 @@
 /* gate_inputs.c - what qhard gate reads: ELF files, directories (walked
- * without following symlinks), packages (lib/pkg_unpack.h, in memory) and
+ * without following symlinks), packages (lib/pkg/pkg.h, in memory) and
  * saved qhard JSON reports (lib/report_read.h). */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "analyze.h"
-#include "baseline.h"
+#include "policy/policy.h"
 #include "gate.h"
-#include "pkg_unpack.h"
+#include "pkg/pkg.h"
 #include "report_read.h"
 
 enum input_kind { IN_ELF, IN_REPORT, IN_PACKAGE, IN_OTHER };

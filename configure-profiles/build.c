@@ -13,16 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "build_driver.h"
-#include "build_verify.h"
+#include "build/build.h"
 #include "commands.h"
-#include "emit.h"
+#include "emit/emit.h"
 #include "options.h"
-#include "policy.h"
+#include "policy/policy.h"
 #include "datapath.h"
-#include "profile.h"
-#include "qemu_plan.h"
-#include "qemu_tree.h"
+#include "qemu/qemu.h"
 
 enum {
 	OPT_PROFILE = 1, OPT_QEMU_SRC, OPT_BUILD_DIR, OPT_JOBS, OPT_KEEP_GOING,
@@ -259,7 +256,7 @@ static void keep_restore(struct kept_file *k, size_t n)
 }
 
 /* Ctrl-C, a CI runner's SIGTERM, a closed terminal: configure and ninja
- * run in their own process group (lib/build_driver.h), so these reach
+ * run in their own process group (lib/build/build.h), so these reach
  * qhard only and the handler forwards them. Installed just around the
  * build; a signal ignored when qhard started (nohup, `&` in a script)
  * stays ignored. */

@@ -7,15 +7,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "glance.h"
+#include "qemu/qemu.h"
 #include "json_util.h"
-#include "kconfig.h"
-#include "meson_scan.h"
 #include "options.h"
 #include "datapath.h"
-#include "profile.h"
-#include "qemu_plan.h"
-#include "qemu_tree.h"
 
 enum {
 	OPT_PROFILE = 1, OPT_GLANCE, OPT_QEMU_SRC, OPT_OUT, OPT_FORMAT, OPT_EXPLAIN,

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "checks.h"
-#include "deep.h"
+#include "deep/deep.h"
 #include "elf.h"
 
 /* qh_elf messages start with "NAME: "; the result already carries the

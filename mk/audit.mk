@@ -1,3 +1,3 @@
 # audit.mk - libraries of the audit: expat reads libvirt's domain XMLs
-# (lib/libvirt_domain.c) for the sVirt image checks.
+# (lib/audit/libvirt_domain.c) for the sVirt image checks.
 LIBS_PKG += expat

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "datapath.h"
-#include "emit.h"
+#include "emit/emit.h"
 #include "qh.h"
 
 const char *const qh_completion_shells[] = { "bash", "zsh", NULL };

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "deep.h"
-#include "pkg_unpack.h"
+#include "deep/deep.h"
+#include "pkg/pkg.h"
 
 #ifndef QHARD_MODULEDIR
 #error "QHARD_MODULEDIR is set by the Makefile"

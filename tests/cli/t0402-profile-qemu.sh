@@ -116,7 +116,7 @@ check_explain() { # release src
 	expect_grep "AHCI_ICH9=y: selected by" "$T_TMP/out" "$rel: AHCI comes with q35"
 }
 
-# What lib/qemu_quirks.c cannot read from a tree, checked against the real
+# What lib/qemu/qemu_quirks.c cannot read from a tree, checked against the real
 # tree: each quirk's premise holds exactly in its version range, and the
 # plan (and QEMU's configure) act on it.
 check_quirks() { # release src
@@ -155,7 +155,7 @@ PY
 	else fail "$1 quirks"; sed 's/^/# /' "$T_TMP/quirks" | tail -5; fi
 }
 
-# Link defects (lib/qemu_quirks.c qh_link_defects): closures QEMU's own
+# Link defects (lib/qemu/qemu_quirks.c qh_link_defects): closures QEMU's own
 # Kconfig accepts whose emulator does not link. Each premise is read from
 # the real tree; the plan adds the fixing symbols exactly where it holds,
 # and `qhard build` stops before configuring where nothing short of a

@@ -1,10 +1,10 @@
 #!/bin/sh
-# Every audit check id (lib/rules_audit.c) is documented with its reason and
+# Every audit check id (lib/audit/rules_audit.c) is documented with its reason and
 # fix in docs/qhard-audit.1.scd, and every option of `qhard audit --help` has
 # a line in the man page.
 . "$(dirname "$0")/lib.sh"
 top=$(dirname "$0")/../..
-ids=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", ".*/\1/p; s/^[[:space:]]*SEBOOL("\([a-z_]*\)".*/sebool-\1/p' "$top/lib/rules_audit.c")
+ids=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", ".*/\1/p; s/^[[:space:]]*SEBOOL("\([a-z_]*\)".*/sebool-\1/p' "$top/lib/audit/rules_audit.c")
 n=0
 for id in $ids; do
 	n=$((n + 1))

@@ -2,7 +2,7 @@
  * repository, so they are input like any other): load arbitrary JSON as a
  * baseline, compare a report against it, then capture that report as a new
  * baseline and load it back (must succeed). */
-#include "baseline.h"
+#include "policy/policy.h"
 #include "fuzz_util.h"
 #include "report.h"
 

@@ -2,7 +2,7 @@
  * #define lines become the table, then the whole input is expanded as an
  * expression and as a file (QEMU's machine-definition calls). Bounds must
  * hold: no hang, no blow-up, no leak. */
-#include "cmacro.h"
+#include "qemu/cmacro.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

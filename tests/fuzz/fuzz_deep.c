@@ -1,7 +1,7 @@
 /* fuzz_deep.c - the deep checks (image view, capstone disassembly pass,
  * line info, per-function checks) on arbitrary bytes. */
 #include "analyze.h"
-#include "deep.h"
+#include "deep/deep.h"
 #include "fuzz_util.h"
 #include "report.h"
 

@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "emit.h"
+#include "emit/emit.h"
 #include "fuzz_util.h"
 #include "json_util.h"
 #include "report.h"

@@ -1,7 +1,7 @@
 /* fuzz_flagaudit.c - the build-log flag audit: compile_commands.json (both
  * "command" and "arguments" forms), build.ninja link statements, and the
  * shell-word splitter under both. The first input byte picks the reader. */
-#include "flagaudit.h"
+#include "build/flagaudit.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

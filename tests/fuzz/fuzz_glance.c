@@ -4,10 +4,10 @@
  * on profile cflags/ldflags. */
 #include <stdbool.h>
 
-#include "flags.h"
+#include "qemu/flags.h"
 #include "fuzz_util.h"
-#include "glance.h"
-#include "profile.h"
+#include "qemu/glance.h"
+#include "qemu/device_profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "fuzz_util.h"
-#include "kconfig.h"
+#include "qemu/kconfig.h"
 
 static const char *scratch_dir(void)
 {

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "fuzz_util.h"
-#include "meson_scan.h"
+#include "qemu/meson_scan.h"
 
 static const char *scratch_dir(void)
 {

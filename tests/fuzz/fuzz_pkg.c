@@ -4,7 +4,7 @@
  * an installed path and lie in memory as long as it says. Budgets bound
  * the work (not the time: a slow input is a finding). */
 #include "fuzz_util.h"
-#include "pkg_unpack.h"
+#include "pkg/pkg.h"
 
 static int check_member(void *user, const struct qh_pkg_member *m,
 			struct qh_error *err)

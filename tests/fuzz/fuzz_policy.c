@@ -2,7 +2,7 @@
  * policy applied to a result with a few checks, so level lookup by path glob
  * and type runs on whatever the fuzzer managed to load. */
 #include "fuzz_util.h"
-#include "policy.h"
+#include "policy/policy.h"
 #include "report.h"
 
 static const char *const ids[] = { "relro", "pie", "nx", "canary", "fortify", "rpath" };

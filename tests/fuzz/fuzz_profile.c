@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "fuzz_util.h"
-#include "profile.h"
+#include "qemu/device_profile.h"
 
 static bool same_str(const char *a, const char *b)
 {

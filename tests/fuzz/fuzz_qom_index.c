@@ -2,7 +2,7 @@
  * (macros, TypeInfo initializers, MACHINE_TYPE_NAME, string concatenation),
  * then the lookups the resolver makes. */
 #include "fuzz_util.h"
-#include "qom_index.h"
+#include "qemu/qom_index.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,7 +2,7 @@
  * reports produced elsewhere, so they are untrusted input). Whatever it
  * accepts must survive a round trip: emit it as JSON, read that back
  * (must succeed) and emit again: the two outputs must be the same bytes. */
-#include "emit.h"
+#include "emit/emit.h"
 #include "fuzz_util.h"
 #include "report_read.h"
 

@@ -1,7 +1,7 @@
 /* fuzz_waivers.c - waiver files (INI via libinih, dates, globs), then the
  * waivers applied to a failing result and summarised as the gate does. */
 #include "fuzz_util.h"
-#include "waivers.h"
+#include "policy/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

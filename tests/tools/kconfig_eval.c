@@ -1,4 +1,4 @@
-/* kconfig_eval.c - qhard's Kconfig evaluator (lib/kconfig.h) behind the
+/* kconfig_eval.c - qhard's Kconfig evaluator (lib/qemu/kconfig.h) behind the
  * command line of QEMU's scripts/minikconf.py, so that tests can run both
  * on the same input and compare the output line for line:
  *
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kconfig.h"
+#include "qemu/kconfig.h"
 
 static int cmp(const void *a, const void *b)
 {

@@ -13,7 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "audit.h"
+#include "audit/audit.h"
 
 static char root[64];
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit.h"
+#include "emit/emit.h"
 #include "report.h"
 
 /* A path with a newline, an ESC, a raw 0xff byte, a space and UTF-8 "é". */

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "baseline.h"
+#include "policy/policy.h"
 
 static json_t *coverage(int protected, int candidates)
 {

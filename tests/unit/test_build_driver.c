@@ -13,8 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "build_driver.h"
-#include "build_verify.h"
+#include "build/build.h"
 
 static char tmpdir[] = "/tmp/qh-driver-XXXXXX";
 static char bindir[256], build_dir[256], configure[256], counter[256];

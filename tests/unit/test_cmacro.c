@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmacro.h"
+#include "qemu/cmacro.h"
 
 /* Compare ignoring white space (the expander keeps one space where the
  * source had some; the standard's examples are written freely). */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "datapath.h"
-#include "policy.h"
+#include "policy/policy.h"
 
 static char tmp[64];
 

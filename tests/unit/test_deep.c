@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "analyze.h"
-#include "deep.h"
+#include "deep/deep.h"
 
 #define FIX "tests/fixtures/deep"
 #define HARD_FLAGS "-O2 -g -fstack-protector-strong " \

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "deep_disasm.h"
+#include "deep/deep_disasm.h"
 
 struct seen {
 	uint64_t addr[16];

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "deep_dwarf.h"
+#include "deep/deep_dwarf.h"
 
 static unsigned judge(const char *producer, bool *recorded)
 {

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "devices_check.h"
+#include "build/devices_check.h"
 
 /* Shape of qemu-system-x86_64 7.2 output (trimmed). */
 static const char *device_help =

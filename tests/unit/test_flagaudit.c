@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "flagaudit.h"
-#include "qemu_plan.h"
+#include "build/flagaudit.h"
+#include "qemu/qemu_plan.h"
 
 static char tmpdir[] = "/tmp/qh-flagaudit-XXXXXX";
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flags.h"
+#include "qemu/flags.h"
 
 static const char *cc(void)
 {

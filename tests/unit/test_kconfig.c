@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kconfig.h"
+#include "qemu/kconfig.h"
 
 static struct qh_kconfig *parse(const char *text)
 {

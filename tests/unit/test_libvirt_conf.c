@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "libvirt_conf.h"
+#include "audit/libvirt_conf.h"
 
 static struct qh_lvconf *parse(const char *text, struct qh_error *err)
 {

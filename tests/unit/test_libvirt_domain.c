@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libvirt_domain.h"
+#include "audit/libvirt_domain.h"
 
 static const char vm1[] =
 	"<domain type='kvm' id='3'>\n"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "meson_scan.h"
+#include "qemu/meson_scan.h"
 
 #define MINI "tests/fixtures/qemu-mini"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "policy.h"
+#include "policy/policy.h"
 
 /* Write text to a fresh temp file; the caller unlinks and frees. */
 static char *write_temp(const char *text)

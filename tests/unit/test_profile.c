@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "glance.h"
-#include "profile.h"
-#include "qemu_plan.h"
+#include "qemu/glance.h"
+#include "qemu/device_profile.h"
+#include "qemu/qemu_plan.h"
 
 #define MINI "tests/fixtures/qemu-mini"
 #define MINI10 "tests/fixtures/qemu-mini-10"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu_cmdline.h"
+#include "audit/qemu_cmdline.h"
 
 /* argv as /proc/PID/cmdline has it: NUL after each argument */
 static size_t join(char *buf, size_t size, const char *const *argv)

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "meson_scan.h"
-#include "qom_index.h"
+#include "qemu/meson_scan.h"
+#include "qemu/qom_index.h"
 
 #define MINI "tests/fixtures/qemu-mini"
 

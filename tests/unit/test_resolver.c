@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resolver.h"
+#include "qemu/resolver.h"
 
 #define MINI "tests/fixtures/qemu-mini"
 

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "selinux_context.h"
+#include "audit/selinux_context.h"
 
 static void test_contexts(void **state)
 {

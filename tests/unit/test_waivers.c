@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "waivers.h"
+#include "policy/policy.h"
 
 #define TODAY "2026-06-15"
 

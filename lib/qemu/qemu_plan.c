@@ -16,7 +16,7 @@
 #include "flags.h"
 #include "kconfig.h"
 #include "meson_scan.h"
-#include "profile.h"
+#include "device_profile.h"
 #include "qemu_host.h"
 #include "qemu_quirks.h"
 #include "qemu_tree.h"

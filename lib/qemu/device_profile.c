@@ -1,6 +1,6 @@
 /* profile.c - load and write device allow-list profiles (libinih through
  * ini_lines.h, like policies and waivers). */
-#include "profile.h"
+#include "device_profile.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,12 +1,11 @@
 /* baseline.c - record verdicts and compare later runs (baseline.h). */
-#include "baseline.h"
+#include "policy.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
 
 #define BASELINE_VERSION 1
 /* Coverage is compared as a percentage; a difference below this is noise

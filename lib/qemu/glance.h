@@ -8,7 +8,7 @@
 #ifndef QHARD_GLANCE_H
 #define QHARD_GLANCE_H
 
-#include "profile.h"
+#include "device_profile.h"
 
 /* "hw_disk_bus=ide,hw_vif_model=e1000" -> a profile (machines default to
  * q35 on x86_64, virt on aarch64). Unknown properties or values are errors

@@ -1,6 +1,6 @@
 /* build_driver.c - configure + ninja with posix_spawn, logs, stamp, and a
  * bounded runner for the emulator's help listings (see build_driver.h). */
-#include "build_driver.h"
+#include "build.h"
 
 #include <errno.h>
 #include <fcntl.h>

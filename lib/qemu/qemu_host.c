@@ -10,7 +10,7 @@
 
 #include "qemu_tree.h" /* qh_tree_read_text */
 #include "rootfs.h"
-#include "build_driver.h" /* qh_run_capture */
+#include "build/build.h" /* qh_run_capture */
 
 int qh_version_cmp(const char *a, const char *b)
 {

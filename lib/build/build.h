@@ -1,5 +1,20 @@
-/* build_driver.h - run QEMU's configure and ninja in a build dir, and run
- * the produced emulator for its help listings only.
+/* build/build.h - `qhard build`'s library: run QEMU's configure and ninja
+ * (build_driver.c) and verify what the build produced (build_verify.c).
+ */
+#ifndef QHARD_BUILD_BUILD_H
+#define QHARD_BUILD_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+#include "qemu/qemu.h"
+#include "qh.h"
+#include "report.h"
+
+/* ---- The driver (build_driver.c): run QEMU's configure and ninja in a
+ * build dir, and run the produced emulator for its help listings only.
  *
  * Every program is started with posix_spawn and an argv (never a shell).
  * The full output of configure and ninja goes to logs in the build dir
@@ -19,14 +34,6 @@
  *    devices file outside the tree is passed as a relative path from there
  *    (an absolute path does not work) without the ".mak" suffix.
  */
-#ifndef QHARD_BUILD_DRIVER_H
-#define QHARD_BUILD_DRIVER_H
-
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include "qh.h"
 
 /* phase: "configure", "ninja", "run"; line: one output line without '\n'
  * (NULL when the phase starts). */
@@ -111,5 +118,46 @@ int qh_elf_load_size(const char *path, uint64_t *size, struct qh_error *err);
 
 /* Hex FNV-1a of text (the stamp). */
 void qh_build_stamp_hash(const char *text, char out[17]);
+
+/* ---- Verification (build_verify.c): turn what a QEMU build really
+ * produced into the one qhard report: configure/compile outcome, the flag audit, checksec of
+ * every produced binary under the policy, and the device lists of the
+ * built emulator against the profile's closure.
+ */
+
+/* The ninja targets (= produced executables, relative to the build dir)
+ * of a plan: qemu-system-ARCH per softmmu target. NULL-terminated. */
+char **qh_build_targets(const struct qh_plan *plan, struct qh_error *err);
+
+struct qh_build_verify_options {
+	const char *build_dir;
+	const char *profile_path;
+	const struct qh_build_outcome *outcome;
+	const struct qh_policy *policy;
+	/* The distro emulator to compare device counts and size with, per
+	 * arch: "/usr/bin/qemu-system-%s" (NULL: no comparison). */
+	const char *compare_pattern;
+	unsigned help_timeout; /* seconds for each -device/-machine help run */
+	/* A configured default-devices build of the same tree and flags
+	 * (qh_plan_reference_argv): the report counts the hw/ units its
+	 * emulators link beside ours. NULL: none, reference_note says why. */
+	const char *reference_dir;
+	const char *reference_note;
+	double started;        /* CLOCK_MONOTONIC seconds when the run began */
+};
+
+/* Fill r (command "build"): results and the "build" extra section.
+ * Returns -1 only on out-of-memory; every other problem is a result. */
+int qh_build_verify(const struct qh_plan *plan,
+		    const struct qh_build_verify_options *o,
+		    struct qh_report *r, struct qh_error *err);
+
+/* A devices .mak reduced to what configure reads: comments (which name
+ * the profile's path) and blank lines dropped, lines trimmed. */
+char *qh_mak_meaningful(const char *text, size_t len);
+
+/* What the configuration depends on, hashed into the reuse stamp: the
+ * configure argv and the meaningful content of every devices file. */
+char *qh_build_stamp_text(const struct qh_plan *plan);
 
 #endif

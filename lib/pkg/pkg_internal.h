@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "pkg_unpack.h"
+#include "pkg.h"
 
 enum pkg_filter {
 	PKG_FILTER_NONE,

@@ -1,12 +1,11 @@
 /* waivers.c - accepted findings with reasons and expiry dates (waivers.h). */
-#include "waivers.h"
+#include "policy.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "ini_lines.h"
-#include "policy.h"
 
 struct qh_waivers {
 	char *file;

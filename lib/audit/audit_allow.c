@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
+#include "qemu/qemu.h"
 
 static int add(struct qh_audit_allow *out, size_t *cap, const char *name)
 {

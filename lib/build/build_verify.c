@@ -1,6 +1,6 @@
 /* build_verify.c - verify a QEMU build from what really happened and
  * fill the report (see build_verify.h). */
-#include "build_verify.h"
+#include "build.h"
 
 #include <stdarg.h>
 #include <stdio.h>
