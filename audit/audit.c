@@ -9,13 +9,13 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
-#include "qemu/qemu.h"
 #include "commands.h"
+#include "datapath.h"
 #include "emit/emit.h"
 #include "modules.h"
 #include "options.h"
-#include "datapath.h"
 #include "policy/policy.h"
+#include "qemu/qemu.h"
 #include "rules.h"
 
 enum { OPT_ROOT = 1, OPT_POLICY, OPT_ALLOW, OPT_FORMAT, OPT_DEEP, OPT_COLOR,

@@ -17,10 +17,10 @@
 
 #include "analyze.h"
 #include "commands.h"
+#include "datapath.h"
 #include "emit/emit.h"
 #include "modules.h"
 #include "options.h"
-#include "datapath.h"
 #include "policy/policy.h"
 #include "report.h"
 #include "walk.h"

@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/policy.h"
 #include "commands.h"
-#include "emit/emit.h"
-#include "modules.h"
-#include "gate.h"
-#include "options.h"
 #include "datapath.h"
+#include "emit/emit.h"
+#include "gate.h"
+#include "modules.h"
+#include "options.h"
+#include "policy/policy.h"
 #include "qemu/qemu.h"
 
 enum {

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "analyze.h"
-#include "policy/policy.h"
 #include "gate.h"
 #include "pkg/pkg.h"
+#include "policy/policy.h"
 #include "report_read.h"
 
 enum input_kind { IN_ELF, IN_REPORT, IN_PACKAGE, IN_OTHER };

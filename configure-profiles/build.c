@@ -15,10 +15,11 @@
 
 #include "build/build.h"
 #include "commands.h"
+#include "datapath.h"
 #include "emit/emit.h"
+#include "fileio.h"
 #include "options.h"
 #include "policy/policy.h"
-#include "datapath.h"
 #include "qemu/qemu.h"
 
 enum {
@@ -169,29 +170,12 @@ struct kept_file {
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "r");
-	char *data = NULL;
-	size_t cap = 0, n = 0, got;
+	struct qh_buf b = QH_BUF_INIT;
 
-	if (!f)
+	if (qh_read_file(path, 0, &b, NULL) < 0)
 		return NULL;
-	do {
-		if (n + 4096 > cap) {
-			char *grown = realloc(data, cap = n + 65536);
-
-			if (!grown) {
-				free(data);
-				fclose(f);
-				return NULL;
-			}
-			data = grown;
-		}
-		got = fread(data + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	*len = n;
-	return data;
+	*len = b.len;
+	return qh_buf_detach(&b);
 }
 
 static size_t keep_snapshot(const char *dir, struct kept_file **out)

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "qemu/qemu.h"
+#include "datapath.h"
 #include "json_util.h"
 #include "options.h"
-#include "datapath.h"
+#include "qemu/qemu.h"
 
 enum {
 	OPT_PROFILE = 1, OPT_GLANCE, OPT_QEMU_SRC, OPT_OUT, OPT_FORMAT, OPT_EXPLAIN,

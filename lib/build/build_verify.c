@@ -12,6 +12,7 @@
 
 #include "analyze.h"
 #include "devices_check.h"
+#include "fileio.h"
 #include "flagaudit.h"
 
 /* CPU models are listed by -device help but are not devices a profile
@@ -106,21 +107,15 @@ char *qh_mak_meaningful(const char *text, size_t len)
  * which differs between checkouts sharing one build dir. */
 static int append_file(struct qh_buf *b, const char *path)
 {
-	FILE *f = fopen(path, "r");
 	struct qh_buf raw = QH_BUF_INIT;
-	char buf[4096], *m;
-	size_t got;
+	struct qh_error err;
+	char *m;
 	int rc;
 
-	if (!f)
+	if (access(path, F_OK) < 0)
 		return qh_buf_printf(b, "missing %s\n", path);
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (qh_buf_append(&raw, buf, got) < 0) {
-			fclose(f);
-			qh_buf_free(&raw);
-			return -1;
-		}
-	fclose(f);
+	if (qh_read_file(path, 0, &raw, &err) < 0)
+		return -1;
 	m = qh_mak_meaningful(raw.data ? raw.data : "", raw.len);
 	qh_buf_free(&raw);
 	if (!m)

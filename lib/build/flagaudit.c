@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "strlist.h"
 
 /* ---- requirements ---------------------------------------------------- */
@@ -823,27 +824,10 @@ static int ninja_expand(struct qh_buf *b, const char *s,
 /* Read the whole file joining "$\n" continuations. */
 static char *read_ninja(const char *path, struct qh_error *err)
 {
-	FILE *f = fopen(path, "r");
 	struct qh_buf b = QH_BUF_INIT;
-	char chunk[65536];
-	size_t got;
 
-	if (!f) {
-		qh_error_errno(err, errno, "%s", path);
+	if (qh_read_file(path, 0, &b, err) < 0)
 		return NULL;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (qh_buf_append(&b, chunk, got) < 0) {
-			fclose(f);
-			qh_buf_free(&b);
-			qh_error_set(err, "out of memory");
-			return NULL;
-		}
-	fclose(f);
-	if (!b.data && qh_buf_puts(&b, "") < 0) {
-		qh_error_set(err, "out of memory");
-		return NULL;
-	}
 	/* "$" + newline + leading spaces continue the line. A "$$" before the
 	 * newline is an escaped dollar, so count the run of '$'. */
 	char *w = b.data;

@@ -11,8 +11,8 @@
 #ifndef QHARD_PROFILE_H
 #define QHARD_PROFILE_H
 
-#include "strlist.h"
 #include "qh.h"
+#include "strlist.h"
 
 /* One allow-list word with where it came from. */
 struct qh_profile_item {

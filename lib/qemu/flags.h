@@ -12,8 +12,8 @@
 
 #include <stdbool.h>
 
-#include "strlist.h"
 #include "qh.h"
+#include "strlist.h"
 
 enum qh_flag_kind { QH_FLAG_C, QH_FLAG_LD };
 

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "strlist.h"
 #include "qh.h"
+#include "strlist.h"
 
 struct qh_meson_scan;
 

@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "device_profile.h"
 #include "flags.h"
 #include "kconfig.h"
 #include "meson_scan.h"
-#include "device_profile.h"
 #include "qemu_host.h"
 #include "qemu_quirks.h"
 #include "qemu_tree.h"

@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "strlist.h"
 #include "qh.h"
 #include "rootfs.h"
+#include "strlist.h"
 
 struct qh_qemu_target {
 	char *name;      /* "x86_64-softmmu" */

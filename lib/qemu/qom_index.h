@@ -18,8 +18,8 @@
 
 #include <stddef.h>
 
-#include "strlist.h"
 #include "qh.h"
+#include "strlist.h"
 
 struct qh_qom_index;
 

@@ -15,8 +15,8 @@
 
 #include "kconfig.h"
 #include "meson_scan.h"
-#include "strlist.h"
 #include "qom_index.h"
+#include "strlist.h"
 
 /* Symbol renames across QEMU versions, as data. */
 struct qh_symbol_rename {

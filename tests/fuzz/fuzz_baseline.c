@@ -2,8 +2,8 @@
  * repository, so they are input like any other): load arbitrary JSON as a
  * baseline, compare a report against it, then capture that report as a new
  * baseline and load it back (must succeed). */
-#include "policy/policy.h"
 #include "fuzz_util.h"
+#include "policy/policy.h"
 #include "report.h"
 
 static struct qh_result *result(const char *path, enum qh_status relro,

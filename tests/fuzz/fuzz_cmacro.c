@@ -2,8 +2,8 @@
  * #define lines become the table, then the whole input is expanded as an
  * expression and as a file (QEMU's machine-definition calls). Bounds must
  * hold: no hang, no blow-up, no leak. */
-#include "qemu/cmacro.h"
 #include "fuzz_util.h"
+#include "qemu/cmacro.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

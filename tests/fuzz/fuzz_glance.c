@@ -4,10 +4,10 @@
  * on profile cflags/ldflags. */
 #include <stdbool.h>
 
-#include "qemu/flags.h"
 #include "fuzz_util.h"
-#include "qemu/glance.h"
 #include "qemu/device_profile.h"
+#include "qemu/flags.h"
+#include "qemu/glance.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

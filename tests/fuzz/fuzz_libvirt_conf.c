@@ -1,7 +1,7 @@
 /* fuzz_libvirt_conf.c - libvirt conf syntax (qemu.conf, libvirtd.conf) on
  * arbitrary text, then the lookups audit does on a parsed file. */
-#include "fuzz_util.h"
 #include "audit/libvirt_conf.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 /* fuzz_libvirt_domain.c - libvirt domain XML (expat) on arbitrary bytes,
  * then every disk the parser kept. */
-#include "fuzz_util.h"
 #include "audit/libvirt_domain.h"
+#include "fuzz_util.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* fuzz_qemu_cmdline.c - a QEMU command line (/proc/PID/cmdline, NUL
  * separated) on arbitrary bytes: keyval options, -blockdev JSON. */
-#include "fuzz_util.h"
 #include "audit/qemu_cmdline.h"
+#include "fuzz_util.h"
 
 #include <string.h>
 

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pkg/pkg_internal.h"
 #include "pkg/pkg.h"
+#include "pkg/pkg_internal.h"
 
 static const char elf_bytes[] = "\x7f" "ELF\x02\x01\x01 pretend the rest is there";
 

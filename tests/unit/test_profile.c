@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "qemu/glance.h"
 #include "qemu/device_profile.h"
+#include "qemu/glance.h"
 #include "qemu/qemu_plan.h"
 
 #define MINI "tests/fixtures/qemu-mini"

@@ -11,16 +11,16 @@
  *
  */
 
-#include "qemu/osdep.h"
 #include "qemu/module.h"
+#include "qemu/osdep.h"
 #include "sysemu/runstate.h"
 
+#include "hw/misc/pvpanic.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
-#include "hw/misc/pvpanic.h"
 #include "qom/object.h"
-#include "hw/pci/pci.h"
 #include "standard-headers/linux/pvpanic.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(PVPanicPCIState, PVPANIC_PCI_DEVICE)
