@@ -89,7 +89,7 @@ $(B)/libqhard.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# The tool binary: lib/dl/modules.o stands in for deep*.c and pkg_unpack.c,
+# The tool binary: lib/dl/modules.o stands in for lib/deep/ and lib/pkg/,
 # so capstone, libbfd, libdw and libarchive are not linked in (--as-needed
 # drops them) but loaded with the modules (lib/modules.h).
 $(B)/qhard: $(TOOL_OBJS) $(B)/lib/dl/modules.o $(B)/lib/dl/datadir.o $(B)/libqhard.a

@@ -35,8 +35,6 @@ enum {
 	QH_ESC_XML = 1 << 2,     /* also U+FFFE/U+FFFF (not XML characters) */
 };
 
-/* Length of the valid UTF-8 sequence at s (at most `avail` bytes), or 0. */
-size_t qh_utf8_seq_len(const unsigned char *s, size_t avail);
 /* Append s (may be NULL: appends nothing) escaped per the rule above. */
 int qh_escape_append(struct qh_buf *b, const char *s, unsigned flags);
 /* Escaped copy (malloc'd) or NULL on ENOMEM; NULL input gives NULL. */

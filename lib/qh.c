@@ -7,7 +7,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_util.h" /* qh_utf8_seq_len */
+/* Length of the valid UTF-8 sequence at s (at most `avail` bytes), or 0. */
+size_t qh_utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0; /* continuation byte, overlong lead, or > U+10FFFF */
+	if (c == 0xe0)
+		lo = 0xa0; /* overlong */
+	else if (c == 0xed)
+		hi = 0x9f; /* surrogates */
+	else if (c == 0xf0)
+		lo = 0x90; /* overlong */
+	else if (c == 0xf4)
+		hi = 0x8f; /* > U+10FFFF */
+	if (avail < len)
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
 
 /* Messages end up on terminals and in logs: control characters (except
  * newline and tab, which multi-line messages use), C1 controls and bytes

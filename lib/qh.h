@@ -55,6 +55,9 @@ void qh_buf_reset(struct qh_buf *b);
 char *qh_buf_detach(struct qh_buf *b);
 void qh_buf_free(struct qh_buf *b);
 
+/* Length of the valid UTF-8 sequence at s (at most `avail` bytes), or 0. */
+size_t qh_utf8_seq_len(const unsigned char *s, size_t avail);
+
 /* strdup that tolerates NULL (returns NULL for NULL input). */
 char *qh_strdup(const char *s);
 

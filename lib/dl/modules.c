@@ -1,7 +1,7 @@
 /* modules.c - the tool binary's side of modules.h: opens deep.so and
  * pkg.so on first use and forwards qh_deep_run() and qh_pkg_foreach_elf()
- * to them. Linked into the tool only (never into libqhard.a, whose deep*.c
- * and pkg_unpack.c define the same functions).
+ * to them. Linked into the tool only (never into libqhard.a, whose lib/deep/
+ * and lib/pkg/ define the same functions).
  *
  * Modules come from QHARD_MODULEDIR, fixed at build time (the build tree's
  * build/modules for build/qhard, $(MODULEDIR) for the installed binary), or
