@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cet_link.h"
 #include "direct_calls.h"
 #include "fortify.h"
 #include "relro_slots.h"
@@ -693,10 +694,11 @@ static int check_runpath(const struct qh_check_ctx *c, struct qh_result *res,
 
 /* ---- CET / BTI / PAC (GNU property note) ------------------------------ */
 
-static int check_feature(const struct qh_check_ctx *c, struct qh_result *res,
-			 const char *id, bool machine_ok, const char *machines,
-			 bool has_word, uint32_t word, uint32_t bit,
-			 const char *what, struct qh_error *err)
+static int check_feature_why(const struct qh_check_ctx *c, struct qh_result *res,
+			     const char *id, bool machine_ok, const char *machines,
+			     bool has_word, uint32_t word, uint32_t bit,
+			     const char *what, const char *why,
+			     struct qh_error *err)
 {
 	bool on = has_word && (word & bit);
 	int rc;
@@ -709,11 +711,20 @@ static int check_feature(const struct qh_check_ctx *c, struct qh_result *res,
 			 ".note.gnu.property %s", what);
 	else if (!c->props.found)
 		rc = ADD(res, id, QH_FAIL, yes_no(false),
-			 "no .note.gnu.property");
+			 "no .note.gnu.property%s", why);
 	else
 		rc = ADD(res, id, QH_FAIL, yes_no(false),
-			 ".note.gnu.property without %s", what);
+			 ".note.gnu.property without %s%s", what, why);
 	return rc < 0 ? oom(err) : 0;
+}
+
+static int check_feature(const struct qh_check_ctx *c, struct qh_result *res,
+			 const char *id, bool machine_ok, const char *machines,
+			 bool has_word, uint32_t word, uint32_t bit,
+			 const char *what, struct qh_error *err)
+{
+	return check_feature_why(c, res, id, machine_ok, machines, has_word,
+				 word, bit, what, "", err);
 }
 
 static bool is_x86(const struct qh_elf *e)
@@ -721,22 +732,71 @@ static bool is_x86(const struct qh_elf *e)
 	return qh_elf_machine(e) == EM_X86_64 || qh_elf_machine(e) == EM_386;
 }
 
+/* Why an x86 file lacks a CET bit (cet_link.h): its code says whether it
+ * was compiled with -fcf-protection; if it was, a link input without the
+ * property dropped it, and this host's startup files are the usual ones. */
+static int cet_why(const struct qh_check_ctx *c, uint32_t bit,
+		   struct qh_buf *why)
+{
+	struct qh_buf lacking = QH_BUF_INIT;
+	size_t with, total;
+	int rc;
+
+	if (!is_x86(c->elf) || (c->props.has_x86_feature_1 &&
+				(c->props.x86_feature_1 & bit)))
+		return qh_buf_puts(why, "");
+	qh_cet_endbr_count(c->elf, &with, &total);
+	if (total == 0)
+		return qh_buf_puts(why, "");
+	if (with * 2 < total)
+		return qh_buf_printf(why, "; %zu of %zu global functions start "
+				     "with ENDBR (%s compiled with "
+				     "-fcf-protection=branch/full)", with, total,
+				     with ? "most of the code not" : "not");
+	if (qh_cet_startup_lacking(c->elf, bit, &lacking) < 0)
+		return -1;
+	rc = qh_buf_printf(why, "; %zu of %zu global functions start with "
+			   "ENDBR, so the code was compiled with "
+			   "-fcf-protection and a link input without the "
+			   "property dropped it%s%s", with, total,
+			   *lacking.data ? "; this host's startup files lacking "
+					   "it: " : "", lacking.data);
+	qh_buf_free(&lacking);
+	return rc;
+}
+
+static int check_x86_feature(const struct qh_check_ctx *c,
+			     struct qh_result *res, const char *id,
+			     uint32_t bit, const char *what,
+			     struct qh_error *err)
+{
+	struct qh_buf why = QH_BUF_INIT;
+	int rc;
+
+	if (cet_why(c, bit, &why) < 0) {
+		qh_buf_free(&why);
+		return oom(err);
+	}
+	rc = check_feature_why(c, res, id, is_x86(c->elf), "x86",
+			       c->props.has_x86_feature_1,
+			       c->props.x86_feature_1, bit, what,
+			       why.data ? why.data : "", err);
+	qh_buf_free(&why);
+	return rc;
+}
+
 static int check_ibt(const struct qh_check_ctx *c, struct qh_result *res,
 		     struct qh_error *err)
 {
-	return check_feature(c, res, "cet-ibt", is_x86(c->elf), "x86",
-			     c->props.has_x86_feature_1,
-			     c->props.x86_feature_1, QH_X86_FEATURE_1_IBT,
-			     "X86_FEATURE_1_IBT", err);
+	return check_x86_feature(c, res, "cet-ibt", QH_X86_FEATURE_1_IBT,
+				 "X86_FEATURE_1_IBT", err);
 }
 
 static int check_shstk(const struct qh_check_ctx *c, struct qh_result *res,
 		       struct qh_error *err)
 {
-	return check_feature(c, res, "cet-shstk", is_x86(c->elf), "x86",
-			     c->props.has_x86_feature_1,
-			     c->props.x86_feature_1, QH_X86_FEATURE_1_SHSTK,
-			     "X86_FEATURE_1_SHSTK", err);
+	return check_x86_feature(c, res, "cet-shstk", QH_X86_FEATURE_1_SHSTK,
+				 "X86_FEATURE_1_SHSTK", err);
 }
 
 static int check_bti(const struct qh_check_ctx *c, struct qh_result *res,
