@@ -160,4 +160,23 @@ char *qh_mak_meaningful(const char *text, size_t len);
  * configure argv and the meaningful content of every devices file. */
 char *qh_build_stamp_text(const struct qh_plan *plan);
 
+/* ---- Progress (build_progress.c): ninja's "[n/total]" status lines ->
+ * steps done, elapsed time and an estimate of what is left. The caller
+ * passes its clock (seconds, any origin) and decides what to print. */
+struct qh_build_progress {
+	bool started;
+	double start;         /* clock at the first status line */
+	unsigned long done, total;
+	double elapsed;       /* seconds since the first status line */
+	double remaining;     /* estimate in seconds, -1 when too early */
+};
+
+/* Reads one output line; false (p unchanged) when it is not a status line. */
+bool qh_build_progress_line(struct qh_build_progress *p, const char *line,
+			    double now);
+unsigned qh_build_progress_percent(const struct qh_build_progress *p);
+/* "42% (840/2000), 3:05 elapsed, about 4:15 left" into out. */
+void qh_build_progress_format(const struct qh_build_progress *p, char *out,
+			      size_t size);
+
 #endif
