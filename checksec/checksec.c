@@ -22,6 +22,7 @@
 #include "modules.h"
 #include "options.h"
 #include "policy/policy.h"
+#include "progress.h"
 #include "report.h"
 #include "walk.h"
 
@@ -153,9 +154,20 @@ static void jobs_free(struct jobs *js)
 	free(js->v);
 }
 
+/* A status line while -r lists and analyses a tree (tool/progress.h):
+ * set up once in cmd_checksec, used by the main thread only. */
+static struct qh_progress progress;
+static bool stdout_is_tty;
+
 static int on_walk(const char *path, const char *error, void *ctx)
 {
-	return jobs_add(ctx, path, error, error == NULL) < 0 ? -1 : 0;
+	struct jobs *js = ctx;
+
+	if (jobs_add(js, path, error, error == NULL) < 0)
+		return -1;
+	qh_progress_show(&progress, false, "qhard checksec: listing, %zu files",
+			 js->n);
+	return 0;
 }
 
 static int add_operand(struct jobs *js, const char *path, bool recursive)
@@ -279,23 +291,31 @@ static int emit_all(struct pool *p, struct qh_emitter *em,
 		if (!res) {
 			if (job_dropped_ok(j))
 				continue;
+			qh_progress_clear(&progress);
 			qh_error_set(&err, "%s: out of memory", j->path);
 			fprintf(stderr, "qhard checksec: %s\n", err.msg);
 			rc = -1;
 			continue;
 		}
 		if (!res->error && qh_policy_apply(pol, res, &err) < 0) {
+			qh_progress_clear(&progress);
 			qh_error_prefix(&err, "%s: ", res->path);
 			fprintf(stderr, "qhard checksec: %s\n", err.msg);
 			rc = -1;
 		}
 		qh_summary_add(sum, res);
+		if (stdout_is_tty)
+			qh_progress_clear(&progress);
 		if (rc == 0 && qh_emitter_result(em, res, &err) < 0) {
+			qh_progress_clear(&progress);
 			fprintf(stderr, "qhard checksec: %s\n", err.msg);
 			rc = -1;
 		}
 		qh_result_free(res);
+		qh_progress_show(&progress, false, "[%zu/%zu] %s", i + 1,
+				 p->jobs->n, j->path);
 	}
+	qh_progress_clear(&progress);
 	return rc;
 }
 
@@ -412,11 +432,14 @@ int cmd_checksec(int argc, char **argv)
 	 * of memory stops here, and nothing later may hide it (rc was
 	 * qh_parse_options' "go on", a negative value) */
 	rc = 0;
+	qh_progress_init(&progress, cfg.recursive);
+	stdout_is_tty = isatty(STDOUT_FILENO);
 	for (int i = 1; i <= n && rc == 0; i++) {
 		rc = strcmp(argv[i], "-") == 0 ?
 			     read_stdin_paths(&js, cfg.recursive) :
 			     add_operand(&js, argv[i], cfg.recursive);
 	}
+	qh_progress_clear(&progress);
 	if (rc != 0) {
 		fprintf(stderr, "qhard checksec: out of memory\n");
 		rc = 3;
