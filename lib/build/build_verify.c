@@ -14,18 +14,11 @@
 #include "devices_check.h"
 #include "fileio.h"
 #include "flagaudit.h"
+#include "run.h"
 
 /* CPU models are listed by -device help but are not devices a profile
  * allows or forbids (they come from target/, not hw/). */
 #define CPU_CATEGORY "CPU devices"
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *dupf(const char *fmt, ...)
@@ -632,7 +625,7 @@ int qh_build_verify(const struct qh_plan *plan,
 	struct qh_result *br = qh_result_new(o->build_dir, err);
 	char **targets = qh_build_targets(plan, err);
 	char *cc = NULL, *ccver = NULL;
-	double t_verify = mono_now();
+	double t_verify = qh_monotonic_seconds();
 	int rc = -1;
 
 	if (!extra || !jbins || !jdev || !br || !targets) {
@@ -720,8 +713,8 @@ int qh_build_verify(const struct qh_plan *plan,
 			    json_pack("{s:f, s:f, s:f, s:f}",
 				      "configure_s", bo->configure_seconds,
 				      "compile_s", bo->compile_seconds,
-				      "verify_s", mono_now() - t_verify,
-				      "total_s", mono_now() - o->started));
+				      "verify_s", qh_monotonic_seconds() - t_verify,
+				      "total_s", qh_monotonic_seconds() - o->started));
 	if (json_object_set_new(r->extra, "build", extra) < 0) {
 		extra = NULL;
 		goto nomem;
