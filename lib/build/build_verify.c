@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "flagaudit.h"
 #include "run.h"
+#include "shell_split.h"
 
 /* CPU models are listed by -device help but are not devices a profile
  * allows or forbids (they come from target/, not hw/). */
@@ -167,7 +168,7 @@ static char *compiler_version(const char *build_dir, char **cc_out)
 	int status;
 
 	*cc_out = NULL;
-	if (cmd && qh_flagaudit_split(cmd, &argv, &argc, NULL) == 0 && argc) {
+	if (cmd && qh_shell_split(cmd, &argv, &argc, NULL) == 0 && argc) {
 		const char *vargv[] = { argv[0], "--version", NULL };
 
 		*cc_out = strdup(argv[0]);
@@ -175,7 +176,7 @@ static char *compiler_version(const char *build_dir, char **cc_out)
 		    status == 0)
 			line = strndup(out, strcspn(out, "\n"));
 	}
-	qh_flagaudit_argv_free(argv);
+	qh_strv_free(argv);
 	free(out);
 	json_decref(db);
 	free(path);
@@ -364,8 +365,8 @@ static int add_closure_check(const struct qh_plan_target *t,
 				 "%s: %zu CONFIG_ symbols, %zu not planned, %zu planned but absent",
 				 path, got.n, nu, nm) ? 0 : -1;
 done:
-	qh_names_free(unexpected);
-	qh_names_free(missing);
+	qh_strv_free(unexpected);
+	qh_strv_free(missing);
 	qh_strlist_free(&got);
 	free(path);
 	return rc;
@@ -581,8 +582,8 @@ done:
 	qh_device_list_free(&distro);
 	qh_devices_diff_free(&diff);
 	qh_strlist_free(&allowed);
-	qh_names_free(machines);
-	qh_names_free(mmissing);
+	qh_strv_free(machines);
+	qh_strv_free(mmissing);
 	free(out);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "qh.h"
+#include "strlist.h" /* qh_strv_free frees the name arrays */
 
 struct qh_device {
 	char *name;     /* QOM type name: "virtio-blk-pci" */
@@ -64,6 +65,5 @@ int qh_names_missing(const char *const *want, size_t nwant,
 		     const char *const *have, size_t nhave, char ***missing,
 		     size_t *nmissing, struct qh_error *err);
 void qh_devices_diff_free(struct qh_devices_diff *d);
-void qh_names_free(char **names);
 
 #endif
