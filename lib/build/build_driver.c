@@ -372,6 +372,67 @@ static bool stopped(struct qh_build_outcome *out, struct qh_error *err,
 	return true;
 }
 
+/* Two runs on one build dir (parallel test suites sharing the cache)
+ * would corrupt it: the second waits for the first. Returns the locked
+ * descriptor (closing it releases the lock), -1 + err. */
+static int lock_build_dir(const char *dir, struct qh_build_outcome *out,
+			  struct qh_error *err)
+{
+	char *lock_path = path_in(dir, "qhard-build.lock");
+	int lock_fd;
+
+	if (!lock_path)
+		return qh_error_set(err, "out of memory");
+	lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(lock_path);
+	if (lock_fd < 0)
+		return qh_error_errno(err, errno, "%s/qhard-build.lock", dir);
+	while (flock(lock_fd, LOCK_EX) < 0) {
+		if (errno == EINTR && interrupt_signo) {
+			/* Not ours to touch: the stamp belongs to the other run. */
+			out->interrupted = interrupt_signo;
+			close(lock_fd);
+			return qh_error_set(err, "interrupted by %s while waiting "
+					    "for another run on %s",
+					    qh_signal_name(interrupt_signo), dir);
+		}
+		if (errno != EINTR) {
+			close(lock_fd);
+			return qh_error_errno(err, errno, "lock %s", dir);
+		}
+	}
+	return lock_fd;
+}
+
+/* ninja -C DIR [-j N] [-k 0] TARGET... (NULL-terminated; the strings are
+ * o's and jobs, which holds the -j word). NULL on out-of-memory. */
+static const char **ninja_argv(const struct qh_build_options *o, char jobs[32])
+{
+	const char **v = NULL;
+	size_t n = 0, cap = 0;
+	size_t ntargets = 0;
+
+	while (o->targets && o->targets[ntargets])
+		ntargets++;
+	if (qh_array_reserve((void **)&v, &cap, ntargets + 7, sizeof(char *)) < 0)
+		return NULL;
+	v[n++] = "ninja";
+	v[n++] = "-C";
+	v[n++] = o->build_dir;
+	if (o->jobs) {
+		snprintf(jobs, 32, "-j%u", o->jobs);
+		v[n++] = jobs;
+	}
+	if (o->keep_going) {
+		v[n++] = "-k";
+		v[n++] = "0";
+	}
+	for (size_t i = 0; i < ntargets; i++)
+		v[n++] = o->targets[i];
+	v[n] = NULL;
+	return v;
+}
+
 int qh_build_run(const struct qh_build_options *o,
 		 struct qh_build_outcome *out, struct qh_error *err)
 {
@@ -379,10 +440,8 @@ int qh_build_run(const struct qh_build_options *o,
 	char hash[17];
 	char *stamp_path = NULL;
 	const char **nargv = NULL;
-	size_t nargc = 0, ncap = 0;
 	char jobs[32];
 	FILE *log = NULL;
-	char *lock_path;
 	pid_t pid = 0;
 	int lock_fd;
 	double t0;
@@ -393,30 +452,9 @@ int qh_build_run(const struct qh_build_options *o,
 	out->ninja_status = -1;
 	if (mkdir(o->build_dir, 0755) < 0 && errno != EEXIST)
 		return qh_error_errno(err, errno, "%s", o->build_dir);
-	/* Two runs on one build dir (parallel test suites sharing the cache)
-	 * would corrupt it: the second waits for the first. */
-	lock_path = path_in(o->build_dir, "qhard-build.lock");
-	if (!lock_path)
-		return qh_error_set(err, "out of memory");
-	lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	free(lock_path);
+	lock_fd = lock_build_dir(o->build_dir, out, err);
 	if (lock_fd < 0)
-		return qh_error_errno(err, errno, "%s/qhard-build.lock", o->build_dir);
-	while (flock(lock_fd, LOCK_EX) < 0) {
-		if (errno == EINTR && interrupt_signo) {
-			/* Not ours to touch: the stamp belongs to the other run. */
-			out->interrupted = interrupt_signo;
-			close(lock_fd);
-			return qh_error_set(err, "interrupted by %s while waiting "
-					    "for another run on %s",
-					    qh_signal_name(interrupt_signo),
-					    o->build_dir);
-		}
-		if (errno != EINTR) {
-			close(lock_fd);
-			return qh_error_errno(err, errno, "lock %s", o->build_dir);
-		}
-	}
+		return -1;
 	qh_build_stamp_hash(o->stamp_text, hash);
 	out->stamp = strdup(hash);
 	out->configure_log = path_in(o->build_dir, "qhard-configure.log");
@@ -472,25 +510,10 @@ int qh_build_run(const struct qh_build_options *o,
 		goto done;
 	}
 
-	/* ninja -C DIR [-j N] [-k 0] TARGET... */
-#define PUSH(s) do { \
-		if (qh_array_reserve((void **)&nargv, &ncap, nargc + 2, sizeof(char *)) < 0) { \
-			qh_error_set(err, "out of memory"); goto done; } \
-		nargv[nargc++] = (s); nargv[nargc] = NULL; } while (0)
-	PUSH("ninja");
-	PUSH("-C");
-	PUSH(o->build_dir);
-	if (o->jobs) {
-		snprintf(jobs, sizeof(jobs), "-j%u", o->jobs);
-		PUSH(jobs);
+	if (!(nargv = ninja_argv(o, jobs))) {
+		qh_error_set(err, "out of memory");
+		goto done;
 	}
-	if (o->keep_going) {
-		PUSH("-k");
-		PUSH("0");
-	}
-	for (size_t i = 0; o->targets && o->targets[i]; i++)
-		PUSH(o->targets[i]);
-#undef PUSH
 	if (stopped(out, err, "ninja", 0))
 		goto done;
 	if (!(log = fopen(out->ninja_log, "w"))) {
