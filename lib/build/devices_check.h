@@ -2,7 +2,7 @@
  * `-device help` and `-machine help` output, compared with what the profile
  * expected.
  *
- * The text is produced by the emulator we just built (build_driver.h runs
+ * The text is produced by the emulator we just built (build_verify.c runs
  * it with help options only, never a guest); it is still treated as
  * untrusted input: lines that do not parse are skipped, names are copied.
  */
