@@ -46,9 +46,15 @@ bool qh_strlist_has(const struct qh_strlist *l, const char *s)
 	return false;
 }
 
-static int cmp_str(const void *a, const void *b)
+int qh_strcmp_ptr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool qh_strlist_has_sorted(const struct qh_strlist *l, const char *s)
+{
+	return l->n && bsearch(&s, l->items, l->n, sizeof(char *),
+			       qh_strcmp_ptr);
 }
 
 void qh_strlist_sort(struct qh_strlist *l)
@@ -57,7 +63,7 @@ void qh_strlist_sort(struct qh_strlist *l)
 
 	if (l->n < 2)
 		return;
-	qsort(l->items, l->n, sizeof(char *), cmp_str);
+	qsort(l->items, l->n, sizeof(char *), qh_strcmp_ptr);
 	for (size_t i = 1; i < l->n; i++) {
 		if (strcmp(l->items[i], l->items[j]) == 0)
 			free(l->items[i]);
@@ -74,4 +80,13 @@ void qh_strlist_free(struct qh_strlist *l)
 	free(l->items);
 	l->items = NULL;
 	l->n = l->cap = 0;
+}
+
+void qh_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
 }

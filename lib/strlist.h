@@ -21,6 +21,14 @@ int qh_strlist_addf(struct qh_strlist *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool qh_strlist_has(const struct qh_strlist *l, const char *s);
 void qh_strlist_sort(struct qh_strlist *l); /* sort + drop duplicates */
+/* qh_strlist_has for a list qh_strlist_sort() left sorted: binary search. */
+bool qh_strlist_has_sorted(const struct qh_strlist *l, const char *s);
+/* qsort/bsearch comparator for arrays of char * (strcmp order). */
+int qh_strcmp_ptr(const void *a, const void *b);
 void qh_strlist_free(struct qh_strlist *l);
+
+/* Free a NULL-terminated array of malloc'd strings and the array (NULL is
+ * fine). */
+void qh_strv_free(char **v);
 
 #endif

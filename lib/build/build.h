@@ -105,13 +105,6 @@ void qh_build_interrupt_clear(void);
 /* "SIGINT", "SIGTERM", "SIGHUP", ... ("signal" for others). */
 const char *qh_signal_name(int signo);
 
-/* Run argv (no shell, stdin /dev/null, in `cwd` or NULL) and capture its
- * stdout+stderr up to max_bytes; kill it after timeout_s seconds. *status
- * is the exit status, or -1 when killed by a signal / the timeout. */
-int qh_run_capture(const char *const *argv, const char *cwd,
-		   unsigned timeout_s, size_t max_bytes, char **output,
-		   int *status, struct qh_error *err);
-
 /* Sum of the PT_LOAD file sizes of an ELF file (what gets mapped: a size
  * comparable between stripped and unstripped builds). */
 int qh_elf_load_size(const char *path, uint64_t *size, struct qh_error *err);

@@ -1,5 +1,5 @@
-/* build_driver.c - configure + ninja with posix_spawn, logs, stamp, and a
- * bounded runner for the emulator's help listings (see build_driver.h). */
+/* build_driver.c - configure + ninja in their own process group, logs,
+ * stamp and interruption (see build.h; spawning is lib/run.c). */
 #include "build.h"
 
 #include <errno.h>
@@ -8,7 +8,6 @@
 #include <libelf.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,16 +18,9 @@
 #include <unistd.h>
 
 #include "json_util.h"
+#include "run.h"
 
 extern char **environ;
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void qh_build_stamp_hash(const char *text, char out[17])
 {
@@ -194,54 +186,7 @@ const char *qh_signal_name(int signo)
 	}
 }
 
-/* ---- spawning --------------------------------------------------------- */
-
-/* Spawn argv with stdout+stderr on a pipe (returned in *rfd), stdin from
- * /dev/null, in cwd; with own_group, as the leader of a new process group
- * (signalled as a whole when the build is interrupted). */
-static int spawn_piped(const char *const *argv, const char *cwd,
-		       char *const *envv, bool own_group, pid_t *pid, int *rfd,
-		       struct qh_error *err)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	int fds[2], rc;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return qh_error_errno(err, errno, "pipe");
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-	if (cwd)
-		posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	posix_spawnattr_init(&attr);
-	if (own_group) {
-		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-		posix_spawnattr_setpgroup(&attr, 0);
-	}
-	rc = posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv,
-			  envv ? envv : environ);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (rc != 0) {
-		close(fds[0]);
-		return qh_error_errno(err, rc, "cannot run %s", argv[0]);
-	}
-	*rfd = fds[0];
-	return 0;
-}
-
-static int wait_status(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+/* ---- a child in its own group ----------------------------------------- */
 
 /* A configure or ninja run in its own group, and how far stopping it got. */
 struct child {
@@ -270,8 +215,8 @@ static void child_check(struct child *c)
 		return;
 	if (c->deadline == 0) {
 		kill(-c->pid, sig);
-		c->deadline = now_seconds() + c->grace_ms / 1000.0;
-	} else if (!c->killed && now_seconds() >= c->deadline) {
+		c->deadline = qh_monotonic_seconds() + c->grace_ms / 1000.0;
+	} else if (!c->killed && qh_monotonic_seconds() >= c->deadline) {
 		kill(-c->pid, SIGKILL);
 		c->killed = true;
 	}
@@ -284,7 +229,7 @@ static int child_poll_ms(const struct child *c)
 
 	if (c->deadline == 0 || c->killed)
 		return -1;
-	left = (c->deadline - now_seconds()) * 1000 + 1;
+	left = (c->deadline - qh_monotonic_seconds()) * 1000 + 1;
 	return left < 1 ? 1 : left > 60000 ? 60000 : (int)left;
 }
 
@@ -314,7 +259,7 @@ static int child_wait(struct child *c)
 	 * ignores SIGINT) must not outlive it. */
 	if (c->deadline != 0)
 		kill(-c->pid, SIGKILL);
-	return wait_status(c->pid);
+	return qh_wait_status(c->pid);
 }
 
 /* Copy the child's output to `log` and hand every line to the progress
@@ -331,7 +276,7 @@ static int stream_child(const char *const *argv, const char *cwd,
 	int fd;
 	ssize_t got;
 
-	if (spawn_piped(argv, cwd, envv, true, &c.pid, &fd, err) < 0)
+	if (qh_spawn_piped(argv, cwd, envv, true, &c.pid, &fd, err) < 0)
 		return -2;
 	*pid = c.pid;
 	running_pgid = c.pid;
@@ -427,6 +372,67 @@ static bool stopped(struct qh_build_outcome *out, struct qh_error *err,
 	return true;
 }
 
+/* Two runs on one build dir (parallel test suites sharing the cache)
+ * would corrupt it: the second waits for the first. Returns the locked
+ * descriptor (closing it releases the lock), -1 + err. */
+static int lock_build_dir(const char *dir, struct qh_build_outcome *out,
+			  struct qh_error *err)
+{
+	char *lock_path = path_in(dir, "qhard-build.lock");
+	int lock_fd;
+
+	if (!lock_path)
+		return qh_error_set(err, "out of memory");
+	lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(lock_path);
+	if (lock_fd < 0)
+		return qh_error_errno(err, errno, "%s/qhard-build.lock", dir);
+	while (flock(lock_fd, LOCK_EX) < 0) {
+		if (errno == EINTR && interrupt_signo) {
+			/* Not ours to touch: the stamp belongs to the other run. */
+			out->interrupted = interrupt_signo;
+			close(lock_fd);
+			return qh_error_set(err, "interrupted by %s while waiting "
+					    "for another run on %s",
+					    qh_signal_name(interrupt_signo), dir);
+		}
+		if (errno != EINTR) {
+			close(lock_fd);
+			return qh_error_errno(err, errno, "lock %s", dir);
+		}
+	}
+	return lock_fd;
+}
+
+/* ninja -C DIR [-j N] [-k 0] TARGET... (NULL-terminated; the strings are
+ * o's and jobs, which holds the -j word). NULL on out-of-memory. */
+static const char **ninja_argv(const struct qh_build_options *o, char jobs[32])
+{
+	const char **v = NULL;
+	size_t n = 0, cap = 0;
+	size_t ntargets = 0;
+
+	while (o->targets && o->targets[ntargets])
+		ntargets++;
+	if (qh_array_reserve((void **)&v, &cap, ntargets + 7, sizeof(char *)) < 0)
+		return NULL;
+	v[n++] = "ninja";
+	v[n++] = "-C";
+	v[n++] = o->build_dir;
+	if (o->jobs) {
+		snprintf(jobs, 32, "-j%u", o->jobs);
+		v[n++] = jobs;
+	}
+	if (o->keep_going) {
+		v[n++] = "-k";
+		v[n++] = "0";
+	}
+	for (size_t i = 0; i < ntargets; i++)
+		v[n++] = o->targets[i];
+	v[n] = NULL;
+	return v;
+}
+
 int qh_build_run(const struct qh_build_options *o,
 		 struct qh_build_outcome *out, struct qh_error *err)
 {
@@ -434,10 +440,8 @@ int qh_build_run(const struct qh_build_options *o,
 	char hash[17];
 	char *stamp_path = NULL;
 	const char **nargv = NULL;
-	size_t nargc = 0, ncap = 0;
 	char jobs[32];
 	FILE *log = NULL;
-	char *lock_path;
 	pid_t pid = 0;
 	int lock_fd;
 	double t0;
@@ -448,30 +452,9 @@ int qh_build_run(const struct qh_build_options *o,
 	out->ninja_status = -1;
 	if (mkdir(o->build_dir, 0755) < 0 && errno != EEXIST)
 		return qh_error_errno(err, errno, "%s", o->build_dir);
-	/* Two runs on one build dir (parallel test suites sharing the cache)
-	 * would corrupt it: the second waits for the first. */
-	lock_path = path_in(o->build_dir, "qhard-build.lock");
-	if (!lock_path)
-		return qh_error_set(err, "out of memory");
-	lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	free(lock_path);
+	lock_fd = lock_build_dir(o->build_dir, out, err);
 	if (lock_fd < 0)
-		return qh_error_errno(err, errno, "%s/qhard-build.lock", o->build_dir);
-	while (flock(lock_fd, LOCK_EX) < 0) {
-		if (errno == EINTR && interrupt_signo) {
-			/* Not ours to touch: the stamp belongs to the other run. */
-			out->interrupted = interrupt_signo;
-			close(lock_fd);
-			return qh_error_set(err, "interrupted by %s while waiting "
-					    "for another run on %s",
-					    qh_signal_name(interrupt_signo),
-					    o->build_dir);
-		}
-		if (errno != EINTR) {
-			close(lock_fd);
-			return qh_error_errno(err, errno, "lock %s", o->build_dir);
-		}
-	}
+		return -1;
 	qh_build_stamp_hash(o->stamp_text, hash);
 	out->stamp = strdup(hash);
 	out->configure_log = path_in(o->build_dir, "qhard-configure.log");
@@ -501,11 +484,11 @@ int qh_build_run(const struct qh_build_options *o,
 		}
 		if (o->progress)
 			o->progress(o->progress_ctx, "configure", NULL);
-		t0 = now_seconds();
+		t0 = qh_monotonic_seconds();
 		out->configure_status = stream_child(o->configure_argv,
 						     o->build_dir, env.v, log,
 						     "configure", o, &pid, err);
-		out->configure_seconds = now_seconds() - t0;
+		out->configure_seconds = qh_monotonic_seconds() - t0;
 		fclose(log);
 		log = NULL;
 		if (out->configure_status == -2 ||
@@ -527,25 +510,10 @@ int qh_build_run(const struct qh_build_options *o,
 		goto done;
 	}
 
-	/* ninja -C DIR [-j N] [-k 0] TARGET... */
-#define PUSH(s) do { \
-		if (qh_array_reserve((void **)&nargv, &ncap, nargc + 2, sizeof(char *)) < 0) { \
-			qh_error_set(err, "out of memory"); goto done; } \
-		nargv[nargc++] = (s); nargv[nargc] = NULL; } while (0)
-	PUSH("ninja");
-	PUSH("-C");
-	PUSH(o->build_dir);
-	if (o->jobs) {
-		snprintf(jobs, sizeof(jobs), "-j%u", o->jobs);
-		PUSH(jobs);
+	if (!(nargv = ninja_argv(o, jobs))) {
+		qh_error_set(err, "out of memory");
+		goto done;
 	}
-	if (o->keep_going) {
-		PUSH("-k");
-		PUSH("0");
-	}
-	for (size_t i = 0; o->targets && o->targets[i]; i++)
-		PUSH(o->targets[i]);
-#undef PUSH
 	if (stopped(out, err, "ninja", 0))
 		goto done;
 	if (!(log = fopen(out->ninja_log, "w"))) {
@@ -554,11 +522,11 @@ int qh_build_run(const struct qh_build_options *o,
 	}
 	if (o->progress)
 		o->progress(o->progress_ctx, "ninja", NULL);
-	t0 = now_seconds();
+	t0 = qh_monotonic_seconds();
 	pid = 0;
 	out->ninja_status = stream_child(nargv, NULL, env.v, log, "ninja", o,
 					 &pid, err);
-	out->compile_seconds = now_seconds() - t0;
+	out->compile_seconds = qh_monotonic_seconds() - t0;
 	if (out->ninja_status == -2 || stopped(out, err, "ninja", pid))
 		goto done;
 	out->compiled = out->ninja_status == 0;
@@ -586,62 +554,6 @@ void qh_build_outcome_free(struct qh_build_outcome *out)
 	free(out->ninja_log);
 	free(out->stamp);
 	memset(out, 0, sizeof(*out));
-}
-
-/* ---- bounded capture -------------------------------------------------- */
-
-int qh_run_capture(const char *const *argv, const char *cwd,
-		   unsigned timeout_s, size_t max_bytes, char **output,
-		   int *status, struct qh_error *err)
-{
-	struct qh_buf b = QH_BUF_INIT;
-	double deadline = now_seconds() + timeout_s;
-	bool killed = false;
-	pid_t pid;
-	int fd;
-
-	*output = NULL;
-	*status = -1;
-	if (spawn_piped(argv, cwd, NULL, false, &pid, &fd, err) < 0)
-		return -1;
-	for (;;) {
-		struct pollfd pfd = { fd, POLLIN, 0 };
-		int left = (int)((deadline - now_seconds()) * 1000);
-		char buf[8192];
-		ssize_t got;
-
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			killed = true;
-			break;
-		}
-		if (poll(&pfd, 1, left) <= 0)
-			continue;
-		got = read(fd, buf, sizeof(buf));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		if (b.len < max_bytes &&
-		    qh_buf_append(&b, buf, (size_t)got < max_bytes - b.len ?
-					       (size_t)got : max_bytes - b.len) < 0) {
-			kill(pid, SIGKILL);
-			killed = true;
-			break;
-		}
-	}
-	close(fd);
-	*status = wait_status(pid);
-	if (killed) {
-		*status = -1;
-		qh_buf_free(&b);
-		return qh_error_set(err, "%s: killed after %u s or out of memory",
-				    argv[0], timeout_s);
-	}
-	if (!b.data && qh_buf_puts(&b, "") < 0)
-		return qh_error_set(err, "out of memory");
-	*output = qh_buf_detach(&b);
-	return 0;
 }
 
 /* ---- size ------------------------------------------------------------- */

@@ -14,18 +14,12 @@
 #include "devices_check.h"
 #include "fileio.h"
 #include "flagaudit.h"
+#include "run.h"
+#include "shell_split.h"
 
 /* CPU models are listed by -device help but are not devices a profile
  * allows or forbids (they come from target/, not hw/). */
 #define CPU_CATEGORY "CPU devices"
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *dupf(const char *fmt, ...)
@@ -174,7 +168,7 @@ static char *compiler_version(const char *build_dir, char **cc_out)
 	int status;
 
 	*cc_out = NULL;
-	if (cmd && qh_flagaudit_split(cmd, &argv, &argc, NULL) == 0 && argc) {
+	if (cmd && qh_shell_split(cmd, &argv, &argc, NULL) == 0 && argc) {
 		const char *vargv[] = { argv[0], "--version", NULL };
 
 		*cc_out = strdup(argv[0]);
@@ -182,7 +176,7 @@ static char *compiler_version(const char *build_dir, char **cc_out)
 		    status == 0)
 			line = strndup(out, strcspn(out, "\n"));
 	}
-	qh_flagaudit_argv_free(argv);
+	qh_strv_free(argv);
 	free(out);
 	json_decref(db);
 	free(path);
@@ -371,8 +365,8 @@ static int add_closure_check(const struct qh_plan_target *t,
 				 "%s: %zu CONFIG_ symbols, %zu not planned, %zu planned but absent",
 				 path, got.n, nu, nm) ? 0 : -1;
 done:
-	qh_names_free(unexpected);
-	qh_names_free(missing);
+	qh_strv_free(unexpected);
+	qh_strv_free(missing);
 	qh_strlist_free(&got);
 	free(path);
 	return rc;
@@ -588,8 +582,8 @@ done:
 	qh_device_list_free(&distro);
 	qh_devices_diff_free(&diff);
 	qh_strlist_free(&allowed);
-	qh_names_free(machines);
-	qh_names_free(mmissing);
+	qh_strv_free(machines);
+	qh_strv_free(mmissing);
 	free(out);
 	return rc;
 }
@@ -632,7 +626,7 @@ int qh_build_verify(const struct qh_plan *plan,
 	struct qh_result *br = qh_result_new(o->build_dir, err);
 	char **targets = qh_build_targets(plan, err);
 	char *cc = NULL, *ccver = NULL;
-	double t_verify = mono_now();
+	double t_verify = qh_monotonic_seconds();
 	int rc = -1;
 
 	if (!extra || !jbins || !jdev || !br || !targets) {
@@ -720,8 +714,8 @@ int qh_build_verify(const struct qh_plan *plan,
 			    json_pack("{s:f, s:f, s:f, s:f}",
 				      "configure_s", bo->configure_seconds,
 				      "compile_s", bo->compile_seconds,
-				      "verify_s", mono_now() - t_verify,
-				      "total_s", mono_now() - o->started));
+				      "verify_s", qh_monotonic_seconds() - t_verify,
+				      "total_s", qh_monotonic_seconds() - o->started));
 	if (json_object_set_new(r->extra, "build", extra) < 0) {
 		extra = NULL;
 		goto nomem;

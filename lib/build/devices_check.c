@@ -5,14 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void qh_names_free(char **names)
-{
-	if (!names)
-		return;
-	for (char **p = names; *p; p++)
-		free(*p);
-	free(names);
-}
+#include "strlist.h"
 
 void qh_device_list_free(struct qh_device_list *l)
 {
@@ -193,14 +186,9 @@ int qh_machines_parse_help(const char *text, char ***names, size_t *n,
 		goto nomem;
 	return 0;
 nomem:
-	qh_names_free(*names);
+	qh_strv_free(*names);
 	*names = NULL;
 	return qh_error_set(err, "out of memory");
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static bool in_list(const char *const *list, size_t n, const char *s)
@@ -226,10 +214,10 @@ int qh_names_missing(const char *const *want, size_t nwant,
 			goto nomem;
 	if (finish_names(missing) < 0)
 		goto nomem;
-	qsort(*missing, *nmissing, sizeof(**missing), cmp_str);
+	qsort(*missing, *nmissing, sizeof(**missing), qh_strcmp_ptr);
 	return 0;
 nomem:
-	qh_names_free(*missing);
+	qh_strv_free(*missing);
 	*missing = NULL;
 	return qh_error_set(err, "out of memory");
 }
@@ -261,8 +249,8 @@ int qh_devices_compare(const struct qh_device_list *present,
 			goto nomem;
 	if (finish_names(&out->extra) < 0 || finish_names(&out->missing) < 0)
 		goto nomem;
-	qsort(out->extra, out->nextra, sizeof(char *), cmp_str);
-	qsort(out->missing, out->nmissing, sizeof(char *), cmp_str);
+	qsort(out->extra, out->nextra, sizeof(char *), qh_strcmp_ptr);
+	qsort(out->missing, out->nmissing, sizeof(char *), qh_strcmp_ptr);
 	return 0;
 nomem:
 	qh_devices_diff_free(out);
@@ -273,7 +261,7 @@ void qh_devices_diff_free(struct qh_devices_diff *d)
 {
 	if (!d)
 		return;
-	qh_names_free(d->extra);
-	qh_names_free(d->missing);
+	qh_strv_free(d->extra);
+	qh_strv_free(d->missing);
 	memset(d, 0, sizeof(*d));
 }

@@ -2,7 +2,7 @@
  * `-device help` and `-machine help` output, compared with what the profile
  * expected.
  *
- * The text is produced by the emulator we just built (build_driver.h runs
+ * The text is produced by the emulator we just built (build_verify.c runs
  * it with help options only, never a guest); it is still treated as
  * untrusted input: lines that do not parse are skipped, names are copied.
  */
@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "qh.h"
+#include "strlist.h" /* qh_strv_free frees the name arrays */
 
 struct qh_device {
 	char *name;     /* QOM type name: "virtio-blk-pci" */
@@ -64,6 +65,5 @@ int qh_names_missing(const char *const *want, size_t nwant,
 		     const char *const *have, size_t nhave, char ***missing,
 		     size_t *nmissing, struct qh_error *err);
 void qh_devices_diff_free(struct qh_devices_diff *d);
-void qh_names_free(char **names);
 
 #endif

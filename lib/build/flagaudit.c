@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
+#include "ninja.h"
+#include "shell_split.h"
 #include "strlist.h"
 
 /* ---- requirements ---------------------------------------------------- */
@@ -123,103 +124,6 @@ static void free_problems(char **p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(p[i]);
 	free(p);
-}
-
-/* ---- shell word splitting -------------------------------------------- */
-
-void qh_flagaudit_argv_free(char **argv)
-{
-	if (!argv)
-		return;
-	for (char **a = argv; *a; a++)
-		free(*a);
-	free(argv);
-}
-
-static int push_word(char ***argv, size_t *argc, size_t *cap,
-		     struct qh_buf *w)
-{
-	if (qh_array_reserve((void **)argv, cap, *argc + 2, sizeof(char *)) < 0)
-		return -1;
-	(*argv)[(*argc)++] = qh_buf_detach(w);
-	(*argv)[*argc] = NULL;
-	return 0;
-}
-
-int qh_flagaudit_split(const char *cmd, char ***argv_out, size_t *argc_out,
-		       struct qh_error *err)
-{
-	struct qh_buf w = QH_BUF_INIT;
-	char **argv = NULL;
-	size_t argc = 0, cap = 0;
-	bool in_word = false;
-	const char *p = cmd;
-
-	while (*p) {
-		char c = *p;
-
-		if (c == ' ' || c == '\t' || c == '\n') {
-			if (in_word && push_word(&argv, &argc, &cap, &w) < 0)
-				goto nomem;
-			in_word = false;
-			p++;
-			continue;
-		}
-		in_word = true;
-		if (c == '\'') {
-			const char *end = strchr(p + 1, '\'');
-
-			if (!end) {
-				qh_error_set(err, "unterminated ' quote in command");
-				goto fail;
-			}
-			if (qh_buf_append(&w, p + 1, (size_t)(end - p - 1)) < 0)
-				goto nomem;
-			p = end + 1;
-		} else if (c == '"') {
-			p++;
-			while (*p && *p != '"') {
-				/* Inside "", backslash only escapes these. */
-				if (*p == '\\' && p[1] && strchr("\"\\$`\n", p[1]))
-					p++;
-				if (qh_buf_putc(&w, *p) < 0)
-					goto nomem;
-				p++;
-			}
-			if (*p != '"') {
-				qh_error_set(err, "unterminated \" quote in command");
-				goto fail;
-			}
-			p++;
-		} else if (c == '\\') {
-			if (p[1] && qh_buf_putc(&w, p[1]) < 0)
-				goto nomem;
-			p += p[1] ? 2 : 1;
-		} else {
-			if (qh_buf_putc(&w, c) < 0)
-				goto nomem;
-			p++;
-		}
-		/* An empty quoted word ('') is still a word. */
-		if (!w.data && qh_buf_puts(&w, "") < 0)
-			goto nomem;
-	}
-	if (in_word && push_word(&argv, &argc, &cap, &w) < 0)
-		goto nomem;
-	if (!argv) {
-		argv = calloc(1, sizeof(*argv));
-		if (!argv)
-			goto nomem;
-	}
-	*argv_out = argv;
-	*argc_out = argc;
-	return 0;
-nomem:
-	qh_error_set(err, "out of memory");
-fail:
-	qh_buf_free(&w);
-	qh_flagaudit_argv_free(argv);
-	return -1;
 }
 
 /* ---- compile argv replay ---------------------------------------------- */
@@ -517,48 +421,6 @@ int qh_flagaudit_check_link(const char *const *argv, size_t argc,
 	return 0;
 }
 
-/* ---- a sorted set of strings (object files in scope) ------------------ */
-
-struct strset {
-	char **items;
-	size_t n, cap;
-};
-
-static int strset_add(struct strset *s, const char *v)
-{
-	if (qh_array_reserve((void **)&s->items, &s->cap, s->n + 1,
-			     sizeof(*s->items)) < 0)
-		return -1;
-	if (!(s->items[s->n] = strdup(v)))
-		return -1;
-	s->n++;
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void strset_sort(struct strset *s)
-{
-	if (s->n)
-		qsort(s->items, s->n, sizeof(*s->items), cmp_str);
-}
-
-static bool strset_has(const struct strset *s, const char *v)
-{
-	return s->n && bsearch(&v, s->items, s->n, sizeof(*s->items), cmp_str);
-}
-
-static void strset_free(struct strset *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->items[i]);
-	free(s->items);
-	memset(s, 0, sizeof(*s));
-}
-
 /* ---- audit results ---------------------------------------------------- */
 
 void qh_flag_audit_free(struct qh_flag_audit *a)
@@ -613,7 +475,7 @@ static int audit_argv(struct qh_flag_audit *out, const char *subject,
 		rc = (is_link ? qh_flagaudit_check_link :
 				qh_flagaudit_check_compile)(
 			(const char *const *)argv, argc, req, &problems, &n);
-	qh_flagaudit_argv_free(argv);
+	qh_strv_free(argv);
 	if (rc < 0) {
 		free_problems(problems, n);
 		return qh_error_set(err, "out of memory");
@@ -636,7 +498,7 @@ static bool is_c_family(const char *file)
 }
 
 static int audit_compile_entry(const json_t *entry, size_t idx,
-			       const struct strset *only,
+			       const struct qh_strlist *only,
 			       const struct qh_flag_requirements *req,
 			       struct qh_flag_audit *out, struct qh_error *err)
 {
@@ -657,11 +519,11 @@ static int audit_compile_entry(const json_t *entry, size_t idx,
 
 		/* Without "output" the entry cannot be tied to a binary: audit it. */
 		if (json_is_string(jout) &&
-		    !strset_has(only, json_string_value(jout)))
+		    !qh_strlist_has_sorted(only, json_string_value(jout)))
 			return 0;
 	}
 	if (json_is_string(jcmd)) {
-		if (qh_flagaudit_split(json_string_value(jcmd), &argv, &argc,
+		if (qh_shell_split(json_string_value(jcmd), &argv, &argc,
 				       err) < 0)
 			return qh_error_prefix(err, "entry %zu (%s)", idx, file);
 	} else if (json_is_array(jargs)) {
@@ -670,14 +532,14 @@ static int audit_compile_entry(const json_t *entry, size_t idx,
 
 		json_array_foreach(jargs, i, v) {
 			if (!json_is_string(v)) {
-				qh_flagaudit_argv_free(argv);
+				qh_strv_free(argv);
 				return qh_error_set(err, "entry %zu (%s): non-string argument",
 						    idx, file);
 			}
 			if (qh_array_reserve((void **)&argv, &cap, argc + 2,
 					     sizeof(*argv)) < 0 ||
 			    !(argv[argc] = strdup(json_string_value(v)))) {
-				qh_flagaudit_argv_free(argv);
+				qh_strv_free(argv);
 				return qh_error_set(err, "out of memory");
 			}
 			argv[++argc] = NULL;
@@ -690,7 +552,7 @@ static int audit_compile_entry(const json_t *entry, size_t idx,
 	return audit_argv(out, file, false, argv, argc, req, err);
 }
 
-static int compile_db(const char *path, const struct strset *only,
+static int compile_db(const char *path, const struct qh_strlist *only,
 		      const struct qh_flag_requirements *req,
 		      struct qh_flag_audit *out, struct qh_error *err)
 {
@@ -725,476 +587,42 @@ int qh_flagaudit_compile_db(const char *path,
 	return compile_db(path, NULL, req, out, err);
 }
 
-/* ---- build.ninja ------------------------------------------------------ */
+/* ---- build.ninja links ------------------------------------------------ */
 
-struct ninja_var {
-	char *name;
-	char *value; /* still ninja-escaped */
-};
-
-struct ninja_rule {
-	char *name;
-	char *command;
-	char *rspfile_content; /* meson's *_RSP rules: the flags live here */
-};
-
-struct ninja_file {
-	struct ninja_rule *rules;
-	size_t nrules, rules_cap;
-};
-
-static void ninja_file_free(struct ninja_file *nf)
-{
-	for (size_t i = 0; i < nf->nrules; i++) {
-		free(nf->rules[i].name);
-		free(nf->rules[i].command);
-		free(nf->rules[i].rspfile_content);
-	}
-	free(nf->rules);
-}
-
-static const char *ninja_rule_command(const struct ninja_file *nf,
-				      const char *rule)
-{
-	for (size_t i = 0; i < nf->nrules; i++)
-		if (strcmp(nf->rules[i].name, rule) == 0)
-			return nf->rules[i].command;
-	return NULL;
-}
-
-static const char *var_lookup(const struct ninja_var *vars, size_t n,
-			      const char *name, size_t len)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(vars[i].name) == len &&
-		    strncmp(vars[i].name, name, len) == 0)
-			return vars[i].value;
-	return NULL;
-}
-
-static bool is_varchar(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-/* Expand a rule command with the build statement's variables. $in is
- * dropped (object files carry no flags); $out is the output. Values are
- * expanded recursively once (meson's ARGS/LINK_ARGS hold no references). */
-static int ninja_expand(struct qh_buf *b, const char *s,
-			const struct ninja_var *vars, size_t nvars,
-			const char *out, int depth)
-{
-	while (*s) {
-		if (*s != '$') {
-			if (qh_buf_putc(b, *s++) < 0)
-				return -1;
-			continue;
-		}
-		s++;
-		if (*s == '$' || *s == ' ' || *s == ':') {
-			if (qh_buf_putc(b, *s++) < 0)
-				return -1;
-		} else if (*s == '{' || is_varchar(*s)) {
-			bool brace = *s == '{';
-			const char *name = brace ? s + 1 : s, *end = name;
-			const char *val;
-
-			while (is_varchar(*end) || (brace && *end == '.'))
-				end++;
-			if (brace && *end != '}')
-				return -1;
-			if ((size_t)(end - name) == 3 && strncmp(name, "out", 3) == 0)
-				val = out;
-			else if ((size_t)(end - name) == 2 && strncmp(name, "in", 2) == 0)
-				val = "";
-			else
-				val = var_lookup(vars, nvars, name, (size_t)(end - name));
-			if (val && depth < 2 &&
-			    ninja_expand(b, val, vars, nvars, out, depth + 1) < 0)
-				return -1;
-			s = brace ? end + 1 : end;
-		} else if (*s) {
-			s++; /* "$\n" was joined already; anything else: drop */
-		}
-	}
-	return 0;
-}
-
-/* Read the whole file joining "$\n" continuations. */
-static char *read_ninja(const char *path, struct qh_error *err)
-{
-	struct qh_buf b = QH_BUF_INIT;
-
-	if (qh_read_file(path, 0, &b, err) < 0)
-		return NULL;
-	/* "$" + newline + leading spaces continue the line. A "$$" before the
-	 * newline is an escaped dollar, so count the run of '$'. */
-	char *w = b.data;
-	for (char *r = b.data; *r;) {
-		if (r[0] == '$' && r[1] == '\n') {
-			size_t run = 0;
-
-			for (char *q = w; q > b.data && q[-1] == '$'; q--)
-				run++;
-			if (run % 2 == 0) {
-				r += 2;
-				while (*r == ' ')
-					r++;
-				continue;
-			}
-		}
-		*w++ = *r++;
-	}
-	*w = '\0';
-	return qh_buf_detach(&b);
-}
-
-/* Split a "build" line (after "build ") into words honouring ninja's "$ ",
- * "$:" and "$$" escapes. An unescaped ':' ends the outputs and becomes the
- * word ":"; "|" and "||" are words of their own already. */
-static int build_words(const char *line, char ***words, size_t *n)
-{
-	struct qh_buf w = QH_BUF_INIT;
-	size_t cap = 0;
-	const char *p = line;
-
-	*words = NULL;
-	*n = 0;
-	for (;;) {
-		bool end = *p == '\0';
-
-		if (end || *p == ' ' || *p == ':') {
-			if (w.data && push_word(words, n, &cap, &w) < 0)
-				goto nomem;
-			if (end)
-				break;
-			if (*p == ':') {
-				if (qh_buf_puts(&w, ":") < 0 ||
-				    push_word(words, n, &cap, &w) < 0)
-					goto nomem;
-			}
-			p++;
-			continue;
-		}
-		if (*p == '$' && p[1])
-			p++;
-		if (qh_buf_putc(&w, *p++) < 0)
-			goto nomem;
-	}
-	if (!*words && !(*words = calloc(1, sizeof(**words))))
-		return -1;
-	return 0;
-nomem:
-	qh_buf_free(&w);
-	qh_flagaudit_argv_free(*words);
-	*words = NULL;
-	return -1;
-}
-
-/* A link or archive statement: outputs[0], rule, inputs and variables. */
-struct ninja_stmt {
-	char *out;
-	char *rule;
-	char **inputs; /* explicit and implicit (after '|') inputs */
-	size_t ninputs;
-	struct ninja_var *vars;
-	size_t nvars, cap;
-	bool is_archive;
-};
-
-static void stmt_clear(struct ninja_stmt *st)
-{
-	free(st->out);
-	free(st->rule);
-	qh_flagaudit_argv_free(st->inputs);
-	for (size_t i = 0; i < st->nvars; i++) {
-		free(st->vars[i].name);
-		free(st->vars[i].value);
-	}
-	free(st->vars);
-	memset(st, 0, sizeof(*st));
-}
-
-static bool is_exe_link_rule(const char *rule)
-{
-	size_t len = strlen(rule);
-
-	/* c_LINKER, cpp_LINKER, and their response-file forms *_LINKER_RSP */
-	if (len > 4 && strcmp(rule + len - 4, "_RSP") == 0)
-		len -= 4;
-	return len > 7 && strncmp(rule + len - 7, "_LINKER", 7) == 0 &&
-	       !strstr(rule, "STATIC_LINKER") && !strstr(rule, "_FOR_BUILD");
-}
-
-static bool is_archive_rule(const char *rule)
-{
-	return strstr(rule, "STATIC_LINKER") != NULL;
-}
-
-struct ninja_graph {
-	struct ninja_file nf;
-	struct ninja_stmt *stmts;
-	size_t nstmts, cap;
-};
-
-static void graph_free(struct ninja_graph *g)
-{
-	for (size_t i = 0; i < g->nstmts; i++)
-		stmt_clear(&g->stmts[i]);
-	free(g->stmts);
-	ninja_file_free(&g->nf);
-	memset(g, 0, sizeof(*g));
-}
-
-static const struct ninja_stmt *graph_find(const struct ninja_graph *g,
-					   const char *out)
-{
-	for (size_t i = 0; i < g->nstmts; i++)
-		if (strcmp(g->stmts[i].out, out) == 0)
-			return &g->stmts[i];
-	return NULL;
-}
-
-/* Turn the words of a build line into a statement when its rule is a link
- * or an archive; *st->out == NULL means "not interesting". */
-static int parse_build_line(const char *line, struct ninja_stmt *st)
-{
-	char **w;
-	size_t n, i = 0;
-	int rc = -1;
-
-	memset(st, 0, sizeof(*st));
-	if (build_words(line, &w, &n) < 0)
-		return -1;
-	while (i < n && strcmp(w[i], ":") != 0)
-		i++;
-	if (i == 0 || i + 1 >= n) {
-		rc = 0; /* malformed or empty: nothing to audit */
-		goto done;
-	}
-	if (!is_exe_link_rule(w[i + 1]) && !is_archive_rule(w[i + 1])) {
-		rc = 0;
-		goto done;
-	}
-	st->is_archive = is_archive_rule(w[i + 1]);
-	if (!(st->out = strdup(w[0])) || !(st->rule = strdup(w[i + 1])))
-		goto done;
-	{
-		size_t cap = 0;
-
-		for (size_t k = i + 2; k < n && strcmp(w[k], "||") != 0; k++) {
-			if (strcmp(w[k], "|") == 0)
-				continue;
-			if (qh_array_reserve((void **)&st->inputs, &cap,
-					     st->ninputs + 2, sizeof(char *)) < 0)
-				goto done;
-			if (!(st->inputs[st->ninputs] = strdup(w[k])))
-				goto done;
-			st->inputs[++st->ninputs] = NULL;
-		}
-	}
-	rc = 0;
-done:
-	qh_flagaudit_argv_free(w);
-	if (rc < 0)
-		stmt_clear(st);
-	return rc;
-}
-
-/* A rule that passes its arguments in a response file (meson switches to
- * c_LINKER_RSP, STATIC_LINKER_RSP for long lines: QEMU 10's emulator
- * link) says "cc -m64 @$out.rsp" and keeps the flags in rspfile_content:
- * put them back where the compiler reads them. */
-static int inline_rspfiles(struct ninja_file *nf)
-{
-	static const char *const refs[] = { "@$out.rsp", "@${out}.rsp", "@$rspfile" };
-
-	for (size_t i = 0; i < nf->nrules; i++) {
-		struct ninja_rule *r = &nf->rules[i];
-
-		if (!r->command || !r->rspfile_content)
-			continue;
-		for (size_t k = 0; k < QH_ARRAY_LEN(refs); k++) {
-			char *at = strstr(r->command, refs[k]);
-			struct qh_buf b = QH_BUF_INIT;
-
-			if (!at)
-				continue;
-			qh_buf_append(&b, r->command, (size_t)(at - r->command));
-			qh_buf_puts(&b, r->rspfile_content);
-			qh_buf_puts(&b, at + strlen(refs[k]));
-			if (!b.data)
-				return -1;
-			free(r->command);
-			r->command = qh_buf_detach(&b);
-			break;
-		}
-	}
-	return 0;
-}
-
-static int graph_load(const char *path, struct ninja_graph *g,
-		      struct qh_error *err)
-{
-	struct ninja_stmt *cur = NULL;
-	struct ninja_rule *cur_rule = NULL;
-	char *text, *save = NULL;
-
-	memset(g, 0, sizeof(*g));
-	text = read_ninja(path, err);
-	if (!text)
-		return -1;
-	for (char *line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		if (line[0] == ' ' || line[0] == '\t') {
-			char *p = line, *eq, *name, *value, *e;
-
-			if (!cur && !cur_rule)
-				continue;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			eq = strchr(p, '=');
-			if (!eq)
-				continue;
-			name = p;
-			value = eq + 1;
-			while (*value == ' ')
-				value++;
-			for (e = eq; e > name && e[-1] == ' '; e--)
-				;
-			*e = '\0';
-			if (cur_rule) {
-				char **field = strcmp(name, "command") == 0 ? &cur_rule->command :
-					       strcmp(name, "rspfile_content") == 0 ?
-					       &cur_rule->rspfile_content : NULL;
-
-				if (field) {
-					free(*field);
-					if (!(*field = strdup(value)))
-						goto nomem;
-				}
-				continue;
-			}
-			if (qh_array_reserve((void **)&cur->vars, &cur->cap,
-					     cur->nvars + 1, sizeof(*cur->vars)) < 0)
-				goto nomem;
-			cur->vars[cur->nvars].name = strdup(name);
-			cur->vars[cur->nvars].value = strdup(value);
-			if (!cur->vars[cur->nvars].name ||
-			    !cur->vars[cur->nvars].value) {
-				free(cur->vars[cur->nvars].name);
-				free(cur->vars[cur->nvars].value);
-				goto nomem;
-			}
-			cur->nvars++;
-			continue;
-		}
-		cur = NULL;
-		cur_rule = NULL;
-		if (strncmp(line, "rule ", 5) == 0) {
-			if (qh_array_reserve((void **)&g->nf.rules, &g->nf.rules_cap,
-					     g->nf.nrules + 1, sizeof(*g->nf.rules)) < 0)
-				goto nomem;
-			cur_rule = &g->nf.rules[g->nf.nrules];
-			cur_rule->command = NULL;
-			cur_rule->rspfile_content = NULL;
-			if (!(cur_rule->name = strdup(line + 5)))
-				goto nomem;
-			g->nf.nrules++;
-		} else if (strncmp(line, "build ", 6) == 0) {
-			struct ninja_stmt st;
-
-			if (parse_build_line(line + 6, &st) < 0)
-				goto nomem;
-			if (!st.out)
-				continue;
-			if (qh_array_reserve((void **)&g->stmts, &g->cap,
-					     g->nstmts + 1, sizeof(*g->stmts)) < 0) {
-				stmt_clear(&st);
-				goto nomem;
-			}
-			g->stmts[g->nstmts] = st;
-			cur = &g->stmts[g->nstmts++];
-		}
-	}
-	free(text);
-	if (inline_rspfiles(&g->nf) < 0) {
-		graph_free(g);
-		return qh_error_set(err, "out of memory");
-	}
-	return 0;
-nomem:
-	free(text);
-	graph_free(g);
-	return qh_error_set(err, "out of memory");
-}
-
-static int audit_link(const struct ninja_file *nf, const struct ninja_stmt *st,
+static int audit_link(const struct qh_ninja_graph *g,
+		      const struct qh_ninja_stmt *st,
 		      const struct qh_flag_requirements *req,
 		      struct qh_flag_audit *out, struct qh_error *err)
 {
-	const char *cmd = ninja_rule_command(nf, st->rule);
-	struct qh_buf b = QH_BUF_INIT;
-	char **argv = NULL;
+	char *cmd, **argv = NULL;
 	size_t argc = 0;
 
-	if (!cmd)
-		return qh_error_set(err, "link of %s uses undefined rule %s",
-				    st->out, st->rule);
-	if (ninja_expand(&b, cmd, st->vars, st->nvars, st->out, 0) < 0 ||
-	    !b.data) {
-		qh_buf_free(&b);
-		return qh_error_set(err, "link of %s: cannot expand its command",
-				    st->out);
-	}
-	if (qh_flagaudit_split(b.data, &argv, &argc, err) < 0) {
-		qh_buf_free(&b);
+	if (qh_ninja_command(g, st, &cmd, err) < 0)
+		return -1;
+	if (qh_shell_split(cmd, &argv, &argc, err) < 0) {
+		free(cmd);
 		return qh_error_prefix(err, "link of %s", st->out);
 	}
-	qh_buf_free(&b);
+	free(cmd);
 	out->links++;
 	return audit_argv(out, st->out, true, argv, argc, req, err);
 }
 
-/* Object files that end up in `st`: its inputs, and through archives built
- * in this graph, their inputs (depth-bounded against cycles). */
-static int collect_objects(const struct ninja_graph *g,
-			   const struct ninja_stmt *st, struct strset *objs,
-			   int depth)
-{
-	if (depth > 16)
-		return 0;
-	for (size_t i = 0; i < st->ninputs; i++) {
-		const struct ninja_stmt *sub = graph_find(g, st->inputs[i]);
-
-		if (sub && sub->is_archive) {
-			if (collect_objects(g, sub, objs, depth + 1) < 0)
-				return -1;
-		} else if (strset_add(objs, st->inputs[i]) < 0) {
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int audit_graph_links(const char *path, const struct ninja_graph *g,
+static int audit_graph_links(const char *path, const struct qh_ninja_graph *g,
 			     const char *const *targets, size_t ntargets,
 			     const struct qh_flag_requirements *req,
-			     struct qh_flag_audit *out, struct strset *objs,
+			     struct qh_flag_audit *out, struct qh_strlist *objs,
 			     struct qh_error *err)
 {
 	for (size_t i = 0; i < ntargets; i++) {
-		const struct ninja_stmt *st = graph_find(g, targets[i]);
+		const struct qh_ninja_stmt *st = qh_ninja_find(g, targets[i]);
 
 		if (!st || st->is_archive)
 			return qh_error_set(err, "%s: no link statement for %s",
 					    path, targets[i]);
 	}
 	for (size_t i = 0; i < g->nstmts; i++) {
-		const struct ninja_stmt *st = &g->stmts[i];
+		const struct qh_ninja_stmt *st = &g->stmts[i];
 		bool wanted = !targets;
 
 		if (st->is_archive)
@@ -1203,9 +631,9 @@ static int audit_graph_links(const char *path, const struct ninja_graph *g,
 			wanted = strcmp(st->out, targets[t]) == 0;
 		if (!wanted)
 			continue;
-		if (audit_link(&g->nf, st, req, out, err) < 0)
+		if (audit_link(g, st, req, out, err) < 0)
 			return qh_error_prefix(err, "%s", path);
-		if (objs && collect_objects(g, st, objs, 0) < 0)
+		if (objs && qh_ninja_collect_objects(g, st, objs) < 0)
 			return qh_error_set(err, "out of memory");
 	}
 	return 0;
@@ -1216,13 +644,13 @@ int qh_flagaudit_ninja_links(const char *path, const char *const *targets,
 			     const struct qh_flag_requirements *req,
 			     struct qh_flag_audit *out, struct qh_error *err)
 {
-	struct ninja_graph g;
+	struct qh_ninja_graph g;
 	int rc;
 
-	if (graph_load(path, &g, err) < 0)
+	if (qh_ninja_load(path, &g, err) < 0)
 		return -1;
 	rc = audit_graph_links(path, &g, targets, ntargets, req, out, NULL, err);
-	graph_free(&g);
+	qh_ninja_free(&g);
 	return rc;
 }
 
@@ -1231,8 +659,8 @@ int qh_flagaudit_build_dir(const char *dir, const char *const *targets,
 			   const struct qh_flag_requirements *req,
 			   struct qh_flag_audit *out, struct qh_error *err)
 {
-	struct ninja_graph g;
-	struct strset objs = { 0 };
+	struct qh_ninja_graph g;
+	struct qh_strlist objs = { 0 };
 	char *ninja = NULL, *db = NULL;
 	int rc = -1;
 
@@ -1245,17 +673,17 @@ int qh_flagaudit_build_dir(const char *dir, const char *const *targets,
 		free(ninja);
 		return qh_error_set(err, "out of memory");
 	}
-	if (graph_load(ninja, &g, err) < 0)
+	if (qh_ninja_load(ninja, &g, err) < 0)
 		goto done_nograph;
 	if (audit_graph_links(ninja, &g, targets, ntargets, req, out,
 			      &objs, err) < 0)
 		goto done;
-	strset_sort(&objs);
+	qh_strlist_sort(&objs);
 	rc = compile_db(db, targets ? &objs : NULL, req, out, err);
 done:
-	graph_free(&g);
+	qh_ninja_free(&g);
 done_nograph:
-	strset_free(&objs);
+	qh_strlist_free(&objs);
 	free(ninja);
 	free(db);
 	return rc;
@@ -1311,9 +739,9 @@ int qh_build_linked_sources(const char *dir, const char *target,
 			    const char *src_root, struct qh_strlist *out,
 			    struct qh_error *err)
 {
-	struct ninja_graph g;
-	struct strset objs = { 0 };
-	const struct ninja_stmt *st;
+	struct qh_ninja_graph g;
+	struct qh_strlist objs = { 0 };
+	const struct qh_ninja_stmt *st;
 	char *ninja = NULL, *dbpath = NULL, *root = NULL;
 	json_t *db = NULL, *entry;
 	json_error_t jerr;
@@ -1332,16 +760,16 @@ int qh_build_linked_sources(const char *dir, const char *target,
 		return qh_error_set(err, "out of memory");
 	}
 	rootlen = strlen(root);
-	if (graph_load(ninja, &g, err) < 0)
+	if (qh_ninja_load(ninja, &g, err) < 0)
 		goto nograph;
-	st = graph_find(&g, target);
+	st = qh_ninja_find(&g, target);
 	if (!st || st->is_archive) {
 		qh_error_set(err, "%s: no link statement for %s", ninja, target);
 		goto done;
 	}
-	if (collect_objects(&g, st, &objs, 0) < 0)
+	if (qh_ninja_collect_objects(&g, st, &objs) < 0)
 		goto oom;
-	strset_sort(&objs);
+	qh_strlist_sort(&objs);
 	db = json_load_file(dbpath, 0, &jerr);
 	if (!db || !json_is_array(db)) {
 		qh_error_set(err, "%s:%d: %s", dbpath, db ? 0 : jerr.line,
@@ -1354,7 +782,7 @@ int qh_build_linked_sources(const char *dir, const char *target,
 		const char *d = json_string_value(json_object_get(entry, "directory"));
 		char *abs;
 
-		if (!o || !f || !strset_has(&objs, o))
+		if (!o || !f || !qh_strlist_has_sorted(&objs, o))
 			continue;
 		abs = join_normalized(d ? d : dir, f);
 		if (!abs)
@@ -1372,10 +800,10 @@ int qh_build_linked_sources(const char *dir, const char *target,
 oom:
 	qh_error_set(err, "out of memory");
 done:
-	graph_free(&g);
+	qh_ninja_free(&g);
 nograph:
 	json_decref(db);
-	strset_free(&objs);
+	qh_strlist_free(&objs);
 	free(ninja);
 	free(dbpath);
 	free(root);

@@ -96,12 +96,6 @@ int qh_build_linked_sources(const char *dir, const char *target,
 
 /* Building blocks, exposed for the unit tests. */
 
-/* Split a POSIX-shell-quoted command line into words (quotes, backslashes;
- * no expansion of any kind). *argv is NULL-terminated; free with
- * qh_flagaudit_argv_free. */
-int qh_flagaudit_split(const char *cmd, char ***argv, size_t *argc,
-		       struct qh_error *err);
-void qh_flagaudit_argv_free(char **argv);
 /* Append to `problems` (a NULL-terminated malloc'd array, *n entries) one
  * sentence per failed requirement of a compile argv / link argv. */
 int qh_flagaudit_check_compile(const char *const *argv, size_t argc,

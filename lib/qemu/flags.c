@@ -90,7 +90,7 @@ int qh_harden_level_parse(const char *s, enum qh_harden_level *out)
 	return 0;
 }
 
-int qh_flags_split(const char *s, struct qh_strlist *out)
+int qh_flags_split_words(const char *s, struct qh_strlist *out)
 {
 	struct qh_buf cur = QH_BUF_INIT;
 	const char *p = s;
@@ -387,7 +387,7 @@ int qh_flags_select(enum qh_harden_level level, const char *arch,
 		const char *src = pass ? user_ldflags : user_cflags;
 
 		qh_strlist_free(&user);
-		if (src && qh_flags_split(src, &user) < 0)
+		if (src && qh_flags_split_words(src, &user) < 0)
 			goto oom;
 		for (size_t i = 0; i < user.n; i++)
 			if (take(user.items[i], pass ? QH_FLAG_LD : QH_FLAG_C, true, cc,

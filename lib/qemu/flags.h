@@ -60,7 +60,9 @@ int qh_flags_select(enum qh_harden_level level, const char *arch,
 		    struct qh_strlist *ldflags, struct qh_strlist *warnings,
 		    struct qh_error *err);
 
-/* Split user flags into groups ("-arch x86_64" stays one group). */
-int qh_flags_split(const char *s, struct qh_strlist *out);
+/* Split user flags at blanks (space, tab, newline; no quoting) and group
+ * each word that does not start with '-' with the option before it
+ * ("-arch x86_64" stays one entry). */
+int qh_flags_split_words(const char *s, struct qh_strlist *out);
 
 #endif

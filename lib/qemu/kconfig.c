@@ -1078,170 +1078,249 @@ static void report_cycle(struct qh_kconfig *kc, const int *indeg,
 	free(seen);
 }
 
-int qh_kconfig_evaluate(struct qh_kconfig *kc, enum qh_kconfig_mode mode,
-			struct qh_error *err)
+/* Every symbol a clause reads that no Kconfig file defines: an error
+ * naming up to 20 of them. */
+static int check_undefined(const struct qh_kconfig *kc, struct qh_error *err)
 {
-	size_t n = kc->nsyms, nedges = 0, ecap = 0, dcap = 0;
-	int *esrc = NULL, *edst = NULL, *tmp = NULL;
-	size_t tn = 0, tcap = 0;
-	size_t *pstart = NULL, *sstart = NULL, *cstart = NULL;
-	int *preds = NULL, *succs = NULL, *indeg = NULL, *order = NULL;
-	int *cl = NULL;
-	size_t norder = 0, head = 0;
-	int rc = -1;
 	struct qh_buf undef = QH_BUF_INIT;
 	size_t nundef = 0;
 
-	qh_kconfig_reset_values(kc);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < kc->nsyms; i++)
 		if (kc->syms[i].referenced && !kc->syms[i].defined) {
 			if (nundef++ < 20)
 				qh_buf_printf(&undef, "%s%s", nundef > 1 ? ", " : "",
 					      kc->syms[i].name);
 		}
-	if (nundef) {
-		qh_error_set(err, "%zu undefined symbol%s: %s%s", nundef,
-			     nundef > 1 ? "s" : "", undef.data,
-			     nundef > 20 ? ", ..." : "");
-		qh_buf_free(&undef);
-		return -1;
-	}
-	/* edges: every symbol a clause's condition reads -> its dest */
+	if (!nundef)
+		return 0;
+	qh_error_set(err, "%zu undefined symbol%s: %s%s", nundef,
+		     nundef > 1 ? "s" : "", undef.data,
+		     nundef > 20 ? ", ..." : "");
+	qh_buf_free(&undef);
+	return -1;
+}
+
+/* The dependency graph: an edge from every symbol a clause's condition
+ * reads to the clause's dest, kept as predecessor and successor lists
+ * (node i's are [pstart[i], pstart[i + 1]) of preds, same for succs). */
+struct kgraph {
+	size_t *pstart, *sstart;
+	int *preds, *succs;
+	int *indeg;
+};
+
+static void kgraph_free(struct kgraph *g)
+{
+	free(g->pstart);
+	free(g->sstart);
+	free(g->preds);
+	free(g->succs);
+	free(g->indeg);
+}
+
+static int collect_edges(const struct qh_kconfig *kc, int **esrc, int **edst,
+			 size_t *nedges)
+{
+	size_t ecap = 0, dcap = 0, tn = 0, tcap = 0;
+	int *tmp = NULL;
+	int rc = -1;
+
+	*esrc = *edst = NULL;
+	*nedges = 0;
 	for (size_t ci = 0; ci < kc->nclauses; ci++) {
 		const struct qh_kclause *c = &kc->clauses[ci];
 
 		tn = 0;
 		if (expr_syms(kc, c->cond, &tmp, &tn, &tcap) < 0)
-			goto oom;
-		if (qh_array_reserve((void **)&esrc, &ecap, nedges + tn, sizeof(int)) < 0 ||
-		    qh_array_reserve((void **)&edst, &dcap, nedges + tn, sizeof(int)) < 0)
-			goto oom;
+			goto out;
+		if (qh_array_reserve((void **)esrc, &ecap, *nedges + tn, sizeof(int)) < 0 ||
+		    qh_array_reserve((void **)edst, &dcap, *nedges + tn, sizeof(int)) < 0)
+			goto out;
 		for (size_t k = 0; k < tn; k++) {
-			esrc[nedges + k] = tmp[k];
-			edst[nedges + k] = c->dest;
+			(*esrc)[*nedges + k] = tmp[k];
+			(*edst)[*nedges + k] = c->dest;
 		}
-		nedges += tn;
+		*nedges += tn;
 	}
-	pstart = calloc(n + 1, sizeof(size_t));
-	sstart = calloc(n + 1, sizeof(size_t));
-	cstart = calloc(n + 1, sizeof(size_t));
-	preds = malloc((nedges + 1) * sizeof(int));
-	succs = malloc((nedges + 1) * sizeof(int));
-	indeg = calloc(n + 1, sizeof(int));
-	order = malloc((n + 1) * sizeof(int));
-	cl = malloc((kc->nclauses + 1) * sizeof(int));
-	if (!pstart || !sstart || !cstart || !preds || !succs || !indeg ||
-	    !order || !cl)
-		goto oom;
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+/* -1 on out-of-memory. */
+static int kgraph_build(const struct qh_kconfig *kc, struct kgraph *g)
+{
+	size_t n = kc->nsyms, nedges = 0;
+	int *esrc = NULL, *edst = NULL;
+	size_t *pf = NULL, *sf = NULL;
+	int rc = -1;
+
+	memset(g, 0, sizeof(*g));
+	if (collect_edges(kc, &esrc, &edst, &nedges) < 0)
+		goto out;
+	g->pstart = calloc(n + 1, sizeof(size_t));
+	g->sstart = calloc(n + 1, sizeof(size_t));
+	g->preds = malloc((nedges + 1) * sizeof(int));
+	g->succs = malloc((nedges + 1) * sizeof(int));
+	g->indeg = calloc(n + 1, sizeof(int));
+	pf = calloc(n + 1, sizeof(size_t));
+	sf = calloc(n + 1, sizeof(size_t));
+	if (!g->pstart || !g->sstart || !g->preds || !g->succs || !g->indeg ||
+	    !pf || !sf)
+		goto out;
 	for (size_t k = 0; k < nedges; k++) {
-		pstart[edst[k] + 1]++;
-		sstart[esrc[k] + 1]++;
+		g->pstart[edst[k] + 1]++;
+		g->sstart[esrc[k] + 1]++;
 	}
 	for (size_t i = 0; i < n; i++) {
-		pstart[i + 1] += pstart[i];
-		sstart[i + 1] += sstart[i];
+		g->pstart[i + 1] += g->pstart[i];
+		g->sstart[i + 1] += g->sstart[i];
 	}
-	{
-		size_t *pf = calloc(n + 1, sizeof(size_t));
-		size_t *sf = calloc(n + 1, sizeof(size_t));
+	for (size_t k = 0; k < nedges; k++) {
+		g->preds[g->pstart[edst[k]] + pf[edst[k]]++] = esrc[k];
+		g->succs[g->sstart[esrc[k]] + sf[esrc[k]]++] = edst[k];
+		g->indeg[edst[k]]++;
+	}
+	rc = 0;
+out:
+	free(esrc);
+	free(edst);
+	free(pf);
+	free(sf);
+	return rc;
+}
 
-		if (!pf || !sf) {
-			free(pf);
-			free(sf);
-			goto oom;
-		}
-		for (size_t k = 0; k < nedges; k++) {
-			preds[pstart[edst[k]] + pf[edst[k]]++] = esrc[k];
-			succs[sstart[esrc[k]] + sf[esrc[k]]++] = edst[k];
-		}
-		free(pf);
-		free(sf);
-	}
-	for (size_t k = 0; k < nedges; k++)
-		indeg[edst[k]]++;
-	/* Kahn's algorithm in symbol order (deterministic) */
+/* Kahn's algorithm in symbol order (deterministic): order gets every
+ * symbol after all it depends on; -1 + err naming a cycle when there is
+ * one. Consumes g->indeg. */
+static int topo_order(struct qh_kconfig *kc, struct kgraph *g, int *order,
+		      struct qh_error *err)
+{
+	size_t n = kc->nsyms, norder = 0, head = 0;
+
 	for (size_t i = 0; i < n; i++)
-		if (indeg[i] == 0)
+		if (g->indeg[i] == 0)
 			order[norder++] = (int)i;
 	while (head < norder) {
 		int v = order[head++];
 
-		for (size_t k = sstart[v]; k < sstart[v + 1]; k++)
-			if (--indeg[succs[k]] == 0)
-				order[norder++] = succs[k];
+		for (size_t k = g->sstart[v]; k < g->sstart[v + 1]; k++)
+			if (--g->indeg[g->succs[k]] == 0)
+				order[norder++] = g->succs[k];
 	}
 	if (norder < n) {
-		report_cycle(kc, indeg, pstart, preds, err);
-		goto out;
+		report_cycle(kc, g->indeg, g->pstart, g->preds, err);
+		return -1;
 	}
-	/* clauses per dest, in source order */
+	return 0;
+}
+
+/* The clauses of each dest, in source order: symbol i's are
+ * cl[cstart[i]] .. cl[cstart[i + 1] - 1]. -1 on out-of-memory. */
+static int clauses_by_dest(const struct qh_kconfig *kc, size_t **cstart_out,
+			   int **cl_out)
+{
+	size_t n = kc->nsyms;
+	size_t *cstart = calloc(n + 1, sizeof(size_t));
+	size_t *f = calloc(n + 1, sizeof(size_t));
+	int *cl = malloc((kc->nclauses + 1) * sizeof(int));
+
+	if (!cstart || !f || !cl) {
+		free(cstart);
+		free(f);
+		free(cl);
+		return -1;
+	}
 	for (size_t ci = 0; ci < kc->nclauses; ci++)
 		cstart[kc->clauses[ci].dest + 1]++;
 	for (size_t i = 0; i < n; i++)
 		cstart[i + 1] += cstart[i];
-	{
-		size_t *f = calloc(n + 1, sizeof(size_t));
+	for (size_t ci = 0; ci < kc->nclauses; ci++) {
+		int d = kc->clauses[ci].dest;
 
-		if (!f)
-			goto oom;
-		for (size_t ci = 0; ci < kc->nclauses; ci++) {
-			int d = kc->clauses[ci].dest;
-
-			cl[cstart[d] + f[d]++] = (int)ci;
-		}
-		free(f);
+		cl[cstart[d] + f[d]++] = (int)ci;
 	}
-	for (size_t oi = 0; oi < n; oi++) {
+	free(f);
+	*cstart_out = cstart;
+	*cl_out = cl;
+	return 0;
+}
+
+/* Decide symbol v, whose inputs are all decided: its clauses are
+ * cl[first..last). */
+static int decide_symbol(struct qh_kconfig *kc, enum qh_kconfig_mode mode,
+			 int v, const int *cl, size_t first, size_t last,
+			 struct qh_error *err)
+{
+	struct qh_ksym *s = &kc->syms[v];
+
+	/* assignments, depends on and selects first ... */
+	for (size_t k = first; k < last; k++) {
+		const struct qh_kclause *c = &kc->clauses[cl[k]];
+
+		if (c->kind == QH_KC_ASSIGN) {
+			if (set_value(kc, (size_t)cl[k], c->value, err) < 0)
+				return -1;
+		} else if (c->kind == QH_KC_DEPENDS) {
+			if (!qh_kexpr_eval(kc, c->cond) &&
+			    set_value(kc, (size_t)cl[k], 0, err) < 0)
+				return -1;
+		} else if (c->kind == QH_KC_SELECT) {
+			if (qh_kexpr_eval(kc, c->cond) &&
+			    set_value(kc, (size_t)cl[k], 1, err) < 0)
+				return -1;
+		}
+	}
+	/* ... then defaults; allnoconfig turns every default into n */
+	for (size_t k = first; k < last && s->value < 0; k++) {
+		const struct qh_kclause *c = &kc->clauses[cl[k]];
+
+		if (c->kind == QH_KC_DEFAULT &&
+		    (c->cond < 0 || qh_kexpr_eval(kc, c->cond))) {
+			s->value = mode == QH_KCONFIG_ALLNO ? 0 : c->value;
+			s->set_by = cl[k];
+		}
+	}
+	if (s->value < 0)
+		s->value = 0;
+	return 0;
+}
+
+int qh_kconfig_evaluate(struct qh_kconfig *kc, enum qh_kconfig_mode mode,
+			struct qh_error *err)
+{
+	struct kgraph g = { 0 };
+	size_t *cstart = NULL;
+	int *order = NULL, *cl = NULL;
+	int rc = -1;
+
+	qh_kconfig_reset_values(kc);
+	if (check_undefined(kc, err) < 0)
+		return -1;
+	if (kgraph_build(kc, &g) < 0 ||
+	    !(order = malloc((kc->nsyms + 1) * sizeof(int))))
+		goto oom;
+	if (topo_order(kc, &g, order, err) < 0)
+		goto out;
+	if (clauses_by_dest(kc, &cstart, &cl) < 0)
+		goto oom;
+	for (size_t oi = 0; oi < kc->nsyms; oi++) {
 		int v = order[oi];
-		struct qh_ksym *s = &kc->syms[v];
 
-		/* assignments, depends on and selects first ... */
-		for (size_t k = cstart[v]; k < cstart[v + 1]; k++) {
-			const struct qh_kclause *c = &kc->clauses[cl[k]];
-
-			if (c->kind == QH_KC_ASSIGN) {
-				if (set_value(kc, (size_t)cl[k], c->value, err) < 0)
-					goto out;
-			} else if (c->kind == QH_KC_DEPENDS) {
-				if (!qh_kexpr_eval(kc, c->cond) &&
-				    set_value(kc, (size_t)cl[k], 0, err) < 0)
-					goto out;
-			} else if (c->kind == QH_KC_SELECT) {
-				if (qh_kexpr_eval(kc, c->cond) &&
-				    set_value(kc, (size_t)cl[k], 1, err) < 0)
-					goto out;
-			}
-		}
-		/* ... then defaults; allnoconfig turns every default into n */
-		for (size_t k = cstart[v]; k < cstart[v + 1] && s->value < 0; k++) {
-			const struct qh_kclause *c = &kc->clauses[cl[k]];
-
-			if (c->kind == QH_KC_DEFAULT &&
-			    (c->cond < 0 || qh_kexpr_eval(kc, c->cond))) {
-				s->value = mode == QH_KCONFIG_ALLNO ? 0 : c->value;
-				s->set_by = cl[k];
-			}
-		}
-		if (s->value < 0)
-			s->value = 0;
+		if (decide_symbol(kc, mode, v, cl, cstart[v], cstart[v + 1],
+				  err) < 0)
+			goto out;
 	}
 	rc = 0;
 	goto out;
 oom:
 	qh_error_set(err, "out of memory");
 out:
-	free(esrc);
-	free(edst);
-	free(tmp);
-	free(pstart);
-	free(sstart);
-	free(cstart);
-	free(preds);
-	free(succs);
-	free(indeg);
+	kgraph_free(&g);
 	free(order);
+	free(cstart);
 	free(cl);
-	qh_buf_free(&undef);
 	return rc;
 }
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build/build.h" /* qh_run_capture */
 #include "qemu_tree.h" /* qh_tree_read_text */
 #include "rootfs.h"
+#include "run.h"
 
 int qh_version_cmp(const char *a, const char *b)
 {

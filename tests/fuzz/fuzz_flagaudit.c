@@ -2,6 +2,7 @@
  * "command" and "arguments" forms), build.ninja link statements, and the
  * shell-word splitter under both. The first input byte picks the reader. */
 #include "build/flagaudit.h"
+#include "build/shell_split.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -23,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		size_t argc = 0;
 
-		if (text && qh_flagaudit_split(text, &argv, &argc, &err) == 0)
-			qh_flagaudit_argv_free(argv);
+		if (text && qh_shell_split(text, &argv, &argc, &err) == 0)
+			qh_strv_free(argv);
 		free(text);
 		return 0;
 	}

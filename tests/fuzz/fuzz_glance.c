@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!text)
 		return 0;
-	qh_flags_split(text, &words);
+	qh_flags_split_words(text, &words);
 	qh_strlist_free(&words);
 	p = qh_glance_profile(text, &err);
 	if (p) {

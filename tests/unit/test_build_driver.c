@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build/build.h"
+#include "run.h"
 
 static char tmpdir[] = "/tmp/qh-driver-XXXXXX";
 static char bindir[256], build_dir[256], configure[256], counter[256];

@@ -67,10 +67,10 @@ static void test_parse_machine_help(void **state)
 	assert_string_equal(names[0], "q35");
 	assert_string_equal(names[2], "none");
 	assert_null(names[3]);
-	qh_names_free(names);
+	qh_strv_free(names);
 	assert_int_equal(qh_machines_parse_help("no heading\nq35 x\n", &names, &n, NULL), 0);
 	assert_int_equal(n, 0);
-	qh_names_free(names);
+	qh_strv_free(names);
 }
 
 static void test_compare(void **state)
@@ -111,7 +111,7 @@ static void test_names_missing(void **state)
 	assert_int_equal(qh_names_missing(want, 3, have, 2, &missing, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(missing[0], "pc");
-	qh_names_free(missing);
+	qh_strv_free(missing);
 }
 
 int main(void)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "build/flagaudit.h"
+#include "build/shell_split.h"
 #include "qemu/qemu_plan.h"
 
 static char tmpdir[] = "/tmp/qh-flagaudit-XXXXXX";
@@ -53,7 +54,7 @@ static char *compile_problems(const char *cmd)
 	char *joined;
 
 	qh_flag_requirements_default(&req);
-	assert_int_equal(qh_flagaudit_split(cmd, &argv, &argc, NULL), 0);
+	assert_int_equal(qh_shell_split(cmd, &argv, &argc, NULL), 0);
 	assert_int_equal(qh_flagaudit_check_compile((const char *const *)argv,
 						    argc, &req, &problems, &n), 0);
 	for (size_t i = 0; i < n; i++)
@@ -67,7 +68,7 @@ static char *compile_problems(const char *cmd)
 		free(problems[i]);
 	}
 	free(problems);
-	qh_flagaudit_argv_free(argv);
+	qh_strv_free(argv);
 	return joined;
 }
 
@@ -78,7 +79,7 @@ static void test_split_quotes(void **state)
 	struct qh_error err;
 
 	(void)state;
-	assert_int_equal(qh_flagaudit_split("cc '-DX=\"a b\"' -I\"x y\" a\\ b ''",
+	assert_int_equal(qh_shell_split("cc '-DX=\"a b\"' -I\"x y\" a\\ b ''",
 					    &argv, &argc, &err), 0);
 	assert_int_equal(argc, 5);
 	assert_string_equal(argv[1], "-DX=\"a b\"");
@@ -86,8 +87,8 @@ static void test_split_quotes(void **state)
 	assert_string_equal(argv[3], "a b");
 	assert_string_equal(argv[4], "");
 	assert_null(argv[5]);
-	qh_flagaudit_argv_free(argv);
-	assert_int_equal(qh_flagaudit_split("cc 'open", &argv, &argc, &err), -1);
+	qh_strv_free(argv);
+	assert_int_equal(qh_shell_split("cc 'open", &argv, &argc, &err), -1);
 	assert_non_null(strstr(err.msg, "unterminated"));
 }
 

@@ -25,7 +25,7 @@ static void test_split_keeps_arguments_with_their_flag(void **state)
 	struct qh_strlist l = { 0 };
 
 	(void)state;
-	assert_int_equal(qh_flags_split("  -O2 -arch x86_64\t-Wl,-z,now ", &l), 0);
+	assert_int_equal(qh_flags_split_words("  -O2 -arch x86_64\t-Wl,-z,now ", &l), 0);
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.items[0], "-O2");
 	assert_string_equal(l.items[1], "-arch x86_64");
