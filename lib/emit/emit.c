@@ -79,7 +79,9 @@ int qh_emitter_begin(struct qh_emitter *e, const struct qh_report *r,
 	e->command = r && r->command ? r->command : "";
 	if (e->fmt->begin && e->fmt->begin(e, r, err) < 0)
 		return -1;
-	return check_stream(e, err);
+	if (check_stream(e, err) < 0)
+		return -1;
+	return qh_emit_outputs_begin(e, r, err);
 }
 
 int qh_emitter_result(struct qh_emitter *e, const struct qh_result *res,
@@ -91,7 +93,9 @@ int qh_emitter_result(struct qh_emitter *e, const struct qh_result *res,
 		return -1;
 	e->nresults++;
 	qh_summary_add(&e->seen, res);
-	return check_stream(e, err);
+	if (check_stream(e, err) < 0)
+		return -1;
+	return qh_emit_outputs_result(e, res, err);
 }
 
 int qh_emitter_end(struct qh_emitter *e, const struct qh_report *r,
@@ -105,13 +109,16 @@ int qh_emitter_end(struct qh_emitter *e, const struct qh_report *r,
 	if (fflush(e->out) != 0)
 		return qh_error_errno(err, errno, "writing %s output",
 				      e->fmt->name);
-	return check_stream(e, err);
+	if (check_stream(e, err) < 0)
+		return -1;
+	return qh_emit_outputs_end(e, r, s, err);
 }
 
 void qh_emitter_free(struct qh_emitter *e)
 {
 	if (!e)
 		return;
+	qh_emit_outputs_free(e);
 	if (e->fmt->fini)
 		e->fmt->fini(e);
 	free(e->state);

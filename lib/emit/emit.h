@@ -35,6 +35,15 @@ int qh_emitter_end(struct qh_emitter *e, const struct qh_report *r,
 		   const struct qh_summary *s, struct qh_error *err);
 void qh_emitter_free(struct qh_emitter *e);
 
+/* One more output, "FORMAT=PATH" (`--output sarif=qhard.sarif`), written
+ * beside e's own stream with the same calls (no colors). Before begin only.
+ * PATH appears at end, when every output ended well (it is written to
+ * PATH.tmp-PID until then); a run that fails or is freed before its end
+ * leaves no file. Errors: malformed spec, unknown format, "-" or a path
+ * named twice, a file that cannot be created. */
+int qh_emitter_add_output(struct qh_emitter *e, const char *spec,
+			  struct qh_error *err);
+
 /* Convenience: begin + every result of r + end. */
 int qh_report_emit(const struct qh_report *r, const char *format, FILE *out,
 		   const struct qh_emit_options *opts, struct qh_error *err);

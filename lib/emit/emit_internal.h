@@ -36,7 +36,17 @@ struct qh_emitter {
 	size_t nresults;        /* results written so far */
 	struct qh_summary seen; /* running summary of those results */
 	const char *command;    /* r->command from begin (report outlives us) */
+	struct qh_emit_output *outputs; /* --output FORMAT=PATH (emit_outputs.c) */
 };
+
+/* emit.c's begin/result/end/free pass each call on to the extra outputs. */
+int qh_emit_outputs_begin(struct qh_emitter *e, const struct qh_report *r,
+			  struct qh_error *err);
+int qh_emit_outputs_result(struct qh_emitter *e, const struct qh_result *res,
+			   struct qh_error *err);
+int qh_emit_outputs_end(struct qh_emitter *e, const struct qh_report *r,
+			const struct qh_summary *s, struct qh_error *err);
+void qh_emit_outputs_free(struct qh_emitter *e);
 
 extern const struct qh_emit_format qh_emit_text;
 extern const struct qh_emit_format qh_emit_json;
