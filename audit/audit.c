@@ -14,21 +14,23 @@
 #include "emit/emit.h"
 #include "modules.h"
 #include "options.h"
+#include "outputs.h"
 #include "policy/policy.h"
 #include "qemu/qemu.h"
 #include "rules.h"
 
 enum { OPT_ROOT = 1, OPT_POLICY, OPT_ALLOW, OPT_FORMAT, OPT_DEEP, OPT_COLOR,
-       OPT_VERBOSE, OPT_QEMU_SRC, OPT_LIVE };
+       OPT_VERBOSE, OPT_QEMU_SRC, OPT_LIVE, OPT_OUTPUT };
 
 static const struct qh_option options[] = {
 	{ 0, "root", "DIR", "audit the image or chroot at DIR instead of the running host (/)", OPT_ROOT },
 	{ 0, "live", NULL, "with --root: DIR's /proc, /sys and /dev are the running kernel's "
 	  "(a host's root mounted in a container): judge /dev/kvm, CPU flags, cgroups, IOMMU, SEV/TDX", OPT_LIVE },
-	{ 0, "policy", "POLICY", "policy (a name or an INI path) for the binaries' checks and the audit findings", OPT_POLICY },
+	{ 'P', "policy", "POLICY", "policy (a name or an INI path) for the binaries' checks and the audit findings", OPT_POLICY },
 	{ 0, "allow-list", "PROFILE", "profile (a name or an INI path) whose [devices] allow list the compiled-in devices must stay within", OPT_ALLOW },
 	{ 0, "qemu-src", "DIR", "with --allow-list: also allow every QOM type the profile's Kconfig closure compiles in this QEMU tree", OPT_QEMU_SRC },
 	{ 'f', "format", "FMT", "output format: text, json, sarif, csv, junit, markdown", OPT_FORMAT },
+	QH_OPTION_OUTPUT(OPT_OUTPUT),
 	{ 0, "deep", NULL, "also run the deep (disassembly) checks on binaries", OPT_DEEP },
 	{ 0, "color", "WHEN", "color text output: auto, always, never", OPT_COLOR },
 	{ 'v', "verbose", NULL, "text: also show passing checks, and every name and "
@@ -49,6 +51,7 @@ const struct qh_command_spec *const qh_audit_spec = &spec; /* completion */
 struct args {
 	const char *root, *policy, *allow, *format, *color, *qemu_src;
 	bool deep, verbose, live;
+	struct qh_outputs outputs;
 };
 
 static int on_option(int id, const char *arg, void *ctx)
@@ -57,6 +60,7 @@ static int on_option(int id, const char *arg, void *ctx)
 
 	switch (id) {
 	case OPT_ROOT: a->root = arg; break;
+	case OPT_OUTPUT: return qh_outputs_add(&a->outputs, arg, &spec);
 	case OPT_POLICY: a->policy = arg; break;
 	case OPT_ALLOW: a->allow = arg; break;
 	case OPT_QEMU_SRC: a->qemu_src = arg; break;
@@ -240,7 +244,10 @@ int cmd_audit(int argc, char **argv)
 			code = 3;
 			goto out;
 		}
-	if (qh_report_emit(r, a.format, stdout, &eo, &err) < 0) {
+	if (a.outputs.main_path)
+		eo.color = a.color && strcmp(a.color, "always") == 0;
+	if (qh_outputs_emit_report(&a.outputs, r, a.format, &eo, &err) < 0 ||
+	    qh_outputs_close_main(&a.outputs, &err) < 0) {
 		fprintf(stderr, "qhard audit: %s\n", err.msg);
 		code = 3;
 		goto out;
@@ -248,6 +255,7 @@ int cmd_audit(int argc, char **argv)
 	qh_report_summary(r, &sum);
 	code = qh_summary_exit_code(&sum);
 out:
+	qh_outputs_close_main(&a.outputs, NULL);
 	qh_report_free(r);
 	qh_audit_allow_free(&allow);
 	qh_policy_free(policy);

@@ -21,6 +21,7 @@
 #include "emit/emit.h"
 #include "modules.h"
 #include "options.h"
+#include "outputs.h"
 #include "policy/policy.h"
 #include "progress.h"
 #include "report.h"
@@ -35,6 +36,7 @@ enum {
 	OPT_DEEP,
 	OPT_VERBOSE,
 	OPT_DEBUG_ROOT,
+	OPT_OUTPUT,
 };
 
 static const struct qh_option options[] = {
@@ -44,7 +46,8 @@ static const struct qh_option options[] = {
 	  "CPUs)", OPT_JOBS },
 	{ 'f', "format", "FORMAT", "text, json, sarif, csv, junit or markdown "
 	  "(default text)", OPT_FORMAT },
-	{ 'p', "policy", "POLICY", "policy deciding which checks fail: a name "
+	QH_OPTION_OUTPUT(OPT_OUTPUT),
+	{ 'P', "policy", "POLICY", "policy deciding which checks fail: a name "
 	  "(strict) or an INI path (default: the OpenStack guide's list, plus "
 	  "safe run paths, no text relocations, no RWX segment)", OPT_POLICY },
 	{ 0, "color", "WHEN", "auto, always or never (text format; NO_COLOR "
@@ -81,6 +84,7 @@ struct config {
 	const char *policy_path;
 	const char *color;
 	const char *debug_root;
+	struct qh_outputs outputs;
 };
 
 static int on_option(int id, const char *arg, void *vctx)
@@ -95,6 +99,7 @@ static int on_option(int id, const char *arg, void *vctx)
 	case OPT_POLICY: cfg->policy_path = arg; break;
 	case OPT_COLOR: cfg->color = arg; break;
 	case OPT_DEBUG_ROOT: cfg->debug_root = arg; break;
+	case OPT_OUTPUT: return qh_outputs_add(&cfg->outputs, arg, &spec);
 	case OPT_JOBS:
 		if (qh_parse_uint(arg, 1024, &cfg->jobs) < 0 || cfg->jobs == 0)
 			return qh_usage_error(&spec, "--jobs wants a number "
@@ -327,7 +332,7 @@ static unsigned long default_jobs(void)
 }
 
 /* Everything after option parsing; returns the exit code. */
-static int run(const struct config *cfg, struct jobs *js,
+static int run(struct config *cfg, struct jobs *js,
 	       struct qh_policy *pol)
 {
 	struct qh_analyze_options aopts = { cfg->deep, cfg->debug_root, 0 };
@@ -339,12 +344,15 @@ static int run(const struct config *cfg, struct jobs *js,
 	struct pool p = { js, &aopts, PTHREAD_MUTEX_INITIALIZER,
 			  PTHREAD_COND_INITIALIZER, 0, SIZE_MAX, false };
 	pthread_t *threads = NULL;
+	FILE *out;
 	size_t nthreads = cfg->jobs ? cfg->jobs : default_jobs(), started = 0;
 	int code = 3, erc;
 
 	if (qh_color_mode(cfg->color, &eopts.color) < 0)
 		return qh_usage_error(&spec, "--color wants auto, always or "
 				      "never, not '%s'", cfg->color);
+	if (cfg->outputs.main_path && !(cfg->color && strcmp(cfg->color, "always") == 0))
+		eopts.color = false; /* --output PATH: a file, not the terminal */
 	if (cfg->deep && qh_module_need("deep", &err) < 0) {
 		fprintf(stderr, "qhard checksec: --deep: %s\n", err.msg);
 		return 2;
@@ -361,14 +369,20 @@ static int run(const struct config *cfg, struct jobs *js,
 		mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	}
 	rep = qh_report_new("checksec", &err);
-	em = rep ? qh_emitter_new(cfg->format, stdout, &eopts, &err) : NULL;
-	if (!em) {
+	out = rep ? qh_outputs_open_main(&cfg->outputs, &err) : NULL;
+	em = out ? qh_emitter_new(cfg->format, out, &eopts, &err) : NULL;
+	if (!em || qh_outputs_attach(&cfg->outputs, em, &err) < 0) {
+		qh_emitter_free(em);
 		qh_report_free(rep);
+		qh_outputs_close_main(&cfg->outputs, NULL);
 		return qh_usage_error(&spec, "%s", err.msg);
 	}
 	threads = calloc(nthreads, sizeof(*threads));
-	if (!threads || qh_emitter_begin(em, rep, &err) < 0)
+	if (!threads || qh_emitter_begin(em, rep, &err) < 0) {
+		fprintf(stderr, "qhard checksec: %s\n",
+			threads ? err.msg : "out of memory");
 		goto out;
+	}
 	p.inline_jobs = nthreads == 1;
 	for (; started < nthreads && !p.inline_jobs; started++)
 		if (pthread_create(&threads[started], NULL, worker, &p) != 0)
@@ -381,8 +395,10 @@ static int run(const struct config *cfg, struct jobs *js,
 	for (size_t i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	started = 0;
-	if (qh_emitter_end(em, rep, &sum, &err) < 0 || erc < 0 ||
-	    fflush(stdout) != 0) {
+	/* a run that failed does not end the report: --output files are
+	 * put in place by the end only */
+	if (erc < 0 || qh_emitter_end(em, rep, &sum, &err) < 0 ||
+	    qh_outputs_close_main(&cfg->outputs, &err) < 0) {
 		if (err.msg[0])
 			fprintf(stderr, "qhard checksec: %s\n", err.msg);
 		goto out;
@@ -393,6 +409,7 @@ out:
 		pthread_join(threads[i], NULL);
 	free(threads);
 	qh_emitter_free(em);
+	qh_outputs_close_main(&cfg->outputs, NULL);
 	qh_report_free(rep);
 	return code;
 }

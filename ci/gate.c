@@ -25,6 +25,7 @@
 #include "gate.h"
 #include "modules.h"
 #include "options.h"
+#include "outputs.h"
 #include "policy/policy.h"
 #include "qemu/qemu.h"
 
@@ -45,12 +46,12 @@ enum {
 };
 
 static const struct qh_option options[] = {
-	{ 0, "policy", "POLICY", "policy name (strict) or INI path (default: the built-in OpenStack guide list)", OPT_POLICY },
+	{ 'P', "policy", "POLICY", "policy name (strict) or INI path (default: the built-in OpenStack guide list)", OPT_POLICY },
 	{ 0, "waivers", "FILE", "waiver INI: accepted findings with reason and expiry", OPT_WAIVERS },
 	{ 0, "baseline", "FILE", "fail only on regressions against this baseline", OPT_BASELINE },
 	{ 0, "write-baseline", "FILE", "record this run's verdicts as a baseline", OPT_WRITE_BASELINE },
-	{ 0, "format", "FMT", "text, json, sarif, junit, markdown or csv (default: text)", OPT_FORMAT },
-	{ 'o', "output", "FILE", "write the report to FILE instead of stdout", OPT_OUTPUT },
+	{ 'f', "format", "FMT", "text, json, sarif, junit, markdown or csv (default: text)", OPT_FORMAT },
+	QH_OPTION_OUTPUT(OPT_OUTPUT),
 	{ 0, "deep", NULL, "also run the deep checks (coverage thresholds need them)", OPT_DEEP },
 	{ 0, "today", "DATE", "judge waiver expiry as of DATE (YYYY-MM-DD; default: today, UTC)", OPT_TODAY },
 	{ 0, "color", "WHEN", "text colors: auto, always or never (default: auto)", OPT_COLOR },
@@ -81,7 +82,8 @@ const struct qh_command_spec *const qh_gate_spec = &spec; /* completion */
 
 struct gate_args {
 	const char *policy, *waivers, *baseline, *write_baseline;
-	const char *format, *output, *today, *color;
+	const char *format, *today, *color;
+	struct qh_outputs outputs;
 	bool deep, verbose;
 	struct qh_pkg_limits limits;
 	bool limits_set[3]; /* --max-unpacked, --max-members, --max-seconds */
@@ -126,7 +128,7 @@ static int on_option(int id, const char *arg, void *ctx)
 	case OPT_WAIVERS: a->waivers = arg; break;
 	case OPT_BASELINE: a->baseline = arg; break;
 	case OPT_WRITE_BASELINE: a->write_baseline = arg; break;
-	case OPT_OUTPUT: a->output = arg; break;
+	case OPT_OUTPUT: return qh_outputs_add(&a->outputs, arg, &spec);
 	case OPT_DEEP: a->deep = true; break;
 	case OPT_VERBOSE: a->verbose = true; break;
 	case OPT_COLOR: a->color = arg; break;
@@ -368,25 +370,19 @@ static int finish(struct gate_state *st, struct qh_error *err)
 	return qh_emitter_end(st->emitter, r, &st->summary, err);
 }
 
-static int open_output(const struct gate_args *a, struct gate_state *st,
+static int open_output(struct gate_args *a, struct gate_state *st,
 		       struct qh_error *err)
 {
 	struct qh_emit_options eo = { .verbose = a->verbose };
 
-	if (a->output) {
-		st->out = fopen(a->output, "w");
-		if (!st->out)
-			return qh_error_errno(err, errno, "cannot write %s",
-					      a->output);
-	} else {
-		st->out = stdout;
-		if (qh_color_mode(a->color, &eo.color) < 0)
-			return qh_error_set(err, "--color wants auto, always or "
-					    "never");
-	}
+	st->out = qh_outputs_open_main(&a->outputs, err);
+	if (!st->out)
+		return -1;
+	if (st->out == stdout && qh_color_mode(a->color, &eo.color) < 0)
+		return qh_error_set(err, "--color wants auto, always or never");
 	st->emitter = qh_emitter_new(a->format ? a->format : "text", st->out,
 				     &eo, err);
-	if (!st->emitter)
+	if (!st->emitter || qh_outputs_attach(&a->outputs, st->emitter, err) < 0)
 		return -1;
 	return qh_emitter_begin(st->emitter, st->report, err);
 }
@@ -466,7 +462,7 @@ int cmd_gate(int argc, char **argv)
 		goto fail;
 	if (fflush(st.out) != 0 || ferror(st.out)) {
 		qh_error_errno(&err, errno, "cannot write %s",
-			       a.output ? a.output : "stdout");
+			       a.outputs.main_path ? a.outputs.main_path : "stdout");
 		goto fail;
 	}
 	if (st.new_baseline &&

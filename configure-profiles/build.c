@@ -19,6 +19,7 @@
 #include "emit/emit.h"
 #include "fileio.h"
 #include "options.h"
+#include "outputs.h"
 #include "policy/policy.h"
 #include "qemu/qemu.h"
 
@@ -26,7 +27,7 @@ enum {
 	OPT_PROFILE = 1, OPT_QEMU_SRC, OPT_BUILD_DIR, OPT_JOBS, OPT_KEEP_GOING,
 	OPT_REUSE, OPT_FORMAT, OPT_CFLAGS, OPT_LDFLAGS, OPT_DEVICES_FILE,
 	OPT_NO_CCACHE, OPT_POLICY, OPT_COMPARE, OPT_COLOR, OPT_QUIET,
-	OPT_NO_REFERENCE,
+	OPT_NO_REFERENCE, OPT_OUTPUT,
 };
 
 static const struct qh_option options[] = {
@@ -37,11 +38,12 @@ static const struct qh_option options[] = {
 	{ 'k', "keep-going", NULL, "let ninja go on after a failed step (-k 0)", OPT_KEEP_GOING },
 	{ 0, "reuse", NULL, "skip configure when the build dir was configured from the same plan", OPT_REUSE },
 	{ 'f', "format", "FMT", "report format: text, json, sarif, csv, junit, markdown", OPT_FORMAT },
+	QH_OPTION_OUTPUT(OPT_OUTPUT),
 	{ 0, "extra-cflags", "FLAGS", "more compiler flags (appended last; e.g. to prove the audit catches -fno-stack-protector)", OPT_CFLAGS },
 	{ 0, "extra-ldflags", "FLAGS", "more linker flags (appended last)", OPT_LDFLAGS },
 	{ 0, "devices-file", "FILE", "use this devices .mak for the first target instead of the planned one, and verify it against the profile", OPT_DEVICES_FILE },
 	{ 0, "no-ccache", NULL, "do not compile through ccache even when it is installed", OPT_NO_CCACHE },
-	{ 0, "policy", "POLICY", "policy for the binaries, a name or an INI path (default: the built-in OpenStack guide policy)", OPT_POLICY },
+	{ 'P', "policy", "POLICY", "policy for the binaries, a name or an INI path (default: the built-in OpenStack guide policy)", OPT_POLICY },
 	{ 0, "compare", "PATTERN", "distro emulator to compare device count and size with; default /usr/bin/qemu-system-%s ('' for none)", OPT_COMPARE },
 	{ 0, "no-reference", NULL, "do not configure the default-devices reference build (BUILD_DIR/qhard-reference) whose linked hw/ units the report counts beside ours", OPT_NO_REFERENCE },
 	{ 0, "color", "WHEN", "text colors: auto, always, never", OPT_COLOR },
@@ -72,6 +74,7 @@ struct opts {
 	struct qh_plan_options plan;
 	unsigned long jobs;
 	bool keep_going, reuse, no_ccache, quiet, no_reference;
+	struct qh_outputs outputs;
 };
 
 static int on_option(int id, const char *arg, void *ctx)
@@ -102,6 +105,7 @@ static int on_option(int id, const char *arg, void *ctx)
 	case OPT_COLOR: o->color = arg; break;
 	case OPT_QUIET: o->quiet = true; break;
 	case OPT_NO_REFERENCE: o->no_reference = true; break;
+	case OPT_OUTPUT: return qh_outputs_add(&o->outputs, arg, &spec);
 	}
 	return 0;
 }
@@ -604,7 +608,10 @@ int cmd_build(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (qh_report_emit(r, o.format, stdout, &eo, &err) < 0) {
+	if (o.outputs.main_path)
+		eo.color = o.color && strcmp(o.color, "always") == 0;
+	if (qh_outputs_emit_report(&o.outputs, r, o.format, &eo, &err) < 0 ||
+	    qh_outputs_close_main(&o.outputs, &err) < 0) {
 		fprintf(stderr, "qhard build: %s\n", err.msg);
 		rc = 3;
 		goto out;
@@ -612,6 +619,7 @@ int cmd_build(int argc, char **argv)
 	qh_report_summary(r, &sum);
 	rc = qh_summary_exit_code(&sum);
 out:
+	qh_outputs_close_main(&o.outputs, NULL);
 	keep_restore(kept, nkept);
 	qh_report_free(r);
 	qh_build_outcome_free(&bo);

@@ -25,7 +25,7 @@ expect_exit 1 "gate --policy strict fails hello (no CET)" -- \
 	"$QHARD" gate --policy strict --format json "$T_TMP/hard"
 got=$(json_get "$T_TMP/out" "d['gate']['policy']")
 [ "$got" = strict ] && pass "the gate names the strict policy" || fail "gate policy: $got"
-expect_exit 1 "checksec -p strict" -- "$QHARD" checksec -p strict "$T_TMP/hard"
+expect_exit 1 "checksec -P strict" -- "$QHARD" checksec -P strict "$T_TMP/hard"
 expect_exit 0 "checksec --policy=openstack-guide" -- \
 	"$QHARD" checksec --policy=openstack-guide "$T_TMP/hard"
 
@@ -55,7 +55,7 @@ expect_exit 0 "without XDG_CONFIG_HOME, ~/.config/qhard comes first" -- \
 expect_exit 2 "gate: unknown policy name" -- "$QHARD" gate --policy nope "$T_TMP/hard"
 expect_grep "no policy named \"nope\": no nope.ini in $xdg/qhard/policies, /etc/qhard/policies, $share/policies" \
 	"$T_TMP/err" "the message lists the directories in search order"
-expect_exit 2 "checksec: unknown policy name" -- "$QHARD" checksec -p nope "$T_TMP/hard"
+expect_exit 2 "checksec: unknown policy name" -- "$QHARD" checksec -P nope "$T_TMP/hard"
 expect_grep "no policy named" "$T_TMP/err" "checksec says so"
 
 # --- profiles: qhard profile, qhard build, qhard audit --allow-list

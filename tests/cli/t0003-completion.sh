@@ -52,7 +52,7 @@ done
 expect_comp "gate --policy: names in search order, then .ini files and dirs" \
 	"team strict openstack-guide local.ini" qhard gate --policy ''
 expect_comp "--policy=st (bash splits at =)" "strict" qhard gate --policy = st
-expect_comp "checksec -p" "strict" qhard checksec -p s
+expect_comp "checksec -P" "strict" qhard checksec -P s
 expect_comp "profile --profile: profile names" "kvm-virtio-minimal" qhard profile --profile kvm
 expect_comp "audit --allow-list: profile names" "microvm" qhard audit --allow-list mi
 expect_comp "gate --format: the report formats" "text json sarif csv junit markdown" \
