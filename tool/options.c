@@ -66,178 +66,166 @@ void qh_print_help(const struct qh_command_spec *spec, FILE *out)
 		fprintf(out, "\n%s\n", spec->footer);
 }
 
+/* getopt_long's tables for spec: long names map to 1000 + table index. */
+static int getopt_tables(const struct qh_command_spec *spec, size_t n,
+			 struct option **longopts, struct qh_buf *shortopts)
+{
+	size_t nl = 0;
+
+	*longopts = calloc(n + 3, sizeof(**longopts));
+	if (!*longopts || qh_buf_puts(shortopts, "+:h") < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct qh_option *o = &spec->options[i];
+
+		if (o->short_name &&
+		    (qh_buf_putc(shortopts, (char)o->short_name) < 0 ||
+		     (o->argname && qh_buf_putc(shortopts, ':') < 0)))
+			return -1;
+		if (o->long_name)
+			(*longopts)[nl++] = (struct option){
+				o->long_name,
+				o->argname ? required_argument : no_argument,
+				NULL, 1000 + (int)i };
+	}
+	(*longopts)[nl++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	(*longopts)[nl++] =
+		(struct option){ "version", no_argument, NULL, OPT_VERSION };
+	return 0;
+}
+
+static const struct qh_option *find_short(const struct qh_command_spec *spec,
+					  size_t n, int c)
+{
+	for (size_t k = 0; k < n; k++)
+		if (spec->options[k].short_name == c)
+			return &spec->options[k];
+	return NULL;
+}
+
+/* Does option word a (starting with '-') take the next word as its
+ * argument? "--name" with an argument and no "=", or "-abc" whose first
+ * letter taking an argument is the last one. */
+static bool takes_next_word(const struct qh_command_spec *spec, size_t n,
+			    const char *a)
+{
+	if (a[1] == '-') {
+		const char *eq = strchr(a + 2, '=');
+		size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+		for (size_t k = 0; k < n; k++) {
+			const struct qh_option *o = &spec->options[k];
+
+			if (o->long_name && strlen(o->long_name) == len &&
+			    strncmp(o->long_name, a + 2, len) == 0)
+				return o->argname && !eq;
+		}
+		return false;
+	}
+	for (const char *p = a + 1; *p; p++) {
+		const struct qh_option *o = find_short(spec, n, *p);
+
+		if (o && o->argname)
+			return p[1] == '\0';
+	}
+	return false;
+}
+
+/* Options (with their argument words) first, then the operands, so that
+ * behaviour does not depend on POSIXLY_CORRECT; "--" ends options. Fills
+ * out[0..argc) and returns where the operands start, or -1 (ENOMEM). */
+static int reorder_args(int argc, char **argv, const struct qh_command_spec *spec,
+			size_t n, char **out, int *nargs)
+{
+	char **ops = calloc((size_t)argc + 1, sizeof(char *));
+	bool dashdash = false;
+	int nops = 0, nopts = 1;
+
+	if (!ops)
+		return -1;
+	out[0] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (dashdash || a[0] != '-' || a[1] == '\0') {
+			ops[nops++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			dashdash = true;
+		} else {
+			out[nopts++] = argv[i];
+			if (takes_next_word(spec, n, a) && i + 1 < argc)
+				out[nopts++] = argv[++i];
+		}
+	}
+	for (int i = 0; i < nops; i++)
+		out[nopts + i] = ops[i];
+	free(ops);
+	*nargs = nopts + nops;
+	return nopts;
+}
+
+/* One getopt_long result: -1 go on, else the exit code to return. */
+static int handle_option(int c, char **args, const struct qh_command_spec *spec,
+			 size_t n, qh_option_cb cb, void *ctx)
+{
+	const struct qh_option *o;
+
+	if (c == 'h' || c == OPT_HELP) {
+		qh_print_help(spec, stdout);
+		return 0;
+	}
+	if (c == OPT_VERSION) {
+		printf("qhard %s %s\n", spec->name, QHARD_VERSION);
+		return 0;
+	}
+	if (c == '?')
+		return optopt ? qh_usage_error(spec, "unknown option -%c", optopt)
+			      : qh_usage_error(spec, "unknown option %s",
+					       args[optind - 1]);
+	if (c == ':')
+		return qh_usage_error(spec, "option %s needs an argument",
+				      args[optind - 1]);
+	o = c >= 1000 ? &spec->options[c - 1000] : find_short(spec, n, c);
+	if (!o)
+		return qh_usage_error(spec, "unknown option");
+	c = cb(o->id, optarg, ctx);
+	return c != 0 ? c : -1;
+}
+
 int qh_parse_options(int argc, char **argv, const struct qh_command_spec *spec,
 		     qh_option_cb cb, void *ctx, int *noperands)
 {
 	size_t n = count_options(spec->options);
-	struct option *longopts = calloc(n + 3, sizeof(*longopts));
+	struct option *longopts = NULL;
 	struct qh_buf shortopts = QH_BUF_INIT;
-	size_t nl = 0;
-	int rc = -1;
+	char **args = calloc((size_t)argc + 1, sizeof(char *));
+	int nargs = 0, start = -1, rc = -1;
 
-	if (!longopts || qh_buf_puts(&shortopts, "+:h") < 0) {
+	if (!args || getopt_tables(spec, n, &longopts, &shortopts) < 0 ||
+	    (start = reorder_args(argc, argv, spec, n, args, &nargs)) < 0) {
 		fprintf(stderr, "qhard %s: out of memory\n", spec->name);
 		rc = 2;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct qh_option *o = &spec->options[i];
-
-		if (o->short_name) {
-			qh_buf_putc(&shortopts, (char)o->short_name);
-			if (o->argname)
-				qh_buf_putc(&shortopts, ':');
-		}
-		if (o->long_name) {
-			longopts[nl].name = o->long_name;
-			longopts[nl].has_arg = o->argname ? required_argument
-							  : no_argument;
-			longopts[nl].val = 1000 + (int)i;
-			nl++;
-		}
-	}
-	longopts[nl++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
-	longopts[nl++] =
-		(struct option){ "version", no_argument, NULL, OPT_VERSION };
-
 	optind = 0; /* full re-initialisation (GNU) */
 	opterr = 0;
-	/* "+" stops at the first operand; loop to allow options after operands. */
-	int operands_start = -1;
-	char **args = argv;
-	int nargs = argc;
-	char **reordered = calloc((size_t)argc + 1, sizeof(char *));
-	int nops = 0, nopts = 1;
-
-	if (!reordered) {
-		rc = 2;
+	for (int c; rc < 0 && (c = getopt_long(start, args, shortopts.data,
+					       longopts, NULL)) != -1;)
+		rc = handle_option(c, args, spec, n, cb, ctx);
+	if (rc >= 0)
+		goto out;
+	if (optind < start) {
+		rc = qh_usage_error(spec, "unexpected argument %s", args[optind]);
 		goto out;
 	}
-	/* Move operands behind options ourselves so behaviour does not depend
-	 * on POSIXLY_CORRECT; "--" ends option parsing. */
-	{
-		char **ops = calloc((size_t)argc + 1, sizeof(char *));
-		bool dashdash = false;
-
-		if (!ops) {
-			free(reordered);
-			rc = 2;
-			goto out;
-		}
-		reordered[0] = argv[0];
-		for (int i = 1; i < argc; i++) {
-			const char *a = argv[i];
-
-			if (dashdash || a[0] != '-' || a[1] == '\0') {
-				ops[nops++] = argv[i];
-				continue;
-			}
-			if (strcmp(a, "--") == 0) {
-				dashdash = true;
-				continue;
-			}
-			reordered[nopts++] = argv[i];
-			/* an option taking a separate argument swallows it */
-			bool takes = false;
-			if (a[1] == '-') {
-				const char *eq = strchr(a + 2, '=');
-				size_t len = eq ? (size_t)(eq - a - 2)
-						: strlen(a + 2);
-				for (size_t k = 0; k < n; k++) {
-					const struct qh_option *o =
-						&spec->options[k];
-					if (o->long_name &&
-					    strlen(o->long_name) == len &&
-					    strncmp(o->long_name, a + 2, len) == 0)
-						takes = o->argname && !eq;
-				}
-			} else {
-				/* -abc: the first letter taking an argument
-				 * takes the rest, or the next word */
-				for (const char *p = a + 1; *p; p++) {
-					const struct qh_option *o = NULL;
-					for (size_t k = 0; k < n; k++)
-						if (spec->options[k].short_name == *p)
-							o = &spec->options[k];
-					if (o && o->argname) {
-						takes = p[1] == '\0';
-						break;
-					}
-				}
-			}
-			if (takes && i + 1 < argc)
-				reordered[nopts++] = argv[++i];
-		}
-		operands_start = nopts;
-		for (int i = 0; i < nops; i++)
-			reordered[nopts + i] = ops[i];
-		free(ops);
-		args = reordered;
-		nargs = nopts + nops;
-	}
-
-	for (;;) {
-		int c = getopt_long(operands_start, args, shortopts.data,
-				    longopts, NULL);
-		const struct qh_option *o = NULL;
-
-		if (c == -1)
-			break;
-		if (c == 'h' || c == OPT_HELP) {
-			qh_print_help(spec, stdout);
-			rc = 0;
-			goto done;
-		}
-		if (c == OPT_VERSION) {
-			printf("qhard %s %s\n", spec->name, QHARD_VERSION);
-			rc = 0;
-			goto done;
-		}
-		if (c == '?') {
-			if (optopt)
-				rc = qh_usage_error(spec, "unknown option -%c",
-						    optopt);
-			else
-				rc = qh_usage_error(spec, "unknown option %s",
-						    args[optind - 1]);
-			goto done;
-		}
-		if (c == ':') {
-			rc = qh_usage_error(spec, "option %s needs an argument",
-					    args[optind - 1]);
-			goto done;
-		}
-		if (c >= 1000)
-			o = &spec->options[c - 1000];
-		else
-			for (size_t k = 0; k < n; k++)
-				if (spec->options[k].short_name == c)
-					o = &spec->options[k];
-		if (!o) {
-			rc = qh_usage_error(spec, "unknown option");
-			goto done;
-		}
-		int r = cb(o->id, optarg, ctx);
-		if (r != 0) {
-			rc = r;
-			goto done;
-		}
-	}
-	if (optind < operands_start) {
-		rc = qh_usage_error(spec, "unexpected argument %s",
-				    args[optind]);
-		goto done;
-	}
 	/* Hand operands back in argv order at argv[1..], NULL after them. */
-	for (int i = operands_start; i < nargs; i++)
-		argv[1 + i - operands_start] = args[i];
-	for (int i = 1 + nargs - operands_start; i < argc; i++)
+	for (int i = start; i < nargs; i++)
+		argv[1 + i - start] = args[i];
+	for (int i = 1 + nargs - start; i < argc; i++)
 		argv[i] = NULL;
-	*noperands = nargs - operands_start;
-	rc = -1;
-done:
-	free(reordered);
+	*noperands = nargs - start;
 out:
+	free(args);
 	free(longopts);
 	qh_buf_free(&shortopts);
 	return rc;
