@@ -235,165 +235,168 @@ static int open_canonical(struct qh_rootfs *fs, const char *canon, int *out)
 	return 0;
 }
 
+/* How a resolution step can end besides 0 (go on) and an errno value. */
+enum {
+	RESOLVE_ESCAPE = -1,  /* the path leads out of the root or tree */
+	RESOLVE_CHANGED = -2, /* the tree changed under us (rename race) */
+};
+
+/* What a resolution carries from one path component to the next. */
+struct resolve_walk {
+	struct qh_buf rest;  /* the path still to walk (grows at symlinks) */
+	const char *cursor;  /* where in rest */
+	struct qh_buf link;  /* the last symlink met, for the message */
+	char target[PATH_MAX]; /* and its target */
+	unsigned hops;       /* symlinks followed so far */
+	int changed_errno;   /* with RESOLVE_CHANGED: what the caller gets */
+};
+
+static int restat_dir(struct lookup *l)
+{
+	strcpy(l->name, ".");
+	return fstat(l->dirfd, &l->st) < 0 ? errno : 0;
+}
+
+/* "..": up one level of the canonical path, reopened from the root. */
+static int step_dotdot(struct qh_rootfs *fs, struct lookup *l,
+		       struct resolve_walk *w)
+{
+	char *slash;
+	int fd = -1;
+
+	if (l->canon.len == 0)
+		return w->hops > 0 || fs->beneath ? RESOLVE_ESCAPE : 0;
+	slash = strrchr(l->canon.data, '/');
+	l->canon.len = (size_t)(slash - l->canon.data);
+	l->canon.data[l->canon.len] = '\0';
+	if ((w->changed_errno = open_canonical(fs, l->canon.data, &fd)) != 0)
+		return RESOLVE_CHANGED;
+	close(l->dirfd);
+	l->dirfd = fd;
+	return restat_dir(l);
+}
+
+/* A symlink: its target goes in front of the rest of the path; an
+ * absolute one restarts at the root (never the host's /). */
+static int step_symlink(struct qh_rootfs *fs, struct lookup *l,
+			const char *comp, struct resolve_walk *w)
+{
+	struct qh_buf next = QH_BUF_INIT;
+	ssize_t n;
+	int rc;
+
+	if (++w->hops > QH_ROOTFS_MAX_HOPS)
+		return ELOOP;
+	n = readlinkat(l->dirfd, comp, w->target, sizeof(w->target) - 1);
+	if (n < 0)
+		return errno;
+	w->target[n] = '\0';
+	/* named in the message if it leads out */
+	qh_buf_reset(&w->link);
+	if (qh_buf_printf(&w->link, "%s/%s", l->canon.data ? l->canon.data : "",
+			  comp) < 0 ||
+	    qh_buf_puts(&next, w->target) < 0 || qh_buf_putc(&next, '/') < 0 ||
+	    qh_buf_puts(&next, w->cursor) < 0) {
+		qh_buf_free(&next);
+		return ENOMEM;
+	}
+	qh_buf_free(&w->rest);
+	w->rest = next;
+	w->cursor = w->rest.data;
+	if (w->target[0] == '/') {
+		if (fs->beneath)
+			return RESOLVE_ESCAPE;
+		if ((rc = reset_to_root(fs, l)) != 0)
+			return rc;
+	}
+	return restat_dir(l);
+}
+
+/* One plain name below a directory of the root: the kernel cannot leave
+ * the root with it. */
+static int step_descend(struct lookup *l, const char *comp,
+			struct resolve_walk *w)
+{
+	int fd;
+
+	if (!S_ISDIR(l->st.st_mode))
+		return ENOTDIR;
+	fd = openat(l->dirfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+		w->changed_errno = EAGAIN;
+		return RESOLVE_CHANGED;
+	}
+	if (fd < 0)
+		return errno;
+	close(l->dirfd);
+	l->dirfd = fd;
+	return 0;
+}
+
+/* One component; *done is set when it named the object itself. */
+static int resolve_step(struct qh_rootfs *fs, const char *comp, int flags,
+			struct lookup *l, struct resolve_walk *w, bool *done)
+{
+	bool last = only_slashes(w->cursor);
+
+	if (strcmp(comp, ".") == 0)
+		return 0;
+	if (strcmp(comp, "..") == 0)
+		return step_dotdot(fs, l, w);
+	if (fstatat(l->dirfd, comp, &l->st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno;
+	if (S_ISLNK(l->st.st_mode) && !(last && (flags & QH_ROOTFS_NOFOLLOW)))
+		return step_symlink(fs, l, comp, w);
+	if (qh_buf_putc(&l->canon, '/') < 0 || qh_buf_puts(&l->canon, comp) < 0)
+		return ENOMEM;
+	if (last) {
+		strcpy(l->name, comp);
+		*done = true;
+		return 0;
+	}
+	return step_descend(l, comp, w);
+}
+
 /* Resolve path; on success l->dirfd/name/canon/st describe the object. */
 static int resolve(struct qh_rootfs *fs, const char *path, int flags,
 		   struct lookup *l, struct qh_error *err)
 {
-	struct qh_buf rest = QH_BUF_INIT, link = QH_BUF_INIT;
+	struct resolve_walk w = { QH_BUF_INIT, NULL, QH_BUF_INIT, "", 0, 0 };
 	char comp[NAME_MAX + 1];
-	char target[PATH_MAX];
-	const char *cursor;
-	unsigned hops = 0;
-	int rc = 0, toolong = 0;
+	bool done = false;
+	int rc, toolong = 0;
 
 	l->dirfd = -1;
 	l->canon = (struct qh_buf)QH_BUF_INIT;
 	strcpy(l->name, ".");
-	target[0] = '\0';
-	if ((rc = reset_to_root(fs, l)) != 0)
-		goto fail_errno;
-	if (qh_buf_puts(&rest, path ? path : "") < 0) {
+	if ((rc = reset_to_root(fs, l)) == 0 &&
+	    qh_buf_puts(&w.rest, path ? path : "") < 0)
 		rc = ENOMEM;
-		goto fail_errno;
-	}
-	cursor = rest.data;
-	if (fstat(l->dirfd, &l->st) < 0) {
+	w.cursor = w.rest.data;
+	if (rc == 0 && fstat(l->dirfd, &l->st) < 0)
 		rc = errno;
-		goto fail_errno;
-	}
-	while (next_component(&cursor, comp, sizeof(comp), &toolong)) {
-		bool last = only_slashes(cursor);
-		size_t len = l->canon.len;
-
-		if (toolong) {
-			rc = ENAMETOOLONG;
-			goto fail_errno;
-		}
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			char *slash;
-			int fd = -1;
-
-			if (len == 0) {
-				if (hops > 0 || fs->beneath)
-					goto escape;
-				continue;
-			}
-			slash = strrchr(l->canon.data, '/');
-			l->canon.len = (size_t)(slash - l->canon.data);
-			l->canon.data[l->canon.len] = '\0';
-			if ((rc = open_canonical(fs, l->canon.data, &fd)) != 0)
-				goto changed;
-			close(l->dirfd);
-			l->dirfd = fd;
-			if (fstat(l->dirfd, &l->st) < 0) {
-				rc = errno;
-				goto fail_errno;
-			}
-			strcpy(l->name, ".");
-			continue;
-		}
-		if (fstatat(l->dirfd, comp, &l->st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = errno;
-			goto fail_errno;
-		}
-		if (S_ISLNK(l->st.st_mode) &&
-		    !(last && (flags & QH_ROOTFS_NOFOLLOW))) {
-			ssize_t n;
-			struct qh_buf next = QH_BUF_INIT;
-
-			if (++hops > QH_ROOTFS_MAX_HOPS) {
-				rc = ELOOP;
-				goto fail_errno;
-			}
-			n = readlinkat(l->dirfd, comp, target, sizeof(target) - 1);
-			if (n < 0) {
-				rc = errno;
-				goto fail_errno;
-			}
-			target[n] = '\0';
-			/* named in the message if it leads out */
-			qh_buf_reset(&link);
-			if (qh_buf_printf(&link, "%s/%s", l->canon.data ? l->canon.data : "",
-					  comp) < 0 ||
-			    qh_buf_puts(&next, target) < 0 ||
-			    qh_buf_putc(&next, '/') < 0 ||
-			    qh_buf_puts(&next, cursor) < 0) {
-				qh_buf_free(&next);
-				rc = ENOMEM;
-				goto fail_errno;
-			}
-			qh_buf_free(&rest);
-			rest = next;
-			cursor = rest.data;
-			if (target[0] == '/') {
-				if (fs->beneath)
-					goto escape;
-				if ((rc = reset_to_root(fs, l)) != 0)
-					goto fail_errno;
-			}
-			if (fstat(l->dirfd, &l->st) < 0) {
-				rc = errno;
-				goto fail_errno;
-			}
-			strcpy(l->name, ".");
-			continue;
-		}
-		if (qh_buf_putc(&l->canon, '/') < 0 ||
-		    qh_buf_puts(&l->canon, comp) < 0) {
-			rc = ENOMEM;
-			goto fail_errno;
-		}
-		if (last) {
-			strcpy(l->name, comp);
-			break;
-		}
-		if (!S_ISDIR(l->st.st_mode)) {
-			rc = ENOTDIR;
-			goto fail_errno;
-		}
-		{
-			/* one plain name below a directory of the root: the
-			 * kernel cannot leave the root with it */
-			int fd = openat(l->dirfd, comp,
-					O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
-				rc = errno == ELOOP || errno == ENOTDIR ? EAGAIN : errno;
-				if (rc == EAGAIN)
-					goto changed;
-				goto fail_errno;
-			}
-			close(l->dirfd);
-			l->dirfd = fd;
-		}
-	}
-	if (l->canon.len == 0 && qh_buf_putc(&l->canon, '/') < 0) {
+	while (rc == 0 && !done &&
+	       next_component(&w.cursor, comp, sizeof(comp), &toolong))
+		rc = toolong ? ENAMETOOLONG
+			     : resolve_step(fs, comp, flags, l, &w, &done);
+	if (rc == 0 && l->canon.len == 0 && qh_buf_putc(&l->canon, '/') < 0)
 		rc = ENOMEM;
-		goto fail_errno;
-	}
-	qh_buf_free(&rest);
-	qh_buf_free(&link);
-	return 0;
-
-escape:
-	rc = EXDEV;
-	if (link.len)
+	if (rc == RESOLVE_ESCAPE && w.link.len)
 		qh_error_set(err, "%s: symlink %s (-> %s) leads out of the %s", path,
-			     link.data, target, fs->beneath ? "tree" : "root");
-	else
+			     w.link.data, w.target, fs->beneath ? "tree" : "root");
+	else if (rc == RESOLVE_ESCAPE)
 		qh_error_set(err, "%s: leads out of the tree", path);
-	goto out;
-changed:
-	qh_error_set(err, "%s: the tree changed while being resolved", path);
-	goto out;
-fail_errno:
-	qh_error_errno(err, rc, "%s", path);
-out:
-	qh_buf_free(&rest);
-	qh_buf_free(&link);
+	else if (rc == RESOLVE_CHANGED)
+		qh_error_set(err, "%s: the tree changed while being resolved", path);
+	else if (rc != 0)
+		qh_error_errno(err, rc, "%s", path);
+	qh_buf_free(&w.rest);
+	qh_buf_free(&w.link);
+	if (rc == 0)
+		return 0;
 	lookup_release(l);
-	return rc;
+	return rc == RESOLVE_ESCAPE ? EXDEV :
+	       rc == RESOLVE_CHANGED ? w.changed_errno : rc;
 }
 
 int qh_rootfs_stat(struct qh_rootfs *fs, const char *path, int flags,
