@@ -1,12 +1,8 @@
 /* audit.c - qhard audit: pre-deployment audit of a host or an image root.
  * Thin glue: options, lib/audit/audit.h, the policy, an emitter, the exit code. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <dirent.h>
-#include <unistd.h>
 
 #include "audit/audit.h"
 #include "commands.h"
