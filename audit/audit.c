@@ -1,12 +1,8 @@
 /* audit.c - qhard audit: pre-deployment audit of a host or an image root.
  * Thin glue: options, lib/audit/audit.h, the policy, an emitter, the exit code. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <dirent.h>
-#include <unistd.h>
 
 #include "audit/audit.h"
 #include "commands.h"
@@ -110,25 +106,6 @@ static int apply_policy(const struct qh_policy *p, struct qh_result *res,
 	return 0;
 }
 
-/* The plan writes its devices files; keep them in a scratch dir. */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[4096];
-
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (unlink(path) != 0)
-			remove_dir(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 /* Add the QOM types of the profile's closure (qemu_plan.h) to the allow
  * list, so a minimized build is not blamed for the board devices its
  * machine needs. */
@@ -136,17 +113,13 @@ static int add_closure(struct qh_audit_allow *allow, const char *profile,
 		       const char *qemu_src, struct qh_error *err)
 {
 	struct qh_plan_options po = { .no_probe = true };
-	char tmp[] = "/tmp/qhard-audit-plan.XXXXXX";
 	struct qh_plan *plan;
 	int rc = 0;
 
-	if (!mkdtemp(tmp))
-		return qh_error_errno(err, errno, "mkdtemp");
-	plan = qh_plan_create(profile, qemu_src, tmp, &po, err);
-	if (!plan) {
-		remove_dir(tmp);
+	/* only the closure is needed: no output directory, nothing written */
+	plan = qh_plan_create(profile, qemu_src, NULL, &po, err);
+	if (!plan)
 		return -1;
-	}
 	for (size_t t = 0; t < plan->ntargets && rc == 0; t++) {
 		const struct qh_strlist *l = &plan->targets[t].qom_types;
 		size_t cap = allow->n;
@@ -164,7 +137,6 @@ static int add_closure(struct qh_audit_allow *allow, const char *profile,
 		}
 	}
 	qh_plan_free(plan);
-	remove_dir(tmp);
 	return rc;
 }
 

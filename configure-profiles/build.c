@@ -474,7 +474,7 @@ int cmd_build(int argc, char **argv)
 	nkept = keep_snapshot(plan_dir, &kept);
 	plan = qh_plan_create_from(pr, o.src, plan_dir, &o.plan, &err);
 	pr = NULL; /* owned by the plan now, freed on failure too */
-	if (!plan) {
+	if (!plan || qh_plan_write(plan, &err) < 0) {
 		fprintf(stderr, "qhard build: %s\n", err.msg);
 		rc = 2;
 		goto out;

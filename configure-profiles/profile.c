@@ -259,6 +259,11 @@ int cmd_profile(int argc, char **argv)
 		return code;
 	}
 	qh_qemu_tree_free(tree);
+	if (qh_plan_write(plan, &err) < 0) {
+		fprintf(stderr, "qhard profile: %s\n", err.msg);
+		qh_plan_free(plan);
+		return 2;
+	}
 	if (o.explain) {
 		char *text = qh_plan_explain(plan, o.target, o.explain, &err);
 

@@ -18,4 +18,19 @@
 int qh_read_file(const char *path, size_t max, struct qh_buf *out,
 		 struct qh_error *err);
 
+/* mkdir -p: path and every missing parent, mode 0755. */
+int qh_mkdir_p(const char *path, struct qh_error *err);
+
+/* realpath() for a path whose tail need not exist yet: the longest
+ * existing prefix is resolved (symlinks followed), the rest is appended
+ * with "." and ".." applied lexically. out has PATH_MAX bytes. */
+int qh_resolve_path(const char *path, char *out, struct qh_error *err);
+
+/* The relative path from directory `from` to `to` (both absolute and
+ * canonical): "../../out/x". malloc'ed; NULL when out of memory. */
+char *qh_relpath(const char *from, const char *to);
+
+/* Copy file from -> to (created or truncated). */
+int qh_copy_file(const char *from, const char *to, struct qh_error *err);
+
 #endif

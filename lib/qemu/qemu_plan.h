@@ -89,8 +89,10 @@ struct qh_plan {
 	struct qh_plan_priv *priv;  /* internal: tree model for explain */
 };
 
-/* Build a plan. out_dir is created if missing; the devices files are
- * written there. Returns NULL + err on a bad profile, an unreadable tree, an
+/* Build a plan: a value, nothing is written (qh_plan_write does that).
+ * out_dir need not exist; the devices files are named in it. NULL out_dir:
+ * a plan for its closure only (no devices files, no --with-devices-*).
+ * Returns NULL + err on a bad profile, an unreadable tree, an
  * unknown device, or an allow list whose dependencies cannot be satisfied
  * (the message prints the chain). */
 struct qh_plan *qh_plan_create(const char *profile_path, const char *qemu_src,
@@ -105,6 +107,9 @@ struct qh_plan *qh_plan_create_from(struct qh_profile *profile,
 				    const struct qh_plan_options *opts,
 				    struct qh_error *err);
 void qh_plan_free(struct qh_plan *p);
+
+/* Write the plan's files: create out_dir and each target's devices file. */
+int qh_plan_write(const struct qh_plan *p, struct qh_error *err);
 
 /* The configure line, shell-quoted, one string (no trailing newline). */
 char *qh_plan_shell_line(const struct qh_plan *p);

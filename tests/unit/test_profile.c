@@ -195,6 +195,9 @@ static void test_plan_on_mini_tree(void **state)
 	p = qh_plan_create(path, MINI, dir, &o, &err);
 	if (!p)
 		fail_msg("%s", err.msg);
+	/* a plan is a value: nothing is on disk until qh_plan_write */
+	assert_int_not_equal(access(p->targets[0].devices_file, F_OK), 0);
+	assert_int_equal(qh_plan_write(p, &err), 0);
 	assert_string_equal(p->version, "7.2.0");
 	assert_int_equal(p->ntargets, 1);
 	/* closure: Q35 selects PC, PCI, ISA_BUS, IDE_QDEV (if ISA_BUS); the
@@ -276,6 +279,7 @@ static void test_plan_version_quirks(void **state)
 	p = qh_plan_create(path, MINI, dir, &o, &err);
 	if (!p)
 		fail_msg("%s", err.msg);
+	assert_int_equal(qh_plan_write(p, &err), 0);
 	assert_true(argv_has(p, "--enable-stack-protector"));
 	for (size_t i = 0; i < p->warnings.n; i++)
 		if (strstr(p->warnings.items[i], "forces -D_FORTIFY_SOURCE=2"))
@@ -321,6 +325,7 @@ static void test_plan_qemu10_shapes(void **state)
 	p = qh_plan_create(path, MINI10, dir, &o, &err);
 	if (!p)
 		fail_msg("%s", err.msg);
+	assert_int_equal(qh_plan_write(p, &err), 0);
 	assert_string_equal(p->version, "10.0.0");
 	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_Q35"));
 	assert_true(qh_strlist_has(&p->targets[0].qom_types, "pc-q35-10.0-machine"));
@@ -350,6 +355,7 @@ static void test_plan_qemu10_shapes(void **state)
 	p = qh_plan_create(path, MINI10, dir, &o, &err);
 	if (!p)
 		fail_msg("%s", err.msg);
+	assert_int_equal(qh_plan_write(p, &err), 0);
 	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL"));
 	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_PXB"));
 	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_CXL_MEM_DEVICE"));
@@ -370,6 +376,7 @@ static void test_plan_qemu10_shapes(void **state)
 	p = qh_plan_create(path, MINI10, dir, &o, &err);
 	if (!p)
 		fail_msg("%s", err.msg);
+	assert_int_equal(qh_plan_write(p, &err), 0);
 	assert_true(p->targets[0].needs_fdt);
 	assert_true(argv_has(p, "--enable-fdt=system"));
 	assert_true(qh_strlist_has(&p->targets[0].symbols, "CONFIG_MICROVM"));
@@ -382,6 +389,7 @@ static void test_plan_qemu10_shapes(void **state)
 	p = qh_plan_create(path, MINI10, dir, &o, &err);
 	if (!p)
 		fail_msg("%s", err.msg);
+	assert_int_equal(qh_plan_write(p, &err), 0);
 	assert_non_null(p->targets[0].link_blocker);
 	assert_non_null(strstr(p->targets[0].link_blocker, "pc_madt_cpu_entry"));
 	assert_true(has_warning(p, "pc_madt_cpu_entry"));
