@@ -196,36 +196,46 @@ static bool x86_is_fp(x86_reg r)
 	return r == X86_REG_RBP || r == X86_REG_EBP;
 }
 
-static int scan_x86_insn(const cs_insn *in, void *ctx)
-{
-	struct scan_ctx *c = ctx;
-	const cs_x86 *x = &in->detail->x86;
-	struct deep_facts *f = c->f;
-	x86_reg guard_seg = c->img->arch == DEEP_ARCH_X86_64 ? X86_REG_FS : X86_REG_GS;
-	int64_t guard_disp = c->img->arch == DEEP_ARCH_X86_64 ? 0x28 : 0x14;
-	bool was_sub = c->last_sub_sp;
+/* ---- x86: the facts every instruction may give ---------------------- */
 
-	c->last_sub_sp = false;
-	f->decoded = true;
+/* A memory operand %fs:0x28 (x86-64) / %gs:0x14 (i386): the stack guard. */
+static void x86_note_guard_load(struct scan_ctx *c, const cs_x86 *x)
+{
+	x86_reg seg = c->img->arch == DEEP_ARCH_X86_64 ? X86_REG_FS : X86_REG_GS;
+	int64_t disp = c->img->arch == DEEP_ARCH_X86_64 ? 0x28 : 0x14;
+
 	for (int i = 0; i < x->op_count; i++) {
 		const cs_x86_op *op = &x->operands[i];
 
-		if (op->type == X86_OP_MEM && op->mem.segment == guard_seg &&
-		    op->mem.base == X86_REG_INVALID && op->mem.disp == guard_disp)
-			f->guard_load = true;
+		if (op->type == X86_OP_MEM && op->mem.segment == seg &&
+		    op->mem.base == X86_REG_INVALID && op->mem.disp == disp)
+			c->f->guard_load = true;
 	}
-	/* A store of a still-untouched argument register is a parameter
-	 * spill; once the register was written it holds a computed value. */
-	if ((in->id == X86_INS_MOV || in->id == X86_INS_MOVSS ||
-	     in->id == X86_INS_MOVSD || in->id == X86_INS_MOVQ) &&
-	    !c->called && x->op_count == 2 && x->operands[0].type == X86_OP_MEM &&
-	    x86_is_sp(x->operands[0].mem.base) &&
-	    x->operands[1].type == X86_OP_REG) {
-		int fam = x86_arg_family(x->operands[1].reg);
+}
 
-		if (fam >= 0 && !(c->args_written & (1u << fam)))
-			note_param_slot(c, x->operands[0].mem.disp);
-	}
+/* A store of a still-untouched argument register is a parameter spill;
+ * once the register was written it holds a computed value. */
+static void x86_note_param_spill(struct scan_ctx *c, const cs_insn *in,
+				 const cs_x86 *x)
+{
+	int fam;
+
+	if ((in->id != X86_INS_MOV && in->id != X86_INS_MOVSS &&
+	     in->id != X86_INS_MOVSD && in->id != X86_INS_MOVQ) ||
+	    c->called || x->op_count != 2 || x->operands[0].type != X86_OP_MEM ||
+	    !x86_is_sp(x->operands[0].mem.base) ||
+	    x->operands[1].type != X86_OP_REG)
+		return;
+	fam = x86_arg_family(x->operands[1].reg);
+	if (fam >= 0 && !(c->args_written & (1u << fam)))
+		note_param_slot(c, x->operands[0].mem.disp);
+}
+
+/* Registers written: argument registers are no longer the caller's, and a
+ * register holding a copy of %rsp no longer does. */
+static void x86_note_writes(struct scan_ctx *c, const cs_insn *in,
+			    const cs_x86 *x)
+{
 	for (int i = 0; i < x->op_count; i++) {
 		const cs_x86_op *op = &x->operands[i];
 		int fam;
@@ -240,130 +250,201 @@ static int scan_x86_insn(const cs_insn *in, void *ctx)
 			if (c->sp_copy[k] == op->reg)
 				c->sp_copy[k] = X86_REG_INVALID;
 	}
-	switch (in->id) {
-	case X86_INS_PUSH:
-		c->sp_depth += c->img->arch == DEEP_ARCH_X86_64 ? 8 : 4;
-		break;
-	case X86_INS_CALL:
-	case X86_INS_JMP:
-		if (in->id == X86_INS_CALL)
-			c->called = true;
-		if (x->op_count != 1)
-			break;
-		if (x->operands[0].type == X86_OP_IMM) {
-			direct_target(c, in->address, (uint64_t)x->operands[0].imm);
-		} else if (x->operands[0].type == X86_OP_MEM) {
-			bool ok;
-			uint64_t a = x86_mem_addr(c, in, &x->operands[0].mem, &ok);
-			const char *name = ok ? deep_image_slot_name(c->img, a) : NULL;
+}
 
-			if (name)
-				add_call(c, in->address, name);
-		}
-		break;
-	case X86_INS_SUB:
-	case X86_INS_ADD:
-		if (x->op_count != 2 || x->operands[0].type != X86_OP_REG ||
-		    !x86_is_sp(x->operands[0].reg))
-			break;
-		if (x->operands[1].type == X86_OP_IMM) {
-			int64_t v = x->operands[1].imm;
+/* ---- x86: one handler per instruction family (table below) ------------ */
 
-			if (in->id == X86_INS_ADD)
-				v = -v;
-			if (v > 0) {
-				c->sp_depth += (uint64_t)v;
-				if ((uint64_t)v > f->frame)
-					f->frame = (uint64_t)v;
-				c->last_sub_sp = true;
-			}
-		} else if (in->id == X86_INS_SUB &&
-			   x->operands[1].type == X86_OP_REG) {
-			f->var_frame = true;
-		}
-		break;
-	case X86_INS_OR:
-	case X86_INS_XOR:
-	case X86_INS_MOV:
-		if (in->id == X86_INS_MOV && x->op_count == 2 &&
-		    x->operands[0].type == X86_OP_REG &&
-		    x86_is_sp(x->operands[0].reg) &&
-		    x->operands[1].type == X86_OP_REG &&
-		    !x86_is_fp(x->operands[1].reg)) {
-			bool restore = false;
+static void x86_on_push(struct scan_ctx *c, const cs_insn *in, const cs_x86 *x,
+			bool was_sub)
+{
+	(void)in, (void)x, (void)was_sub;
+	c->sp_depth += c->img->arch == DEEP_ARCH_X86_64 ? 8 : 4;
+}
 
-			for (size_t k = 0; k < QH_ARRAY_LEN(c->sp_copy); k++)
-				restore |= c->sp_copy[k] == x->operands[1].reg;
-			/* mov %rbx,%rsp after sub %rax,%rbx allocates; putting
-			 * back an untouched copy of %rsp does not. */
-			if (!restore)
-				f->var_frame = true;
-			break;
-		}
-		if (x->op_count == 2 && x->operands[0].type == X86_OP_MEM &&
-		    x86_is_sp(x->operands[0].mem.base) &&
-		    x->operands[1].type == X86_OP_IMM && x->operands[1].imm == 0 &&
-		    x->prefix[0] != X86_PREFIX_LOCK && /* lock or = fence */
-		    (in->id != X86_INS_MOV ||
-		     (was_sub && x->operands[0].mem.disp == 0 &&
-		      x->operands[0].mem.index == X86_REG_INVALID)))
-			f->probe = true;
-		else if (in->id == X86_INS_MOV && x->op_count == 2 &&
-			 x->operands[0].type == X86_OP_REG &&
-			 x->operands[1].type == X86_OP_REG &&
-			 x86_is_sp(x->operands[1].reg)) {
-			if (x86_is_fp(x->operands[0].reg)) {
-				c->fp_set = true;
-			} else {
-				note_addr_slot(c, 0, true); /* mov %rsp,%rdi: &buf[0] */
-				for (size_t k = 0; k < QH_ARRAY_LEN(c->sp_copy); k++)
-					if (c->sp_copy[k] == X86_REG_INVALID) {
-						c->sp_copy[k] = x->operands[0].reg;
-						break;
-					}
-			}
-		}
-		break;
-	case X86_INS_LEA:
-		if (x->op_count == 2 && x->operands[1].type == X86_OP_MEM &&
-		    (x->operands[1].mem.base == X86_REG_RIP ||
-		     x->operands[1].mem.base == X86_REG_EBX)) {
-			bool ok;
-			uint64_t t = x86_mem_addr(c, in, &x->operands[1].mem, &ok);
+/* call/jmp: direct targets, and calls through a GOT slot by name. */
+static void x86_on_branch(struct scan_ctx *c, const cs_insn *in, const cs_x86 *x,
+			  bool was_sub)
+{
+	(void)was_sub;
+	if (in->id == X86_INS_CALL)
+		c->called = true;
+	if (x->op_count != 1)
+		return;
+	if (x->operands[0].type == X86_OP_IMM) {
+		direct_target(c, in->address, (uint64_t)x->operands[0].imm);
+	} else if (x->operands[0].type == X86_OP_MEM) {
+		bool ok;
+		uint64_t a = x86_mem_addr(c, in, &x->operands[0].mem, &ok);
+		const char *name = ok ? deep_image_slot_name(c->img, a) : NULL;
 
-			if (ok)
-				add_ref(c, t);
-			break;
-		}
-		/* i386 PIC: lea f@GOTOFF(%reg), the GOT base in any register
-		 * (get_pc_thunk.ax/.bx/...). Text lies below the GOT, so only a
-		 * negative offset that lands exactly on a function start counts. */
-		if (c->img->arch == DEEP_ARCH_I386 && c->img->got_plt_addr &&
-		    x->op_count == 2 && x->operands[1].type == X86_OP_MEM &&
-		    x->operands[1].mem.disp < 0 &&
-		    x->operands[1].mem.index == X86_REG_INVALID &&
-		    x->operands[1].mem.base != X86_REG_INVALID &&
-		    !x86_is_sp(x->operands[1].mem.base) &&
-		    !x86_is_fp(x->operands[1].mem.base)) {
-			uint64_t t = (c->img->got_plt_addr +
-				      (uint64_t)x->operands[1].mem.disp) & 0xffffffffu;
-			const struct deep_func *fn = deep_image_func_at(c->img, t);
-
-			if (fn && fn->addr == t)
-				add_ref(c, t);
-			break;
-		}
-		if (x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
-		    !x86_is_sp(x->operands[0].reg) && !x86_is_fp(x->operands[0].reg) &&
-		    x->operands[1].type == X86_OP_MEM &&
-		    (x86_is_sp(x->operands[1].mem.base) ||
-		     (c->fp_set && x86_is_fp(x->operands[1].mem.base))))
-			note_addr_slot(c, x->operands[1].mem.disp,
-				       x86_is_sp(x->operands[1].mem.base));
-		break;
-	default:
-		break;
+		if (name)
+			add_call(c, in->address, name);
 	}
+}
+
+/* sub/add on %rsp: the frame (a constant) or a variable-size one. */
+static void x86_on_sp_arith(struct scan_ctx *c, const cs_insn *in,
+			    const cs_x86 *x, bool was_sub)
+{
+	(void)was_sub;
+	if (x->op_count != 2 || x->operands[0].type != X86_OP_REG ||
+	    !x86_is_sp(x->operands[0].reg))
+		return;
+	if (x->operands[1].type == X86_OP_IMM) {
+		int64_t v = x->operands[1].imm;
+
+		if (in->id == X86_INS_ADD)
+			v = -v;
+		if (v > 0) {
+			c->sp_depth += (uint64_t)v;
+			if ((uint64_t)v > c->f->frame)
+				c->f->frame = (uint64_t)v;
+			c->last_sub_sp = true;
+		}
+	} else if (in->id == X86_INS_SUB && x->operands[1].type == X86_OP_REG) {
+		c->f->var_frame = true;
+	}
+}
+
+/* mov reg,%rsp: an allocation unless it puts back a saved copy. */
+static bool x86_sp_assigned(struct scan_ctx *c, const cs_insn *in,
+			    const cs_x86 *x)
+{
+	bool restore = false;
+
+	if (in->id != X86_INS_MOV || x->op_count != 2 ||
+	    x->operands[0].type != X86_OP_REG || !x86_is_sp(x->operands[0].reg) ||
+	    x->operands[1].type != X86_OP_REG || x86_is_fp(x->operands[1].reg))
+		return false;
+	for (size_t k = 0; k < QH_ARRAY_LEN(c->sp_copy); k++)
+		restore |= c->sp_copy[k] == x->operands[1].reg;
+	/* mov %rbx,%rsp after sub %rax,%rbx allocates; putting back an
+	 * untouched copy of %rsp does not. */
+	if (!restore)
+		c->f->var_frame = true;
+	return true;
+}
+
+/* or/xor/mov $0 to (%rsp): a stack probe (not lock or, a fence); a plain
+ * mov counts only right after the sub that moved %rsp. */
+static bool x86_is_probe(const cs_insn *in, const cs_x86 *x, bool was_sub)
+{
+	return x->op_count == 2 && x->operands[0].type == X86_OP_MEM &&
+	       x86_is_sp(x->operands[0].mem.base) &&
+	       x->operands[1].type == X86_OP_IMM && x->operands[1].imm == 0 &&
+	       x->prefix[0] != X86_PREFIX_LOCK &&
+	       (in->id != X86_INS_MOV ||
+		(was_sub && x->operands[0].mem.disp == 0 &&
+		 x->operands[0].mem.index == X86_REG_INVALID));
+}
+
+/* mov %rsp,reg: a frame pointer, or a copy of %rsp (&buf[0] passed on). */
+static void x86_sp_copied(struct scan_ctx *c, const cs_x86 *x)
+{
+	if (x86_is_fp(x->operands[0].reg)) {
+		c->fp_set = true;
+		return;
+	}
+	note_addr_slot(c, 0, true); /* mov %rsp,%rdi: &buf[0] */
+	for (size_t k = 0; k < QH_ARRAY_LEN(c->sp_copy); k++)
+		if (c->sp_copy[k] == X86_REG_INVALID) {
+			c->sp_copy[k] = x->operands[0].reg;
+			break;
+		}
+}
+
+static void x86_on_mov_like(struct scan_ctx *c, const cs_insn *in,
+			    const cs_x86 *x, bool was_sub)
+{
+	if (x86_sp_assigned(c, in, x))
+		return;
+	if (x86_is_probe(in, x, was_sub))
+		c->f->probe = true;
+	else if (in->id == X86_INS_MOV && x->op_count == 2 &&
+		 x->operands[0].type == X86_OP_REG &&
+		 x->operands[1].type == X86_OP_REG && x86_is_sp(x->operands[1].reg))
+		x86_sp_copied(c, x);
+}
+
+/* i386 PIC: lea f@GOTOFF(%reg), the GOT base in any register
+ * (get_pc_thunk.ax/.bx/...). Text lies below the GOT, so only a negative
+ * offset that lands exactly on a function start counts. */
+static bool x86_lea_gotoff(struct scan_ctx *c, const cs_x86 *x)
+{
+	const x86_op_mem *m = &x->operands[1].mem;
+	const struct deep_func *fn;
+	uint64_t t;
+
+	if (c->img->arch != DEEP_ARCH_I386 || !c->img->got_plt_addr ||
+	    m->disp >= 0 || m->index != X86_REG_INVALID ||
+	    m->base == X86_REG_INVALID || x86_is_sp(m->base) || x86_is_fp(m->base))
+		return false;
+	t = (c->img->got_plt_addr + (uint64_t)m->disp) & 0xffffffffu;
+	fn = deep_image_func_at(c->img, t);
+	if (fn && fn->addr == t)
+		add_ref(c, t);
+	return true;
+}
+
+/* lea: an address taken (a function, for IBT) or a local's address. */
+static void x86_on_lea(struct scan_ctx *c, const cs_insn *in, const cs_x86 *x,
+		       bool was_sub)
+{
+	const x86_op_mem *m = &x->operands[1].mem;
+
+	(void)was_sub;
+	if (x->op_count != 2 || x->operands[1].type != X86_OP_MEM)
+		return;
+	if (m->base == X86_REG_RIP || m->base == X86_REG_EBX) {
+		bool ok;
+		uint64_t t = x86_mem_addr(c, in, m, &ok);
+
+		if (ok)
+			add_ref(c, t);
+		return;
+	}
+	if (x86_lea_gotoff(c, x))
+		return;
+	if (x->operands[0].type == X86_OP_REG &&
+	    !x86_is_sp(x->operands[0].reg) && !x86_is_fp(x->operands[0].reg) &&
+	    (x86_is_sp(m->base) || (c->fp_set && x86_is_fp(m->base))))
+		note_addr_slot(c, m->disp, x86_is_sp(m->base));
+}
+
+typedef void (*x86_handler)(struct scan_ctx *c, const cs_insn *in,
+			    const cs_x86 *x, bool was_sub);
+
+static const struct {
+	unsigned id;
+	x86_handler on;
+} x86_handlers[] = {
+	{ X86_INS_PUSH, x86_on_push },
+	{ X86_INS_CALL, x86_on_branch },
+	{ X86_INS_JMP, x86_on_branch },
+	{ X86_INS_SUB, x86_on_sp_arith },
+	{ X86_INS_ADD, x86_on_sp_arith },
+	{ X86_INS_OR, x86_on_mov_like },
+	{ X86_INS_XOR, x86_on_mov_like },
+	{ X86_INS_MOV, x86_on_mov_like },
+	{ X86_INS_LEA, x86_on_lea },
+};
+
+static int scan_x86_insn(const cs_insn *in, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	const cs_x86 *x = &in->detail->x86;
+	bool was_sub = c->last_sub_sp;
+
+	c->last_sub_sp = false;
+	c->f->decoded = true;
+	x86_note_guard_load(c, x);
+	x86_note_param_spill(c, in, x);
+	x86_note_writes(c, in, x);
+	for (size_t i = 0; i < QH_ARRAY_LEN(x86_handlers); i++)
+		if (x86_handlers[i].id == in->id) {
+			x86_handlers[i].on(c, in, x, was_sub);
+			break;
+		}
 	return 0;
 }
 
