@@ -21,7 +21,9 @@
 #include "options.h"
 #include "outputs.h"
 #include "policy/policy.h"
+#include "progress.h"
 #include "qemu/qemu.h"
+#include "run.h"
 
 enum {
 	OPT_PROFILE = 1, OPT_QEMU_SRC, OPT_BUILD_DIR, OPT_JOBS, OPT_KEEP_GOING,
@@ -110,55 +112,59 @@ static int on_option(int id, const char *arg, void *ctx)
 	return 0;
 }
 
-/* Progress: on a terminal ninja's "[n/total] ..." status rewrites one
- * line; otherwise only the phases are announced (the full output is in the
- * logs). */
+/* Progress: on a terminal, one status line (tool/progress.h) with ninja's
+ * [n/total], the elapsed time and an estimate (lib/build: build_progress.c);
+ * otherwise one line per stage and one per tenth of ninja's steps, so a CI
+ * log shows where a 10-minute build is. The full output is in the logs. */
 struct progress {
-	bool tty, quiet, open_line;
+	bool tty, quiet;
 	const char *build_dir;
+	struct qh_progress line;       /* the terminal's status line */
+	struct qh_build_progress ninja;
+	unsigned logged_tenths;        /* not a terminal: tenths logged */
 };
+
+static void progress_start(struct progress *p, bool quiet, const char *build_dir)
+{
+	qh_progress_init(&p->line, !quiet);
+	p->tty = p->line.on;
+	p->quiet = quiet;
+	p->build_dir = build_dir;
+}
+
+static void progress_end_line(struct progress *p)
+{
+	qh_progress_clear(&p->line);
+}
 
 static void on_progress(void *ctx, const char *phase, const char *line)
 {
 	struct progress *p = ctx;
+	char where[96];
+	const char *what;
 
 	if (p->quiet)
 		return;
 	if (!line) {
-		if (p->open_line)
-			fputc('\n', stderr);
-		p->open_line = false;
+		progress_end_line(p);
+		memset(&p->ninja, 0, sizeof(p->ninja));
+		p->logged_tenths = 0;
 		fprintf(stderr, "qhard build: %s in %s (log: qhard-%s.log)\n",
 			phase, p->build_dir, phase);
 		return;
 	}
-	if (p->tty && strcmp(phase, "ninja") == 0 && line[0] == '[') {
-		fprintf(stderr, "\r\033[K%.*s", 110, line);
-		p->open_line = true;
+	if (strcmp(phase, "ninja") != 0 ||
+	    !qh_build_progress_line(&p->ninja, line, qh_monotonic_seconds()))
+		return;
+	qh_build_progress_format(&p->ninja, where, sizeof(where));
+	if (p->tty) {
+		what = strchr(line, ']');
+		qh_progress_show(&p->line, false, "%s  %s", where,
+				 what && what[1] ? what + 2 : "");
+	} else if (qh_build_progress_percent(&p->ninja) / 10 > p->logged_tenths) {
+		p->logged_tenths = qh_build_progress_percent(&p->ninja) / 10;
+		fprintf(stderr, "qhard build: ninja %s\n", where);
 	}
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	FILE *in = fopen(from, "r"), *out;
-	char buf[4096];
-	size_t got;
-	int rc = 0;
-
-	if (!in)
-		return -1;
-	out = fopen(to, "w");
-	if (!out) {
-		fclose(in);
-		return -1;
-	}
-	while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, got, out) != got)
-			rc = -1;
-	fclose(in);
-	if (fclose(out) != 0)
-		rc = -1;
-	return rc;
 }
 
 /* The plan rewrites its devices files on every run. meson's build.ninja
@@ -303,14 +309,6 @@ static int die_of(int signo)
 	return 128 + signo;
 }
 
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static char *absolute(const char *path)
 {
 	char *abs;
@@ -371,10 +369,7 @@ static char *configure_reference(const struct qh_plan *plan, const char *build_d
 		free(dir);
 		dir = NULL;
 	}
-	if (prog->open_line) {
-		fputc('\n', stderr);
-		prog->open_line = false;
-	}
+	progress_end_line(prog);
 out:
 	qh_build_outcome_free(&bo);
 	qh_strlist_free(&argv);
@@ -383,255 +378,303 @@ out:
 	return dir;
 }
 
-int cmd_build(int argc, char **argv)
-{
-	struct opts o = { 0 };
-	struct qh_error err = { { 0 } };
-	struct qh_plan *plan = NULL;
-	struct qh_profile *pr = NULL;
-	struct qh_qemu_tree *tree;
-	struct qh_policy *pol = NULL;
-	struct qh_report *r = NULL;
-	struct qh_build_outcome bo = { 0 };
-	struct qh_summary sum;
-	struct qh_emit_options eo = { 0 };
-	struct progress prog = { 0 };
-	char **targets = NULL, *stamp_text = NULL, *build_dir = NULL, *plan_dir = NULL;
-	char *ref_dir = NULL;
-	const char *ref_note = NULL;
+/* Everything one `qhard build` run holds, freed by run_free(). */
+struct build_run {
+	struct opts o;
+	struct qh_emit_options eo;
+	struct qh_error err;
+	struct qh_policy *pol;
+	struct qh_profile *pr;
+	struct qh_plan *plan;
+	struct qh_build_outcome bo;
+	struct progress prog;
+	struct qh_report *r;
+	char **targets, *stamp_text, *build_dir, *plan_dir, *ref_dir;
+	const char *ref_note;
+	struct kept_file *kept;
+	size_t nkept;
+	double started;
+	int interrupted;
 	char default_dir[256];
 	char profile_buf[QH_DATA_PATH_MAX], policy_buf[QH_DATA_PATH_MAX];
-	struct kept_file *kept = NULL;
-	size_t nkept = 0;
-	double started = mono_now();
-	int n = 0, rc, interrupted = 0;
+};
 
-	o.format = "text";
-	o.compare = "/usr/bin/qemu-system-%s";
-	rc = qh_parse_options(argc, argv, &spec, on_option, &o, &n);
-	if (rc >= 0)
-		return rc;
-	if (n > 0)
+static void run_free(struct build_run *b)
+{
+	qh_outputs_close_main(&b->o.outputs, NULL);
+	keep_restore(b->kept, b->nkept);
+	qh_report_free(b->r);
+	qh_build_outcome_free(&b->bo);
+	for (size_t i = 0; b->targets && b->targets[i]; i++)
+		free(b->targets[i]);
+	free(b->targets);
+	free(b->stamp_text);
+	free(b->plan_dir);
+	free(b->build_dir);
+	free(b->ref_dir);
+	qh_plan_free(b->plan);
+	qh_profile_free(b->pr);
+	qh_policy_free(b->pol);
+}
+
+/* Options after parsing: names resolved, defaults set. -1 to go on, else
+ * the exit code (usage errors are 2). */
+static int check_options(struct build_run *b, int noperands, char **argv)
+{
+	struct opts *o = &b->o;
+
+	if (noperands > 0)
 		return qh_usage_error(&spec, "unexpected argument '%s'", argv[1]);
-	if (!o.profile)
+	if (!o->profile)
 		return qh_usage_error(&spec, "--profile PROFILE is needed");
-	if (!(o.profile = qh_data_find(QH_DATA_PROFILE, o.profile, profile_buf,
-				       sizeof(profile_buf), &err)) ||
-	    (o.policy && !(o.policy = qh_data_find(QH_DATA_POLICY, o.policy, policy_buf,
-						   sizeof(policy_buf), &err))))
-		return qh_usage_error(&spec, "%s", err.msg);
-	if (!o.src)
-		o.src = getenv("QHARD_QEMU_SRC");
-	if (!o.src)
+	if (!(o->profile = qh_data_find(QH_DATA_PROFILE, o->profile, b->profile_buf,
+					sizeof(b->profile_buf), &b->err)) ||
+	    (o->policy && !(o->policy = qh_data_find(QH_DATA_POLICY, o->policy,
+						     b->policy_buf,
+						     sizeof(b->policy_buf), &b->err))))
+		return qh_usage_error(&spec, "%s", b->err.msg);
+	if (!o->src)
+		o->src = getenv("QHARD_QEMU_SRC");
+	if (!o->src)
 		return qh_usage_error(&spec, "--qemu-src DIR is needed (or $QHARD_QEMU_SRC)");
-	if (qh_color_mode(o.color, &eo.color) < 0)
+	if (qh_color_mode(o->color, &b->eo.color) < 0)
 		return qh_usage_error(&spec, "--color wants auto, always or never");
-	if (o.compare && !o.compare[0])
-		o.compare = NULL;
-	if (o.compare && (!strstr(o.compare, "%s") || strchr(strstr(o.compare, "%s") + 2, '%') ||
-			  strstr(o.compare, "%") != strstr(o.compare, "%s")))
+	if (o->compare && !o->compare[0])
+		o->compare = NULL;
+	if (o->compare && (!strstr(o->compare, "%s") ||
+			   strchr(strstr(o->compare, "%s") + 2, '%') ||
+			   strstr(o->compare, "%") != strstr(o->compare, "%s")))
 		return qh_usage_error(&spec, "--compare wants a path with one %%s for the arch");
-	if (!o.build_dir) {
-		const char *base = strrchr(o.profile, '/');
+	if (!o->build_dir) {
+		const char *base = strrchr(o->profile, '/');
 
-		base = base ? base + 1 : o.profile;
-		snprintf(default_dir, sizeof(default_dir), "build-%.*s",
+		base = base ? base + 1 : o->profile;
+		snprintf(b->default_dir, sizeof(b->default_dir), "build-%.*s",
 			 (int)strcspn(base, "."), base);
-		o.build_dir = default_dir;
+		o->build_dir = b->default_dir;
 	}
-	pol = o.policy ? qh_policy_load(o.policy, &err) : qh_policy_default(&err);
-	if (!pol)
-		return qh_usage_error(&spec, "%s", err.msg);
-	/* Same order and codes as qhard profile: a bad profile is a usage
-	 * error (2), an unreadable tree could not be analysed (3); both are
-	 * found before anything is created or configured. */
-	pr = qh_profile_load(o.profile, &err);
-	if (!pr) {
-		qh_policy_free(pol);
-		return qh_usage_error(&spec, "%s", err.msg);
-	}
-	tree = qh_qemu_tree_open(o.src, &err);
+	return -1;
+}
+
+/* Policy, profile and tree, in the order and with the codes of qhard
+ * profile: a bad profile is a usage error (2), an unreadable tree could
+ * not be analysed (3); both are found before anything is created. */
+static int load_inputs(struct build_run *b)
+{
+	struct qh_qemu_tree *tree;
+
+	b->pol = b->o.policy ? qh_policy_load(b->o.policy, &b->err) :
+			       qh_policy_default(&b->err);
+	if (!b->pol || !(b->pr = qh_profile_load(b->o.profile, &b->err)))
+		return qh_usage_error(&spec, "%s", b->err.msg);
+	tree = qh_qemu_tree_open(b->o.src, &b->err);
 	if (!tree) {
-		fprintf(stderr, "qhard build: %s\n", err.msg);
-		qh_profile_free(pr);
-		qh_policy_free(pol);
+		fprintf(stderr, "qhard build: %s\n", b->err.msg);
 		return 3;
 	}
 	qh_qemu_tree_free(tree);
-	build_dir = absolute(o.build_dir);
-	if (!build_dir) {
-		fprintf(stderr, "qhard build: %s: %s\n", o.build_dir, strerror(errno));
-		rc = 3;
-		goto out;
+	return -1;
+}
+
+/* The plan and its devices files, in BUILD_DIR/qhard-plan (the QEMU tree
+ * is never written to), with unchanged files keeping their mtime. */
+static int make_plan(struct build_run *b)
+{
+	struct qh_plan *plan;
+
+	b->build_dir = absolute(b->o.build_dir);
+	if (!b->build_dir) {
+		fprintf(stderr, "qhard build: %s: %s\n", b->o.build_dir, strerror(errno));
+		return 3;
 	}
-	/* The plan (and its devices files) lives in the build dir: the QEMU
-	 * tree is never written to. */
-	if (asprintf(&plan_dir, "%s/qhard-plan", build_dir) < 0) {
-		plan_dir = NULL;
-		rc = 3;
-		goto out;
+	if (asprintf(&b->plan_dir, "%s/qhard-plan", b->build_dir) < 0) {
+		b->plan_dir = NULL;
+		return 3;
 	}
-	nkept = keep_snapshot(plan_dir, &kept);
-	plan = qh_plan_create_from(pr, o.src, plan_dir, &o.plan, &err);
-	pr = NULL; /* owned by the plan now, freed on failure too */
-	if (!plan || qh_plan_write(plan, &err) < 0) {
-		fprintf(stderr, "qhard build: %s\n", err.msg);
-		rc = 2;
-		goto out;
+	b->nkept = keep_snapshot(b->plan_dir, &b->kept);
+	plan = b->plan = qh_plan_create_from(b->pr, b->o.src, b->plan_dir,
+					     &b->o.plan, &b->err);
+	b->pr = NULL; /* owned by the plan now, freed on failure too */
+	if (!plan || qh_plan_write(plan, &b->err) < 0) {
+		fprintf(stderr, "qhard build: %s\n", b->err.msg);
+		return 2;
 	}
 	for (size_t i = 0; i < plan->ntargets; i++)
-		if (plan->targets[i].link_blocker && !o.devices_file) {
+		if (plan->targets[i].link_blocker && !b->o.devices_file) {
 			fprintf(stderr, "qhard build: %s: this QEMU cannot link the profile's "
 				"closure, not building: %s\n", plan->targets[i].name,
 				plan->targets[i].link_blocker);
-			rc = 2;
-			goto out;
+			return 2;
 		}
-	if (o.devices_file) {
-		if (plan->ntargets == 0 ||
-		    copy_file(o.devices_file, plan->targets[0].devices_file) < 0) {
-			fprintf(stderr, "qhard build: cannot use devices file %s: %s\n",
-				o.devices_file, strerror(errno));
-			rc = 2;
-			goto out;
-		}
+	if (b->o.devices_file &&
+	    (plan->ntargets == 0 ||
+	     qh_copy_file(b->o.devices_file, plan->targets[0].devices_file,
+			  &b->err) < 0)) {
+		fprintf(stderr, "qhard build: cannot use devices file %s: %s\n",
+			b->o.devices_file, plan->ntargets ? b->err.msg : "no target");
+		return 2;
 	}
-	keep_restore(kept, nkept);
-	kept = NULL;
-	nkept = 0;
-	targets = qh_build_targets(plan, &err);
-	stamp_text = qh_build_stamp_text(plan);
-	if (!targets || !stamp_text) {
+	keep_restore(b->kept, b->nkept);
+	b->kept = NULL;
+	b->nkept = 0;
+	b->targets = qh_build_targets(plan, &b->err);
+	b->stamp_text = qh_build_stamp_text(plan);
+	if (!b->targets || !b->stamp_text) {
 		fprintf(stderr, "qhard build: out of memory\n");
-		rc = 3;
-		goto out;
+		return 3;
 	}
-	{
-		const char *cache = getenv("QHARD_CACHE");
-		char *ccache_dir = NULL;
-		/* qh_strlist is not NULL-terminated; posix_spawn wants it. */
-		const char **cargv = calloc(plan->configure_argv.n + 1, sizeof(*cargv));
+	return -1;
+}
 
-		if (!cargv) {
-			rc = 3;
-			goto out;
-		}
-		for (size_t i = 0; i < plan->configure_argv.n; i++)
-			cargv[i] = plan->configure_argv.items[i];
-		struct qh_build_options bopt = {
-			.build_dir = build_dir,
-			.configure_argv = cargv,
-			.targets = (const char *const *)targets,
-			.jobs = (unsigned)o.jobs,
-			.keep_going = o.keep_going,
-			.reuse = o.reuse,
-			.stamp_text = stamp_text,
-			.ccache = !o.no_ccache,
-			.progress = on_progress,
-			.progress_ctx = &prog,
-		};
-
-		/* ccache shares objects between build dirs (same devices and
-		 * flags) only when paths in compile lines are relative: base
-		 * them at the common parent. */
-		if (cache && cache[0] && asprintf(&ccache_dir, "%s/ccache", cache) >= 0) {
-			bopt.ccache_dir = ccache_dir;
-			bopt.ccache_basedir = cache;
-		}
-		struct stop_handlers stop;
-
-		prog.tty = isatty(2);
-		prog.quiet = o.quiet;
-		prog.build_dir = build_dir;
-		stop_handlers_install(&stop);
-		rc = qh_build_run(&bopt, &bo, &err);
-		stop_handlers_restore(&stop);
-		free(ccache_dir);
-		free(cargv);
-		if (prog.open_line)
-			fputc('\n', stderr);
-		/* A signal that came as ninja finished still means "stop". */
-		interrupted = qh_build_interrupted();
-		if (interrupted) {
-			if (!bo.interrupted)
-				snprintf(err.msg, sizeof(err.msg),
-					 "interrupted by %s after the build",
-					 qh_signal_name(interrupted));
-			fprintf(stderr, "qhard build: %s\n", err.msg);
-			goto out;
-		}
-		if (rc < 0) {
-			fprintf(stderr, "qhard build: %s\n", err.msg);
-			rc = 3;
-			goto out;
-		}
-	}
-	if (!bo.compiled)
-		ref_note = "the build failed";
-	else if (o.no_reference)
-		ref_note = "not configured (--no-reference)";
+/* A signal that came while (or as) a stage finished still means "stop". */
+static bool stopped_by_signal(struct build_run *b, bool after_build)
+{
+	b->interrupted = qh_build_interrupted();
+	if (!b->interrupted)
+		return false;
+	if (!after_build)
+		fprintf(stderr, "qhard build: interrupted by %s\n",
+			qh_signal_name(b->interrupted));
 	else {
-		struct stop_handlers stop;
+		if (!b->bo.interrupted)
+			snprintf(b->err.msg, sizeof(b->err.msg),
+				 "interrupted by %s after the build",
+				 qh_signal_name(b->interrupted));
+		fprintf(stderr, "qhard build: %s\n", b->err.msg);
+	}
+	return true;
+}
 
-		stop_handlers_install(&stop);
-		ref_dir = configure_reference(plan, build_dir, &prog, &ref_note);
-		stop_handlers_restore(&stop);
-		interrupted = qh_build_interrupted();
-		if (interrupted) {
-			fprintf(stderr, "qhard build: interrupted by %s\n", qh_signal_name(interrupted));
-			goto out;
-		}
-	}
-	if (!o.quiet)
-		fprintf(stderr, "qhard build: verifying %s\n", build_dir);
-	r = qh_report_new("build", &err);
-	if (!r) {
-		rc = 3;
-		goto out;
-	}
-	{
-		struct qh_build_verify_options vo = {
-			.build_dir = build_dir,
-			.profile_path = o.profile,
-			.outcome = &bo,
-			.policy = pol,
-			.compare_pattern = o.compare,
-			.help_timeout = 60,
-			.started = started,
-			.reference_dir = ref_dir,
-			.reference_note = ref_note,
-		};
+/* configure + ninja of the minimized tree. */
+static int run_build(struct build_run *b)
+{
+	const char *cache = getenv("QHARD_CACHE");
+	char *ccache_dir = NULL;
+	/* qh_strlist is not NULL-terminated; posix_spawn wants it. */
+	const char **cargv = calloc(b->plan->configure_argv.n + 1, sizeof(*cargv));
+	struct stop_handlers stop;
+	int rc;
 
-		if (qh_build_verify(plan, &vo, r, &err) < 0) {
-			fprintf(stderr, "qhard build: %s\n", err.msg);
-			rc = 3;
-			goto out;
-		}
+	if (!cargv)
+		return 3;
+	for (size_t i = 0; i < b->plan->configure_argv.n; i++)
+		cargv[i] = b->plan->configure_argv.items[i];
+	struct qh_build_options bopt = {
+		.build_dir = b->build_dir,
+		.configure_argv = cargv,
+		.targets = (const char *const *)b->targets,
+		.jobs = (unsigned)b->o.jobs,
+		.keep_going = b->o.keep_going,
+		.reuse = b->o.reuse,
+		.stamp_text = b->stamp_text,
+		.ccache = !b->o.no_ccache,
+		.progress = on_progress,
+		.progress_ctx = &b->prog,
+	};
+
+	/* ccache shares objects between build dirs (same devices and flags)
+	 * only when paths in compile lines are relative: base them at the
+	 * common parent. */
+	if (cache && cache[0] && asprintf(&ccache_dir, "%s/ccache", cache) >= 0) {
+		bopt.ccache_dir = ccache_dir;
+		bopt.ccache_basedir = cache;
 	}
-	if (o.outputs.main_path)
-		eo.color = o.color && strcmp(o.color, "always") == 0;
-	if (qh_outputs_emit_report(&o.outputs, r, o.format, &eo, &err) < 0 ||
-	    qh_outputs_close_main(&o.outputs, &err) < 0) {
-		fprintf(stderr, "qhard build: %s\n", err.msg);
-		rc = 3;
-		goto out;
+	stop_handlers_install(&stop);
+	rc = qh_build_run(&bopt, &b->bo, &b->err);
+	stop_handlers_restore(&stop);
+	free(ccache_dir);
+	free(cargv);
+	progress_end_line(&b->prog);
+	if (stopped_by_signal(b, true))
+		return 0; /* the exit status is the signal's */
+	if (rc < 0) {
+		fprintf(stderr, "qhard build: %s\n", b->err.msg);
+		return 3;
 	}
-	qh_report_summary(r, &sum);
-	rc = qh_summary_exit_code(&sum);
-out:
-	qh_outputs_close_main(&o.outputs, NULL);
-	keep_restore(kept, nkept);
-	qh_report_free(r);
-	qh_build_outcome_free(&bo);
-	for (size_t i = 0; targets && targets[i]; i++)
-		free(targets[i]);
-	free(targets);
-	free(stamp_text);
-	free(plan_dir);
-	free(build_dir);
-	free(ref_dir);
-	qh_plan_free(plan);
-	qh_profile_free(pr);
-	qh_policy_free(pol);
-	return interrupted ? die_of(interrupted) : rc;
+	return -1;
+}
+
+/* The default-devices reference (configure only), when it can help. */
+static int run_reference(struct build_run *b)
+{
+	struct stop_handlers stop;
+
+	if (!b->bo.compiled) {
+		b->ref_note = "the build failed";
+		return -1;
+	}
+	if (b->o.no_reference) {
+		b->ref_note = "not configured (--no-reference)";
+		return -1;
+	}
+	stop_handlers_install(&stop);
+	b->ref_dir = configure_reference(b->plan, b->build_dir, &b->prog,
+					 &b->ref_note);
+	stop_handlers_restore(&stop);
+	return stopped_by_signal(b, false) ? 0 : -1;
+}
+
+/* Verify what the build produced and emit the one report. */
+static int verify_and_report(struct build_run *b)
+{
+	struct qh_summary sum;
+	struct qh_build_verify_options vo = {
+		.build_dir = b->build_dir,
+		.profile_path = b->o.profile,
+		.outcome = &b->bo,
+		.policy = b->pol,
+		.compare_pattern = b->o.compare,
+		.help_timeout = 60,
+		.started = b->started,
+		.reference_dir = b->ref_dir,
+		.reference_note = b->ref_note,
+	};
+
+	if (!b->o.quiet)
+		fprintf(stderr, "qhard build: verifying %s\n", b->build_dir);
+	b->r = qh_report_new("build", &b->err);
+	if (!b->r)
+		return 3;
+	if (qh_build_verify(b->plan, &vo, b->r, &b->err) < 0) {
+		fprintf(stderr, "qhard build: %s\n", b->err.msg);
+		return 3;
+	}
+	if (b->o.outputs.main_path)
+		b->eo.color = b->o.color && strcmp(b->o.color, "always") == 0;
+	if (qh_outputs_emit_report(&b->o.outputs, b->r, b->o.format, &b->eo,
+				   &b->err) < 0 ||
+	    qh_outputs_close_main(&b->o.outputs, &b->err) < 0) {
+		fprintf(stderr, "qhard build: %s\n", b->err.msg);
+		return 3;
+	}
+	qh_report_summary(b->r, &sum);
+	return qh_summary_exit_code(&sum);
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build_run b = { 0 };
+	int n = 0, rc;
+
+	b.started = qh_monotonic_seconds();
+	b.o.format = "text";
+	b.o.compare = "/usr/bin/qemu-system-%s";
+	rc = qh_parse_options(argc, argv, &spec, on_option, &b.o, &n);
+	if (rc >= 0)
+		return rc;
+	rc = check_options(&b, n, argv);
+	if (rc < 0)
+		rc = load_inputs(&b);
+	if (rc < 0)
+		rc = make_plan(&b);
+	if (rc < 0) {
+		progress_start(&b.prog, b.o.quiet, b.build_dir);
+		rc = run_build(&b);
+	}
+	if (rc < 0)
+		rc = run_reference(&b);
+	if (rc < 0)
+		rc = verify_and_report(&b);
+	run_free(&b);
+	return b.interrupted ? die_of(b.interrupted) : rc;
 }
