@@ -164,6 +164,17 @@ const char *qh_file_type_name(enum qh_file_type t)
 	return "other";
 }
 
+bool qh_file_type_parse(const char *name, enum qh_file_type *out)
+{
+	for (unsigned bit = QH_TYPE_EXEC; bit <= QH_TYPE_OTHER; bit <<= 1)
+		if (strcmp(name, qh_file_type_name((enum qh_file_type)bit)) == 0) {
+			if (out)
+				*out = (enum qh_file_type)bit;
+			return true;
+		}
+	return false;
+}
+
 static void find_bind_now(struct qh_check_ctx *c)
 {
 	uint64_t v;

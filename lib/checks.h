@@ -47,6 +47,8 @@ struct qh_type_info {
 void qh_file_classify(const struct qh_elf *e, struct qh_type_info *out);
 enum qh_file_type qh_file_type_of(const struct qh_elf *e);
 const char *qh_file_type_name(enum qh_file_type t);
+/* The type named `name` ("pie", ...): true and *out set, or false. */
+bool qh_file_type_parse(const char *name, enum qh_file_type *out);
 
 /* Facts several checks share, computed once per file. */
 struct qh_sym_scan;

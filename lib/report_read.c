@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "json_util.h"
 
 /* A JSON path being read, e.g. "results[3].checks.relro". */
@@ -252,11 +253,6 @@ static int read_check(struct qh_result *res, const char *id, const json_t *o,
 	return 0;
 }
 
-static const char *const result_types[] = {
-	"exec", "static", "pie", "static-pie", "dso", "object", "core",
-	"other", NULL,
-};
-
 /* "type_note": {"kind", "candidates" (uncertain only), "evidence"}. */
 static int read_type_note(struct qh_result *res, const json_t *o,
 			  const struct where *w, struct qh_error *err)
@@ -299,7 +295,7 @@ static int read_type_note(struct qh_result *res, const json_t *o,
 
 		where_index(&ki, &k, i);
 		if (!json_is_string(c) ||
-		    !in_list(json_string_value(c), result_types)) {
+		    !qh_file_type_parse(json_string_value(c), NULL)) {
 			free(names);
 			return fail(err, &ki, "expected a file type");
 		}
@@ -357,7 +353,7 @@ static int read_result_fields(struct qh_result *res, const json_t *o,
 	    opt_string(o, "endian", &res->endian, w, err) < 0 ||
 	    opt_string(o, "error", &res->error, w, err) < 0)
 		return -1;
-	if (res->type && !in_list(res->type, result_types)) {
+	if (res->type && !qh_file_type_parse(res->type, NULL)) {
 		where_key(&k, w, "type");
 		return fail(err, &k, "unknown type (exec, static, pie, "
 			    "static-pie, dso, object, core or other)");

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "datapath.h"
 #include "ini_lines.h"
 #include "rules.h"
@@ -72,27 +73,6 @@ static const char *const level_names[] = {
 	[QH_LEVEL_IGNORE] = "ignore",
 };
 
-static const char *const type_names[] = {
-	"exec", "static", "pie", "static-pie", "dso", "object", "core", "other",
-};
-
-/* Contract ids per area, accepted only while that area's rule table in
- * rules_<area>.c is still empty; once it has rows, the table decides. */
-static const char *const contract_checksec_ids[] = {
-	"relro", "pie", "nx", "canary", "fortify", "rpath", "runpath",
-	"textrel", "rwx-segment", "cet-ibt", "cet-shstk", "bti", "pac",
-	"stack-clash", "sanitizers", "stripped", NULL,
-};
-static const char *const contract_deep_ids[] = {
-	"canary-coverage", "ibt-coverage", "stack-clash", "fortify-sites",
-	"cu-flags", NULL,
-};
-
-struct fallback {
-	const struct qh_rule *table;
-	const char *const *ids;
-};
-
 static bool is_deep_check(const char *id)
 {
 	if (strcmp(id, "stack-clash") == 0)
@@ -132,29 +112,13 @@ int qh_level_parse(const char *name, enum qh_level *out)
 
 bool qh_type_known(const char *type)
 {
-	for (size_t i = 0; i < QH_ARRAY_LEN(type_names); i++)
-		if (strcmp(type, type_names[i]) == 0)
-			return true;
-	return false;
+	return qh_file_type_parse(type, NULL);
 }
 
+/* Every id of the rule tables (lib/rules*.c), which the contract's. */
 bool qh_check_id_known(const char *check_id)
 {
-	const struct fallback fallbacks[] = {
-		{ qh_rules_checksec, contract_checksec_ids },
-		{ qh_rules_deep, contract_deep_ids },
-	};
-
-	if (qh_rule_find(check_id))
-		return true;
-	for (size_t f = 0; f < QH_ARRAY_LEN(fallbacks); f++) {
-		if (fallbacks[f].table[0].id)
-			continue;
-		for (const char *const *id = fallbacks[f].ids; *id; id++)
-			if (strcmp(*id, check_id) == 0)
-				return true;
-	}
-	return false;
+	return qh_rule_find(check_id) != NULL;
 }
 
 void qh_policy_free(struct qh_policy *p)
