@@ -95,7 +95,7 @@ struct pkg_ctx {
 	bool sink_failed;
 };
 
-/* A large member comes as a file (pkg_unpack.h): analysed through it, a
+/* A large member comes as a file (pkg/pkg.h): analysed through it, a
  * sparse one costs only what it stores. */
 static struct qh_result *analyze_member(const struct qh_pkg_member *m,
 					const struct qh_analyze_options *opts)

@@ -1,6 +1,6 @@
 /* build.c - qhard build: profile -> configure -> ninja -> verify what came
  * out (flag audit, checksec under the policy, device lists) -> one report.
- * The work is in lib/ (qemu_plan.h, build_driver.h, build_verify.h); this
+ * The work is in lib/ (qemu/qemu.h, build/build.h); this
  * file parses options, shows progress and emits. */
 #include <dirent.h>
 #include <errno.h>

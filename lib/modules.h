@@ -2,7 +2,7 @@
  * them.
  *
  * The deep checks (capstone, libbfd, libdw: deep*.c) and package reading
- * (libarchive, which brings libxml2, ICU and libstdc++: pkg_unpack.c) serve
+ * (libarchive, which brings libxml2, ICU and libstdc++: pkg/pkg.c) serve
  * few runs, yet linked into the tool they made every start map 24 shared
  * objects and apply 100k relocations: 3.4 ms before the first file against
  * 0.8 ms without them, a tenth of a whole /usr/bin scan. So the tool binary

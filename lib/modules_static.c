@@ -1,4 +1,4 @@
-/* modules_static.c - qh_module_need() when deep*.c and pkg_unpack.c are
+/* modules_static.c - qh_module_need() when deep*.c and pkg/pkg.c are
  * linked in (libqhard.a users: unit tests, fuzzers): nothing to load. The
  * tool binary links lib/dl/modules.c instead (see modules.h). */
 #include "modules.h"

@@ -1,4 +1,4 @@
-/* audit_allow.c - the device allow-list of a profile (profile.h): the QOM
+/* audit_allow.c - the device allow-list of a profile (device_profile.h): the QOM
  * names of [devices] allow and machines. Raw Kconfig symbols (CONFIG_X)
  * cannot be compared with a binary's QOM types and are left out. */
 #include "audit.h"

@@ -1,5 +1,5 @@
 /* build_verify.c - verify a QEMU build from what really happened and
- * fill the report (see build_verify.h). */
+ * fill the report (see build.h). */
 #include "build.h"
 
 #include <stdarg.h>

@@ -1,5 +1,5 @@
-/* pkg_unpack.c - ELF members of .deb/.rpm/tar packages, in memory (see
- * pkg_unpack.h): open the file, find its payload by the format's own
+/* pkg.c - ELF members of .deb/.rpm/tar packages, in memory (see
+ * pkg.h): open the file, find its payload by the format's own
  * structure, walk it, and read it once more when hard links need bytes
  * that came before them. */
 #include "pkg_internal.h"

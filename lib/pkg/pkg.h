@@ -1,4 +1,4 @@
-/* pkg_unpack.h - the ELF files inside a .deb, an .rpm or a tarball.
+/* pkg.h - the ELF files inside a .deb, an .rpm or a tarball.
  *
  * A package is hostile input. Its container is checked by its own rules
  * before any payload byte is trusted: the ar members of a .deb

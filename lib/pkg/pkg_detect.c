@@ -1,5 +1,5 @@
 /* pkg_detect.c - which package format a file is, from its first bytes.
- * Apart from pkg_unpack.c so that recognising a package does not pull
+ * Apart from pkg.c so that recognising a package does not pull
  * libarchive into the tool binary (it lives in the pkg module, modules.h). */
 #include "pkg.h"
 

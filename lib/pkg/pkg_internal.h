@@ -1,7 +1,7 @@
-/* pkg_internal.h - the parts of the package reader (pkg_unpack.h), private
+/* pkg_internal.h - the parts of the package reader (pkg.h), private
  * to lib/pkg_*.c:
  *
- *   pkg_unpack.c   entry point: open, recognise, run the passes, budgets
+ *   pkg.c   entry point: open, recognise, run the passes, budgets
  *   pkg_deb.c      the ar container of a .deb -> where data.tar.* is
  *   pkg_rpm.c      lead and headers of an .rpm -> where the payload is,
  *                  its compressor, the file list the payload must match

@@ -1,4 +1,4 @@
-/* baseline.c - record verdicts and compare later runs (baseline.h). */
+/* baseline.c - record verdicts and compare later runs (policy.h). */
 #include "policy.h"
 
 #include <errno.h>

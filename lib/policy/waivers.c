@@ -1,4 +1,4 @@
-/* waivers.c - accepted findings with reasons and expiry dates (waivers.h). */
+/* waivers.c - accepted findings with reasons and expiry dates (policy.h). */
 #include "policy.h"
 
 #include <stdlib.h>

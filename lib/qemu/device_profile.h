@@ -1,4 +1,4 @@
-/* profile.h - a device allow-list profile (INI, read with libinih).
+/* device_profile.h - a device allow-list profile (INI, read with libinih).
  *
  *   [profile]   name, description, targets (x86_64-softmmu ...)
  *   [devices]   machines (q35 microvm virt), allow (QOM names or CONFIG_X)
