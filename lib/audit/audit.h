@@ -81,7 +81,7 @@ struct qh_qom_types {
  * instance_size, kept only when the parent chain reaches QOM's roots
  * "object" or "interface". Types registered at run time with computed names
  * (CPU models) are not seen. */
-int qh_qom_scan(const void *data, size_t size, struct qh_qom_types *out,
+int qh_qom_scan_binary(const void *data, size_t size, struct qh_qom_types *out,
 		struct qh_error *err);
 /* Same over a binary and the QEMU modules it can load (hw-*.so): the
  * modules' types chain up through the binary's. data[0] must be ELF; a
@@ -92,7 +92,7 @@ void qh_qom_types_free(struct qh_qom_types *t);
 size_t qh_qom_device_count(const struct qh_qom_types *t);
 
 /* Reference: device types of Debian's full build of a binary (by file
- * name), measured with qh_qom_scan. Returns 0 when unknown. */
+ * name), measured with qh_qom_scan_binary. Returns 0 when unknown. */
 size_t qh_qom_debian_devices(const char *binary_name, const char **release);
 
 #endif

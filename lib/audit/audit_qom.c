@@ -1,5 +1,5 @@
 /* audit_qom.c - QOM type names compiled into a QEMU binary, read from the
- * ELF image with libelf (see qh_qom_scan in audit.h for the heuristic).
+ * ELF image with libelf (see qh_qom_scan_binary in audit.h for the heuristic).
  *
  * Why it works: every statically registered QOM type is a `TypeInfo` whose
  * first two members are `const char *name, *parent` pointing at .rodata
@@ -661,7 +661,7 @@ done:
 	return rc;
 }
 
-int qh_qom_scan(const void *data, size_t size, struct qh_qom_types *out,
+int qh_qom_scan_binary(const void *data, size_t size, struct qh_qom_types *out,
 		struct qh_error *err)
 {
 	return qh_qom_scan_many(&data, &size, 1, out, err);

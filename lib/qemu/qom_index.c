@@ -401,7 +401,7 @@ static bool registers_from_table(const char *text)
 	return false;
 }
 
-int qh_qom_scan_text(struct qh_qom_index *q, const char *relpath,
+int qh_qom_index_scan_source(struct qh_qom_index *q, const char *relpath,
 		     const char *raw)
 {
 	/* identifiers whose macros define types or machine aliases */
@@ -587,7 +587,7 @@ struct qh_qom_index *qh_qom_index_build(const char *root,
 					files->items[i], ferr.msg);
 			continue;
 		}
-		if (qh_qom_scan_text(q, files->items[i], text) < 0) {
+		if (qh_qom_index_scan_source(q, files->items[i], text) < 0) {
 			free(text);
 			qh_error_set(err, "out of memory");
 			goto fail;

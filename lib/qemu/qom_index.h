@@ -53,7 +53,7 @@ char *qh_qom_resolve(const struct qh_qom_index *q, const char *expr);
 int qh_qom_define(struct qh_qom_index *q, const char *name, const char *body);
 struct qh_qom_index *qh_qom_index_new(struct qh_error *err);
 /* Scan one file's text (tests). */
-int qh_qom_scan_text(struct qh_qom_index *q, const char *relpath,
+int qh_qom_index_scan_source(struct qh_qom_index *q, const char *relpath,
 		     const char *text);
 
 #endif

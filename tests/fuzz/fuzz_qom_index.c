@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q = qh_qom_index_new(&err);
 	if (q) {
 		qh_qom_define(q, "TYPE_VIRTIO_NET", "\"virtio-net-device\"");
-		qh_qom_scan_text(q, "hw/net/fuzz.c", text);
+		qh_qom_index_scan_source(q, "hw/net/fuzz.c", text);
 		(void)qh_qom_ntypes(q);
 		for (size_t i = 0; i < qh_qom_ndiags(q); i++)
 			(void)qh_qom_diag(q, i);

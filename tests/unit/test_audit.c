@@ -268,20 +268,20 @@ static void test_qom_scan_hostile_and_foreign_input(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(qh_qom_scan(junk, sizeof(junk), &t, &err), -1);
+	assert_int_equal(qh_qom_scan_binary(junk, sizeof(junk), &t, &err), -1);
 	assert_non_null(strstr(err.msg, "not an ELF"));
-	assert_int_equal(qh_qom_scan("", 0, &t, &err), -1);
+	assert_int_equal(qh_qom_scan_binary("", 0, &t, &err), -1);
 	/* a real program that is not QEMU has no QOM types */
 	assert_non_null(f);
 	assert_non_null(buf);
 	n = fread(buf, 1, 8 << 20, f);
 	fclose(f);
-	assert_int_equal(qh_qom_scan(buf, n, &t, &err), 0);
+	assert_int_equal(qh_qom_scan_binary(buf, n, &t, &err), 0);
 	assert_int_equal(t.n, 0);
 	qh_qom_types_free(&t);
 	/* every truncation of it is read safely */
 	for (size_t cut = 64; cut < n; cut += n / 97 + 1) {
-		if (qh_qom_scan(buf, cut, &t, &err) == 0)
+		if (qh_qom_scan_binary(buf, cut, &t, &err) == 0)
 			qh_qom_types_free(&t);
 	}
 	free(buf);
