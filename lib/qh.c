@@ -249,6 +249,17 @@ char *qh_buf_detach(struct qh_buf *b)
 	return s;
 }
 
+char *qh_vstrdupf(const char *fmt, va_list ap)
+{
+	struct qh_buf b = QH_BUF_INIT;
+
+	if (qh_buf_vprintf(&b, fmt, ap) < 0) {
+		qh_buf_free(&b);
+		return NULL;
+	}
+	return qh_buf_detach(&b);
+}
+
 void qh_buf_free(struct qh_buf *b)
 {
 	free(b->data);

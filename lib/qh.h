@@ -53,6 +53,8 @@ int qh_buf_vprintf(struct qh_buf *b, const char *fmt, va_list ap);
 void qh_buf_reset(struct qh_buf *b);
 /* Hand the string to the caller (never NULL on success: "" for empty). */
 char *qh_buf_detach(struct qh_buf *b);
+/* A new string formatted from fmt/ap, or NULL on out-of-memory. */
+char *qh_vstrdupf(const char *fmt, va_list ap);
 void qh_buf_free(struct qh_buf *b);
 
 /* Length of the valid UTF-8 sequence at s (at most `avail` bytes), or 0. */

@@ -108,20 +108,20 @@ void qh_result_free(struct qh_result *res)
 
 int qh_result_add_warning(struct qh_result *res, const char *fmt, ...)
 {
-	struct qh_buf b = QH_BUF_INIT;
 	va_list ap;
-	int rc;
+	char *w;
+	int rc = 0;
 
 	va_start(ap, fmt);
-	rc = qh_buf_vprintf(&b, fmt, ap);
+	w = qh_vstrdupf(fmt, ap);
 	va_end(ap);
-	if (rc == 0 && !res->warnings && !(res->warnings = json_array()))
+	if (!w || (!res->warnings && !(res->warnings = json_array())))
 		rc = -1;
 	/* raw bytes (a path in a library's message): the emitters escape */
-	if (rc == 0 && json_array_append_new(res->warnings,
-					     json_stringn_nocheck(b.data, b.len)) < 0)
+	else if (json_array_append_new(res->warnings,
+				       json_stringn_nocheck(w, strlen(w))) < 0)
 		rc = -1;
-	qh_buf_free(&b);
+	free(w);
 	return rc;
 }
 
@@ -158,20 +158,17 @@ oom:
 
 int qh_result_set_error(struct qh_result *res, const char *fmt, ...)
 {
-	struct qh_buf b = QH_BUF_INIT;
 	va_list ap;
-	int rc;
+	char *e;
 
 	va_start(ap, fmt);
-	rc = qh_buf_vprintf(&b, fmt, ap);
+	e = qh_vstrdupf(fmt, ap);
 	va_end(ap);
-	if (rc < 0) {
-		qh_buf_free(&b);
+	if (!e)
 		return -1;
-	}
 	free(res->error);
-	res->error = qh_buf_detach(&b);
-	return res->error ? 0 : -1;
+	res->error = e;
+	return 0;
 }
 
 struct qh_check *qh_result_add_check(struct qh_result *res, const char *id,

@@ -22,20 +22,19 @@ int qh_strlist_add(struct qh_strlist *l, const char *s)
 
 int qh_strlist_addf(struct qh_strlist *l, const char *fmt, ...)
 {
-	struct qh_buf b = QH_BUF_INIT;
 	va_list ap;
-	int rc;
+	char *d;
 
 	va_start(ap, fmt);
-	rc = qh_buf_vprintf(&b, fmt, ap);
+	d = qh_vstrdupf(fmt, ap);
 	va_end(ap);
-	if (rc < 0 || !b.data) {
-		qh_buf_free(&b);
+	if (!d || qh_array_reserve((void **)&l->items, &l->cap, l->n + 1,
+				   sizeof(char *)) < 0) {
+		free(d);
 		return -1;
 	}
-	rc = qh_strlist_add(l, b.data);
-	qh_buf_free(&b);
-	return rc;
+	l->items[l->n++] = d;
+	return 0;
 }
 
 bool qh_strlist_has(const struct qh_strlist *l, const char *s)

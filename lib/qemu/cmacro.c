@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "qh.h"
+#include "strindex.h"
 
 #define MAX_PARAMS 64
 #define MAX_HIDESETS 4096
@@ -172,18 +173,13 @@ struct macro {
 struct qh_cmacros {
 	struct macro **v;
 	size_t n, cap;
-	int *hash;
-	size_t hcap;
+	struct qh_strindex index;
 	struct qh_cmacros *parent;
 };
 
-static unsigned long hash_str(const char *s)
+static const char *macro_key(const void *items, size_t i)
 {
-	unsigned long h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
+	return ((struct macro *const *)items)[i]->name;
 }
 
 struct qh_cmacros *qh_cmacros_new(struct qh_cmacros *parent)
@@ -215,7 +211,7 @@ void qh_cmacros_free(struct qh_cmacros *m)
 	for (size_t i = 0; i < m->n; i++)
 		macro_free(m->v[i]);
 	free(m->v);
-	free(m->hash);
+	qh_strindex_free(&m->index);
 	free(m);
 }
 
@@ -226,17 +222,9 @@ size_t qh_cmacros_count(const struct qh_cmacros *m)
 
 static struct macro *find_here(const struct qh_cmacros *m, const char *name)
 {
-	size_t j;
+	int i = qh_strindex_find(&m->index, name, macro_key, m->v);
 
-	if (!m->hcap)
-		return NULL;
-	j = hash_str(name) & (m->hcap - 1);
-	while (m->hash[j] >= 0) {
-		if (strcmp(m->v[m->hash[j]]->name, name) == 0)
-			return m->v[m->hash[j]];
-		j = (j + 1) & (m->hcap - 1);
-	}
-	return NULL;
+	return i < 0 ? NULL : m->v[i];
 }
 
 static struct macro *lookup(const struct qh_cmacros *m, const char *name)
@@ -248,28 +236,6 @@ static struct macro *lookup(const struct qh_cmacros *m, const char *name)
 			return x;
 	}
 	return NULL;
-}
-
-static int rehash(struct qh_cmacros *m)
-{
-	size_t cap = m->hcap ? m->hcap * 2 : 256;
-	int *h = malloc(cap * sizeof(*h));
-
-	if (!h)
-		return -1;
-	for (size_t i = 0; i < cap; i++)
-		h[i] = -1;
-	for (size_t i = 0; i < m->n; i++) {
-		size_t j = hash_str(m->v[i]->name) & (cap - 1);
-
-		while (h[j] >= 0)
-			j = (j + 1) & (cap - 1);
-		h[j] = (int)i;
-	}
-	free(m->hash);
-	m->hash = h;
-	m->hcap = cap;
-	return 0;
 }
 
 /* "a, b, ..." / "fmt, args..." / "" -> names; -1 when malformed. */
@@ -321,7 +287,6 @@ int qh_cmacros_define(struct qh_cmacros *m, const char *name,
 		      const char *params, const char *body)
 {
 	struct macro *x;
-	size_t j;
 
 	if (!name || !is_ident_start(*name))
 		return -1;
@@ -338,16 +303,16 @@ int qh_cmacros_define(struct qh_cmacros *m, const char *name,
 		macro_free(x);
 		return -1;
 	}
-	if (((m->n + 1) * 2 > m->hcap && rehash(m) < 0) ||
-	    qh_array_reserve((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)) < 0) {
+	if (qh_array_reserve((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)) < 0) {
 		macro_free(x);
 		return -1;
 	}
 	m->v[m->n] = x;
-	j = hash_str(name) & (m->hcap - 1);
-	while (m->hash[j] >= 0)
-		j = (j + 1) & (m->hcap - 1);
-	m->hash[j] = (int)m->n++;
+	if (qh_strindex_add(&m->index, m->n, macro_key, m->v) < 0) {
+		macro_free(x);
+		return -1;
+	}
+	m->n++;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 
 #include "cmacro.h"
 #include "qemu_tree.h" /* qh_tree_read_text */
+#include "strindex.h"
 
 #define QOM_MAX_FILE (8u << 20)
 #define QOM_MAX_WALK 12
@@ -21,8 +22,7 @@ struct kv {
 struct map {
 	struct kv *v;
 	size_t n, cap;
-	int *hash;
-	size_t hcap;
+	struct qh_strindex index;
 };
 
 struct qh_qom_index {
@@ -34,79 +34,39 @@ struct qh_qom_index {
 	struct qh_strlist diags;
 };
 
-static unsigned long hstr(const char *s)
+static const char *kv_key(const void *items, size_t i)
 {
-	unsigned long h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
+	return ((const struct kv *)items)[i].key;
 }
 
 static const char *map_get(const struct map *m, const char *k)
 {
-	size_t j;
+	int i = qh_strindex_find(&m->index, k, kv_key, m->v);
 
-	if (!m->hcap)
-		return NULL;
-	j = hstr(k) & (m->hcap - 1);
-	while (m->hash[j] >= 0) {
-		if (strcmp(m->v[m->hash[j]].key, k) == 0)
-			return m->v[m->hash[j]].val;
-		j = (j + 1) & (m->hcap - 1);
-	}
-	return NULL;
-}
-
-static int map_rehash(struct map *m)
-{
-	size_t cap = m->hcap ? m->hcap * 2 : 256;
-	int *h = malloc(cap * sizeof(int));
-
-	if (!h)
-		return -1;
-	for (size_t i = 0; i < cap; i++)
-		h[i] = -1;
-	for (size_t i = 0; i < m->n; i++) {
-		size_t j = hstr(m->v[i].key) & (cap - 1);
-
-		while (h[j] >= 0)
-			j = (j + 1) & (cap - 1);
-		h[j] = (int)i;
-	}
-	free(m->hash);
-	m->hash = h;
-	m->hcap = cap;
-	return 0;
+	return i < 0 ? NULL : m->v[i].val;
 }
 
 /* First definition wins (keeps the index deterministic); with dups, every
  * distinct (key, value) pair is kept and map_get returns the first. */
 static int map_put2(struct map *m, const char *k, const char *v, bool dups)
 {
-	size_t j;
-
 	if (!dups && map_get(m, k))
 		return 0;
 	if (dups)
 		for (size_t i = 0; i < m->n; i++)
 			if (strcmp(m->v[i].key, k) == 0 && strcmp(m->v[i].val, v) == 0)
 				return 0;
-	if ((m->n + 1) * 2 > m->hcap && map_rehash(m) < 0)
-		return -1;
 	if (qh_array_reserve((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)) < 0)
 		return -1;
 	m->v[m->n].key = qh_strdup(k);
 	m->v[m->n].val = qh_strdup(v);
-	if (!m->v[m->n].key || !m->v[m->n].val) {
+	if (!m->v[m->n].key || !m->v[m->n].val ||
+	    qh_strindex_add(&m->index, m->n, kv_key, m->v) < 0) {
 		free(m->v[m->n].key);
 		free(m->v[m->n].val);
 		return -1;
 	}
-	j = hstr(k) & (m->hcap - 1);
-	while (m->hash[j] >= 0)
-		j = (j + 1) & (m->hcap - 1);
-	m->hash[j] = (int)m->n++;
+	m->n++;
 	return 0;
 }
 
@@ -117,7 +77,7 @@ static void map_free(struct map *m)
 		free(m->v[i].val);
 	}
 	free(m->v);
-	free(m->hash);
+	qh_strindex_free(&m->index);
 	memset(m, 0, sizeof(*m));
 }
 
