@@ -3,7 +3,6 @@
  * saved qhard JSON reports (lib/report_read.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <fts.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,47 +11,10 @@
 
 #include "analyze.h"
 #include "gate.h"
+#include "inputs.h"
 #include "pkg/pkg.h"
 #include "policy/policy.h"
 #include "report_read.h"
-
-enum input_kind { IN_ELF, IN_REPORT, IN_PACKAGE, IN_OTHER };
-
-struct head {
-	unsigned char bytes[512];
-	size_t len;
-};
-
-static int read_head(const char *path, struct head *h)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	ssize_t n;
-
-	h->len = 0;
-	if (fd < 0)
-		return -1;
-	n = read(fd, h->bytes, sizeof(h->bytes));
-	close(fd);
-	if (n < 0)
-		return -1;
-	h->len = (size_t)n;
-	return 0;
-}
-
-static enum input_kind classify(const struct head *h)
-{
-	size_t i = 0;
-
-	if (h->len >= 4 && memcmp(h->bytes, "\x7f" "ELF", 4) == 0)
-		return IN_ELF;
-	if (qh_pkg_detect(h->bytes, h->len) != QH_PKG_NONE)
-		return IN_PACKAGE;
-	while (i < h->len && strchr(" \t\r\n", h->bytes[i]))
-		i++;
-	if (i < h->len && h->bytes[i] == '{')
-		return IN_REPORT;
-	return IN_OTHER;
-}
 
 static int add_result(struct gate_inputs *in, struct qh_result *res,
 		      struct qh_error *err)
@@ -232,49 +194,34 @@ oom:
 
 /* ---- directories ------------------------------------------------------ */
 
-static int by_name(const FTSENT **a, const FTSENT **b)
+struct dir_walk {
+	struct gate_inputs *in;
+	struct qh_analyze_options opts;
+	struct qh_error *err;
+};
+
+static int on_dir_elf(const char *path, const char *error, void *ctx)
 {
-	return strcmp((*a)->fts_name, (*b)->fts_name);
+	struct dir_walk *w = ctx;
+
+	if (error)
+		return add_error(w->in, path, error, w->err) < 0 ? -1 : 0;
+	return add_result(w->in, qh_analyze_path(path, &w->opts), w->err) < 0 ?
+	       -1 : 0;
 }
 
-/* Every ELF file below dir, in name order; symlinks are not followed (a
- * package tree's links would count binaries twice); non-ELF files are
- * skipped silently; unreadable entries are listed as errors. */
+/* Every ELF file below dir (lib/inputs.h); unreadable entries are listed
+ * as errors, the directory itself too when it cannot be walked. */
 static int add_directory(const char *dir, struct gate_inputs *in,
 			 struct qh_error *err)
 {
-	char *paths[] = { (char *)dir, NULL };
-	struct qh_analyze_options opts = { .deep = in->deep };
-	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, by_name);
+	struct dir_walk w = { in, { .deep = in->deep }, err };
+	struct qh_error werr = { "" };
 	size_t before = in->nresults;
-	FTSENT *e;
-	int rc = 0;
+	int rc = qh_inputs_walk_elf(dir, on_dir_elf, &w, &werr);
 
-	if (!fts)
-		return add_error(in, dir, strerror(errno), err);
-	while (rc == 0 && (e = fts_read(fts))) {
-		struct head h;
-
-		switch (e->fts_info) {
-		case FTS_DNR:
-		case FTS_ERR:
-		case FTS_NS:
-			rc = add_error(in, e->fts_path, strerror(e->fts_errno),
-				       err);
-			break;
-		case FTS_F:
-			if (read_head(e->fts_path, &h) < 0)
-				rc = add_error(in, e->fts_path, strerror(errno),
-					       err);
-			else if (classify(&h) == IN_ELF)
-				rc = add_result(in, qh_analyze_path(e->fts_path,
-								    &opts), err);
-			break;
-		default:
-			break;
-		}
-	}
-	fts_close(fts);
+	if (rc == -1 && werr.msg[0])
+		rc = add_error(in, dir, werr.msg, err);
 	if (rc < 0)
 		return -1;
 	return note_input(in, dir, "directory", in->nresults - before) < 0 ?
@@ -285,8 +232,8 @@ int gate_add_input(const char *operand, struct gate_inputs *in,
 		   struct qh_error *err)
 {
 	struct qh_analyze_options opts = { .deep = in->deep };
+	enum qh_input_kind kind;
 	struct stat st;
-	struct head h;
 
 	if (stat(operand, &st) < 0)
 		return add_error(in, operand, strerror(errno), err);
@@ -295,18 +242,18 @@ int gate_add_input(const char *operand, struct gate_inputs *in,
 	if (!S_ISREG(st.st_mode))
 		return add_error(in, operand, "not a regular file or directory",
 				 err);
-	if (read_head(operand, &h) < 0)
+	if (qh_input_kind_of(operand, &kind, NULL) < 0)
 		return add_error(in, operand, strerror(errno), err);
-	switch (classify(&h)) {
-	case IN_PACKAGE:
+	switch (kind) {
+	case QH_INPUT_PACKAGE:
 		return add_package(operand, in, err);
-	case IN_REPORT:
+	case QH_INPUT_REPORT:
 		return add_report(operand, in, err);
-	case IN_ELF:
+	case QH_INPUT_ELF:
 		if (note_input(in, operand, "elf", 1) < 0)
 			return qh_error_set(err, "out of memory");
 		return add_result(in, qh_analyze_path(operand, &opts), err);
-	case IN_OTHER:
+	case QH_INPUT_OTHER:
 		break;
 	}
 	return add_error(in, operand, "not an ELF file, a package (.deb, .rpm, "
