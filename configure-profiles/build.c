@@ -2,7 +2,6 @@
  * out (flag audit, checksec under the policy, device lists) -> one report.
  * The work is in lib/ (qemu/qemu.h, build/build.h); this
  * file parses options, shows progress and emits. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -167,88 +166,6 @@ static void on_progress(void *ctx, const char *phase, const char *line)
 	}
 }
 
-/* The plan rewrites its devices files on every run. meson's build.ninja
- * depends on them, so a new mtime with the same symbols would make ninja
- * regenerate the whole build description: keep the old mtime when only
- * the comments (or nothing) changed. */
-struct kept_file {
-	char *path;
-	char *data;
-	size_t len;
-	struct timespec mtime;
-};
-
-static char *slurp(const char *path, size_t *len)
-{
-	struct qh_buf b = QH_BUF_INIT;
-
-	if (qh_read_file(path, 0, &b, NULL) < 0)
-		return NULL;
-	*len = b.len;
-	return qh_buf_detach(&b);
-}
-
-static size_t keep_snapshot(const char *dir, struct kept_file **out)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	*out = NULL;
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		struct kept_file *grown, *k;
-		struct stat st;
-		char *path;
-
-		if (de->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, de->d_name) < 0)
-			continue;
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-		    !(grown = realloc(*out, (n + 1) * sizeof(**out)))) {
-			free(path);
-			continue;
-		}
-		*out = grown;
-		k = &grown[n];
-		k->path = path;
-		k->mtime = st.st_mtim;
-		k->data = slurp(path, &k->len);
-		if (!k->data) {
-			free(path);
-			continue;
-		}
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-static void keep_restore(struct kept_file *k, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		char *now = slurp(k[i].path, &len);
-
-		char *a = now ? qh_mak_meaningful(now, len) : NULL;
-		char *b = qh_mak_meaningful(k[i].data, k[i].len);
-
-		/* Same symbols (comments may name another checkout's profile
-		 * path): configure would read the same thing, keep the mtime. */
-		if (a && b && strcmp(a, b) == 0) {
-			struct timespec times[2] = { k[i].mtime, k[i].mtime };
-
-			utimensat(AT_FDCWD, k[i].path, times, 0);
-		}
-		free(a);
-		free(b);
-		free(now);
-		free(k[i].path);
-		free(k[i].data);
-	}
-	free(k);
-}
-
 /* Ctrl-C, a CI runner's SIGTERM, a closed terminal: configure and ninja
  * run in their own process group (lib/build/build.h), so these reach
  * qhard only and the handler forwards them. Installed just around the
@@ -391,8 +308,7 @@ struct build_run {
 	struct qh_report *r;
 	char **targets, *stamp_text, *build_dir, *plan_dir, *ref_dir;
 	const char *ref_note;
-	struct kept_file *kept;
-	size_t nkept;
+	struct qh_mtime_keep *kept;
 	double started;
 	int interrupted;
 	char default_dir[256];
@@ -402,7 +318,7 @@ struct build_run {
 static void run_free(struct build_run *b)
 {
 	qh_outputs_close_main(&b->o.outputs, NULL);
-	keep_restore(b->kept, b->nkept);
+	qh_mtime_keep_restore(b->kept);
 	qh_report_free(b->r);
 	qh_build_outcome_free(&b->bo);
 	for (size_t i = 0; b->targets && b->targets[i]; i++)
@@ -491,7 +407,7 @@ static int make_plan(struct build_run *b)
 		b->plan_dir = NULL;
 		return 3;
 	}
-	b->nkept = keep_snapshot(b->plan_dir, &b->kept);
+	b->kept = qh_mtime_keep_snapshot(b->plan_dir);
 	plan = b->plan = qh_plan_create_from(b->pr, b->o.src, b->plan_dir,
 					     &b->o.plan, &b->err);
 	b->pr = NULL; /* owned by the plan now, freed on failure too */
@@ -514,9 +430,8 @@ static int make_plan(struct build_run *b)
 			b->o.devices_file, plan->ntargets ? b->err.msg : "no target");
 		return 2;
 	}
-	keep_restore(b->kept, b->nkept);
+	qh_mtime_keep_restore(b->kept);
 	b->kept = NULL;
-	b->nkept = 0;
 	b->targets = qh_build_targets(plan, &b->err);
 	b->stamp_text = qh_build_stamp_text(plan);
 	if (!b->targets || !b->stamp_text) {

@@ -172,4 +172,16 @@ unsigned qh_build_progress_percent(const struct qh_build_progress *p);
 void qh_build_progress_format(const struct qh_build_progress *p, char *out,
 			      size_t size);
 
+/* ---- Kept mtimes (keep_mtime.c): the devices files of a plan folder
+ * whose meaningful lines (qh_mak_meaningful) did not change get their old
+ * mtime back, so ninja does not regenerate the build for a comment. */
+struct qh_mtime_keep;
+
+/* The regular files of dir with their content and mtime (best effort:
+ * what cannot be read is not kept; NULL only on out-of-memory). */
+struct qh_mtime_keep *qh_mtime_keep_snapshot(const char *dir);
+/* Put back the mtime of each file whose meaning is unchanged; frees k
+ * (NULL is fine). */
+void qh_mtime_keep_restore(struct qh_mtime_keep *k);
+
 #endif
