@@ -41,24 +41,24 @@ enum {
 
 static const struct qh_option options[] = {
 	{ 'r', "recursive", NULL, "walk directories (symlinked directories are "
-	  "not followed; non-ELF files are skipped)", OPT_RECURSIVE },
+	  "not followed; non-ELF files are skipped)", OPT_RECURSIVE, NULL },
 	{ 'j', "jobs", "N", "analyse N files in parallel (default: number of "
-	  "CPUs)", OPT_JOBS },
-	{ 'f', "format", "FORMAT", "text, json, sarif, csv, junit or markdown "
-	  "(default text)", OPT_FORMAT },
+	  "CPUs)", OPT_JOBS, NULL },
+	{ 'f', "format", "FMT", "%s (default text)", OPT_FORMAT,
+	  qh_emit_format_names },
 	QH_OPTION_OUTPUT(OPT_OUTPUT),
 	{ 'P', "policy", "POLICY", "policy deciding which checks fail: a name "
 	  "(strict) or an INI path (default: the OpenStack guide's list, plus "
-	  "safe run paths, no text relocations, no RWX segment)", OPT_POLICY },
+	  "safe run paths, no text relocations, no RWX segment)", OPT_POLICY, NULL },
 	{ 0, "color", "WHEN", "auto, always or never (text format; NO_COLOR "
-	  "honoured)", OPT_COLOR },
+	  "honoured)", OPT_COLOR, NULL },
 	{ 0, "deep", NULL, "also disassemble: canary/IBT/stack-clash coverage, "
-	  "fortify call sites, per-CU flags", OPT_DEEP },
+	  "fortify call sites, per-CU flags", OPT_DEEP, NULL },
 	{ 0, "debug-root", "DIR", "where --deep looks for separate debug files "
-	  "(default /usr/lib/debug)", OPT_DEBUG_ROOT },
+	  "(default /usr/lib/debug)", OPT_DEBUG_ROOT, NULL },
 	{ 'v', "verbose", NULL, "text format: show every check's evidence, and "
 	  "every name and location of the --deep checks (else the first few)",
-	  OPT_VERBOSE },
+	  OPT_VERBOSE, NULL },
 	{ 0 },
 };
 

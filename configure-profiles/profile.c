@@ -18,21 +18,24 @@ enum {
 	OPT_ASSUME_VERSION,
 };
 
+/* Its own outputs, not the report formats. */
+static const char *const profile_formats[] = { "text", "json", "shell", NULL };
+
 static const struct qh_option options[] = {
-	{ 'p', "profile", "PROFILE", "device allow-list profile: a name (kvm-virtio-minimal) or an INI path, see qhard-profile(5)", OPT_PROFILE },
-	{ 0, "from-glance", "PROPS", "build the profile from OpenStack image properties: hw_disk_bus=ide,hw_vif_model=e1000,...", OPT_GLANCE },
-	{ 's', "qemu-src", "DIR", "QEMU source tree to read (Kconfig, meson.build, configure); default $QHARD_QEMU_SRC", OPT_QEMU_SRC },
-	{ 'o', "out", "DIR", "where the devices files <target>.mak go (never the QEMU tree); default ./qhard-out", OPT_OUT },
-	{ 'f', "format", "FMT", "output: text (summary vs the default build), shell (the configure line), json", OPT_FORMAT },
-	{ 'e', "explain", "WHAT", "why a CONFIG_ symbol, device or machine is in the closure, or why not", OPT_EXPLAIN },
-	{ 't', "target", "TARGET", "target for --explain (default: the profile's first)", OPT_TARGET },
-	{ 0, "cc", "CC", "C compiler to probe hardening flags with (default $CC or cc)", OPT_CC },
-	{ 0, "cxx", "CXX", "C++ compiler to probe with (default $CXX or c++)", OPT_CXX },
-	{ 0, "extra-cflags", "FLAGS", "more compiler flags; each is probed and refused ones are reported", OPT_CFLAGS },
-	{ 0, "extra-ldflags", "FLAGS", "more linker flags; each is probed and refused ones are reported", OPT_LDFLAGS },
-	{ 0, "save", "FILE", "with --from-glance: write the profile INI to FILE", OPT_SAVE },
-	{ 0, "no-probe", NULL, "do not run the compiler: trust the flag table (cross builds)", OPT_NO_PROBE },
-	{ 0, "assume-version", "X.Y.Z", "apply the version quirks of QEMU X.Y.Z instead of the tree's VERSION", OPT_ASSUME_VERSION },
+	{ 'p', "profile", "PROFILE", "device allow-list profile: a name (kvm-virtio-minimal) or an INI path, see qhard-profile(5)", OPT_PROFILE, NULL },
+	{ 0, "from-glance", "PROPS", "build the profile from OpenStack image properties: hw_disk_bus=ide,hw_vif_model=e1000,...", OPT_GLANCE, NULL },
+	{ 's', "qemu-src", "DIR", "QEMU source tree to read (Kconfig, meson.build, configure); default $QHARD_QEMU_SRC", OPT_QEMU_SRC, NULL },
+	{ 'o', "out", "DIR", "where the devices files <target>.mak go (never the QEMU tree); default ./qhard-out", OPT_OUT, NULL },
+	{ 'f', "format", "FMT", "output: %s (text: summary vs the default build; shell: the configure line)", OPT_FORMAT, profile_formats },
+	{ 'e', "explain", "WHAT", "why a CONFIG_ symbol, device or machine is in the closure, or why not", OPT_EXPLAIN, NULL },
+	{ 't', "target", "TARGET", "target for --explain (default: the profile's first)", OPT_TARGET, NULL },
+	{ 0, "cc", "CC", "C compiler to probe hardening flags with (default $CC or cc)", OPT_CC, NULL },
+	{ 0, "cxx", "CXX", "C++ compiler to probe with (default $CXX or c++)", OPT_CXX, NULL },
+	{ 0, "extra-cflags", "FLAGS", "more compiler flags; each is probed and refused ones are reported", OPT_CFLAGS, NULL },
+	{ 0, "extra-ldflags", "FLAGS", "more linker flags; each is probed and refused ones are reported", OPT_LDFLAGS, NULL },
+	{ 0, "save", "FILE", "with --from-glance: write the profile INI to FILE", OPT_SAVE, NULL },
+	{ 0, "no-probe", NULL, "do not run the compiler: trust the flag table (cross builds)", OPT_NO_PROBE, NULL },
+	{ 0, "assume-version", "X.Y.Z", "apply the version quirks of QEMU X.Y.Z instead of the tree's VERSION", OPT_ASSUME_VERSION, NULL },
 	{ 0 },
 };
 

@@ -35,9 +35,6 @@ static const struct value_action no_action = { NULL, ":", " " };
 
 /* --color's words (qh_color_mode). */
 static const char *const color_words[] = { "auto", "always", "never", NULL };
-/* qhard profile's own format besides the report formats */
-static const char *const profile_formats[] = { "shell", NULL };
-
 static const struct value_action *action_of(const struct qh_option *o)
 {
 	for (size_t i = 0; o->argname && i < QH_ARRAY_LEN(value_actions); i++)
@@ -46,40 +43,15 @@ static const struct value_action *action_of(const struct qh_option *o)
 	return &no_action;
 }
 
-/* Is w a whole word of text? */
-static bool has_word(const char *text, const char *w)
-{
-	size_t len = strlen(w);
-
-	for (const char *p = strstr(text, w); p; p = strstr(p + 1, w)) {
-		bool start = p == text || !((p[-1] >= 'a' && p[-1] <= 'z') || p[-1] == '-');
-		bool end = !((p[len] >= 'a' && p[len] <= 'z') || p[len] == '-');
-
-		if (start && end)
-			return true;
-	}
-	return false;
-}
-
 /* The words of a value whose action has %s, space separated: WHEN's
- * three, or the format names the option's help text lists (formats differ
- * between commands, and the help text is where each command says which). */
+ * three, or the option's choices (the formats each command takes). */
 static void put_words(FILE *out, const struct qh_option *o)
 {
-	const char *const *lists[] = { qh_emit_formats(), profile_formats };
-	const char *sep = "";
+	const char *const *words = strcmp(o->argname, "WHEN") == 0 ?
+				   color_words : o->choices;
 
-	if (strcmp(o->argname, "WHEN") == 0) {
-		for (size_t i = 0; color_words[i]; i++, sep = " ")
-			fprintf(out, "%s%s", sep, color_words[i]);
-		return;
-	}
-	for (size_t l = 0; l < QH_ARRAY_LEN(lists); l++)
-		for (size_t i = 0; lists[l][i]; i++)
-			if (has_word(o->help, lists[l][i])) {
-				fprintf(out, "%s%s", sep, lists[l][i]);
-				sep = " ";
-			}
+	for (size_t i = 0; words && words[i]; i++)
+		fprintf(out, "%s%s", i ? " " : "", words[i]);
 }
 
 /* An action of value_actions for option o, its %s filled in. */

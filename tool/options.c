@@ -37,6 +37,22 @@ int qh_usage_error(const struct qh_command_spec *spec, const char *fmt, ...)
 	return 2;
 }
 
+/* o's help text, its "%s" replaced by its choices: "a, b or c". */
+static void put_help(FILE *out, const struct qh_option *o)
+{
+	const char *at = o->choices ? strstr(o->help, "%s") : NULL;
+
+	if (!at) {
+		fputs(o->help, out);
+		return;
+	}
+	fwrite(o->help, 1, (size_t)(at - o->help), out);
+	for (size_t i = 0; o->choices[i]; i++)
+		fprintf(out, "%s%s", i == 0 ? "" : o->choices[i + 1] ? ", " : " or ",
+			o->choices[i]);
+	fputs(at + 2, out);
+}
+
 void qh_print_help(const struct qh_command_spec *spec, FILE *out)
 {
 	size_t n = count_options(spec->options);
@@ -58,7 +74,9 @@ void qh_print_help(const struct qh_command_spec *spec, FILE *out)
 		if (o->argname && len < (int)sizeof(left))
 			snprintf(left + len, sizeof(left) - (size_t)len,
 				 o->long_name ? "=%s" : " %s", o->argname);
-		fprintf(out, "  %-28s %s\n", left, o->help);
+		fprintf(out, "  %-28s ", left);
+		put_help(out, o);
+		fputc('\n', out);
 	}
 	fprintf(out, "  %-28s %s\n", "-h, --help", "show this help and exit");
 	fprintf(out, "  %-28s %s\n", "--version", "show the version and exit");

@@ -15,6 +15,9 @@ struct qh_option {
 	const char *argname;  /* NULL: no argument; "N", "FILE", ... */
 	const char *help;     /* one line, shown in --help */
 	int id;               /* handed to the callback; must not be 0 */
+	/* The values it takes (NULL-terminated), or NULL: --help puts them
+	 * where help has "%s" ("a, b or c"), completion offers them. */
+	const char *const *choices;
 };
 
 struct qh_command_spec {

@@ -29,7 +29,7 @@ struct qh_outputs {
 #define QH_OPTION_OUTPUT(id)                                                  \
 	{ 'o', "output", "[FORMAT=]PATH", "also write the report in FORMAT to " \
 	  "PATH (repeatable); a bare PATH takes the --format report instead " \
-	  "of stdout", id }
+	  "of stdout", id, NULL }
 
 /* From the option callback: 0, or 2 after a usage error. */
 int qh_outputs_add(struct qh_outputs *o, const char *arg,

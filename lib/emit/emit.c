@@ -10,13 +10,13 @@ static const struct qh_emit_format *const formats[] = {
 	&qh_emit_csv, &qh_emit_junit, &qh_emit_markdown,
 };
 
-static const char *const format_names[] = {
+const char *const qh_emit_format_names[] = {
 	"text", "json", "sarif", "csv", "junit", "markdown", NULL,
 };
 
 const char *const *qh_emit_formats(void)
 {
-	return format_names;
+	return qh_emit_format_names;
 }
 
 static const struct qh_emit_format *find_format(const char *name)

@@ -48,7 +48,9 @@ int qh_emitter_add_output(struct qh_emitter *e, const char *spec,
 int qh_report_emit(const struct qh_report *r, const char *format, FILE *out,
 		   const struct qh_emit_options *opts, struct qh_error *err);
 
-/* NULL-terminated list of known format names. */
+/* NULL-terminated list of known format names: the one list that the
+ * emitter, every --help and the completion read. */
+extern const char *const qh_emit_format_names[];
 const char *const *qh_emit_formats(void);
 bool qh_emit_format_known(const char *format);
 
