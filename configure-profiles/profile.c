@@ -10,12 +10,13 @@
 #include "datapath.h"
 #include "json_util.h"
 #include "options.h"
+#include "outputs.h"
 #include "qemu/qemu.h"
 
 enum {
 	OPT_PROFILE = 1, OPT_GLANCE, OPT_QEMU_SRC, OPT_OUT, OPT_FORMAT, OPT_EXPLAIN,
 	OPT_TARGET, OPT_CC, OPT_CXX, OPT_CFLAGS, OPT_LDFLAGS, OPT_SAVE, OPT_NO_PROBE,
-	OPT_ASSUME_VERSION,
+	OPT_ASSUME_VERSION, OPT_OUTPUT,
 };
 
 /* Its own outputs, not the report formats. */
@@ -25,8 +26,9 @@ static const struct qh_option options[] = {
 	{ 'p', "profile", "PROFILE", "device allow-list profile: a name (kvm-virtio-minimal) or an INI path, see qhard-profile(5)", OPT_PROFILE, NULL },
 	{ 0, "from-glance", "PROPS", "build the profile from OpenStack image properties: hw_disk_bus=ide,hw_vif_model=e1000,...", OPT_GLANCE, NULL },
 	{ 's', "qemu-src", "DIR", "QEMU source tree to read (Kconfig, meson.build, configure); default $QHARD_QEMU_SRC", OPT_QEMU_SRC, NULL },
-	{ 'o', "out", "DIR", "where the devices files <target>.mak go (never the QEMU tree); default ./qhard-out", OPT_OUT, NULL },
+	{ 'd', "out", "DIR", "where the devices files <target>.mak go (never the QEMU tree); default ./qhard-out", OPT_OUT, NULL },
 	{ 'f', "format", "FMT", "output: %s (text: summary vs the default build; shell: the configure line)", OPT_FORMAT, profile_formats },
+	QH_OPTION_OUTPUT(OPT_OUTPUT),
 	{ 'e', "explain", "WHAT", "why a CONFIG_ symbol, device or machine is in the closure, or why not", OPT_EXPLAIN, NULL },
 	{ 't', "target", "TARGET", "target for --explain (default: the profile's first)", OPT_TARGET, NULL },
 	{ 0, "cc", "CC", "C compiler to probe hardening flags with (default $CC or cc)", OPT_CC, NULL },
@@ -55,6 +57,7 @@ struct opts {
 	const char *profile, *glance, *src, *out, *format, *explain, *target;
 	const char *save;
 	struct qh_plan_options plan;
+	struct qh_outputs outputs;
 };
 
 static int on_option(int id, const char *arg, void *vctx)
@@ -63,6 +66,7 @@ static int on_option(int id, const char *arg, void *vctx)
 
 	switch (id) {
 	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_OUTPUT: return qh_outputs_add(&o->outputs, arg, &spec);
 	case OPT_GLANCE: o->glance = arg; break;
 	case OPT_QEMU_SRC: o->src = arg; break;
 	case OPT_OUT: o->out = arg; break;
@@ -85,12 +89,12 @@ static int on_option(int id, const char *arg, void *vctx)
 	return 0;
 }
 
-static void print_some(const struct qh_strlist *l, size_t max)
+static void print_some(FILE *f, const struct qh_strlist *l, size_t max)
 {
 	for (size_t i = 0; i < l->n && i < max; i++)
-		printf("%s%s", i ? " " : "", l->items[i]);
+		fprintf(f, "%s%s", i ? " " : "", l->items[i]);
 	if (l->n > max)
-		printf(" ... (%zu more)", l->n - max);
+		fprintf(f, " ... (%zu more)", l->n - max);
 }
 
 static size_t count_kept(const struct qh_strlist *mine, const struct qh_strlist *def)
@@ -113,47 +117,77 @@ static void print_note(const char *prefix, const char *note, FILE *f)
 	free(clean);
 }
 
-static void print_text(const struct qh_plan *p)
+static void print_text(FILE *f, const struct qh_plan *p)
 {
 	char *line = qh_plan_shell_line(p);
 
-	printf("profile %s: %s\n", p->profile_name, p->description);
-	printf("QEMU %s at %s\n", p->version, p->qemu_src);
+	fprintf(f, "profile %s: %s\n", p->profile_name, p->description);
+	fprintf(f, "QEMU %s at %s\n", p->version, p->qemu_src);
 	for (size_t i = 0; i < p->ntargets; i++) {
 		const struct qh_plan_target *t = &p->targets[i];
 		size_t ndef_types = t->qom_types.n + t->removed_qom_types.n;
 
-		printf("\ntarget %s (devices file %s)\n", t->name, t->devices_file);
-		printf("  machines:         ");
-		print_some(&t->machines, 20);
-		printf("\n  devices allowed:  ");
-		print_some(&t->devices, 40);
-		printf("\n  Kconfig symbols:  %zu (default build: %zu; %zu of them kept)\n",
-		       t->symbols.n, t->default_symbols.n,
+		fprintf(f, "\ntarget %s (devices file %s)\n", t->name, t->devices_file);
+		fprintf(f, "  machines:         ");
+		print_some(f, &t->machines, 20);
+		fprintf(f, "\n  devices allowed:  ");
+		print_some(f, &t->devices, 40);
+		fprintf(f, "\n  Kconfig symbols:  %zu (default build: %zu; %zu of them kept)\n",
+			   t->symbols.n, t->default_symbols.n,
 		       count_kept(&t->symbols, &t->default_symbols));
-		printf("  QOM types built:  %zu (default build: %zu; %zu removed, e.g. ",
-		       t->qom_types.n, ndef_types, t->removed_qom_types.n);
-		print_some(&t->removed_qom_types, 8);
-		printf(")\n  hw/ source files: %zu compiled (default build: %zu)\n",
-		       t->sources.n, t->default_sources.n);
-		printf("  symbols: ");
-		print_some(&t->symbols, 400);
-		printf("\n");
+		fprintf(f, "  QOM types built:  %zu (default build: %zu; %zu removed, e.g. ",
+			   t->qom_types.n, ndef_types, t->removed_qom_types.n);
+		print_some(f, &t->removed_qom_types, 8);
+		fprintf(f, ")\n  hw/ source files: %zu compiled (default build: %zu)\n",
+			   t->sources.n, t->default_sources.n);
+		fprintf(f, "  symbols: ");
+		print_some(f, &t->symbols, 400);
+		fprintf(f, "\n");
 	}
-	printf("\naccelerators: ");
-	print_some(&p->accelerators, 10);
-	printf("\ncflags:  ");
-	print_some(&p->cflags, 50);
-	printf("\nldflags: ");
-	print_some(&p->ldflags, 50);
-	printf("\n\nconfigure (run it from an empty build directory):\n  %s\n",
-	       line ? line : "");
+	fprintf(f, "\naccelerators: ");
+	print_some(f, &p->accelerators, 10);
+	fprintf(f, "\ncflags:  ");
+	print_some(f, &p->cflags, 50);
+	fprintf(f, "\nldflags: ");
+	print_some(f, &p->ldflags, 50);
+	fprintf(f, "\n\nconfigure (run it from an empty build directory):\n  %s\n",
+		line ? line : "");
 	if (p->warnings.n) {
-		printf("\nnotes:\n");
+		fprintf(f, "\nnotes:\n");
 		for (size_t i = 0; i < p->warnings.n; i++)
-			print_note("  ", p->warnings.items[i], stdout);
+			print_note("  ", p->warnings.items[i], f);
 	}
 	free(line);
+}
+
+/* The plan in one of qhard profile's formats (text, json, shell). */
+static int write_format(const char *format, FILE *f, void *ctx)
+{
+	const struct qh_plan *plan = ctx;
+
+	if (strcmp(format, "shell") == 0) {
+		char *line = qh_plan_shell_line(plan);
+
+		fprintf(f, "%s\n", line ? line : "");
+		free(line);
+	} else if (strcmp(format, "json") == 0) {
+		json_t *root = json_pack("{s:i, s:{s:s, s:s}}", "schema", QHARD_SCHEMA, "tool",
+					 "name", "qhard", "version", QHARD_VERSION);
+		json_t *pj = qh_plan_to_json(plan);
+		int rc = !root || !pj || json_object_set_new(root, "plan", pj) < 0 ||
+			 json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ?
+			 -1 : 0;
+
+		if (!root)
+			json_decref(pj);
+		json_decref(root);
+		if (rc < 0)
+			return -1;
+		fputc('\n', f);
+	} else {
+		print_text(f, plan);
+	}
+	return ferror(f) ? -1 : 0;
 }
 
 static int write_file(const char *path, const char *text)
@@ -194,12 +228,14 @@ int cmd_profile(int argc, char **argv)
 	struct qh_profile *pr = NULL;
 	struct qh_qemu_tree *tree;
 	struct qh_plan *plan;
+	FILE *out;
 	char profile_buf[QH_DATA_PATH_MAX];
 	const char *path;
 	int n = 0, rc;
 
 	o.format = "text";
 	o.out = "qhard-out";
+	o.outputs.formats = profile_formats;
 	rc = qh_parse_options(argc, argv, &spec, on_option, &o, &n);
 	if (rc >= 0)
 		return rc;
@@ -277,29 +313,21 @@ int cmd_profile(int argc, char **argv)
 		}
 		fputs(text, stdout);
 		free(text);
-	} else if (strcmp(o.format, "shell") == 0) {
-		char *line = qh_plan_shell_line(plan);
-
-		for (size_t i = 0; i < plan->warnings.n; i++)
-			print_note("qhard profile: note: ", plan->warnings.items[i], stderr);
-		printf("%s\n", line ? line : "");
-		free(line);
-	} else if (strcmp(o.format, "json") == 0) {
-		json_t *root = json_pack("{s:i, s:{s:s, s:s}}", "schema", QHARD_SCHEMA, "tool",
-					 "name", "qhard", "version", QHARD_VERSION);
-		json_t *pj = qh_plan_to_json(plan);
-
-		if (!root || !pj || json_object_set_new(root, "plan", pj) < 0 ||
-		    json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
-			fprintf(stderr, "qhard profile: cannot write JSON\n");
-			json_decref(root);
+	} else {
+		if (strcmp(o.format, "shell") == 0)
+			for (size_t i = 0; i < plan->warnings.n; i++)
+				print_note("qhard profile: note: ", plan->warnings.items[i],
+					   stderr);
+		if (!(out = qh_outputs_open_main(&o.outputs, &err)) ||
+		    write_format(o.format, out, plan) < 0 ||
+		    qh_outputs_write_each(&o.outputs, write_format, plan, &err) < 0 ||
+		    qh_outputs_close_main(&o.outputs, &err) < 0) {
+			fprintf(stderr, "qhard profile: %s\n",
+				err.msg[0] ? err.msg : "cannot write the output");
+			qh_outputs_close_main(&o.outputs, NULL);
 			qh_plan_free(plan);
 			return 3;
 		}
-		putchar('\n');
-		json_decref(root);
-	} else {
-		print_text(plan);
 	}
 	qh_plan_free(plan);
 	return 0;

@@ -4,7 +4,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* FORMAT=PATH when the text before the first '=' looks like a format name
  * (letters, digits, '-'); a file whose name has such a prefix is written
@@ -21,16 +23,15 @@ static bool is_format_spec(const char *arg)
 	return true;
 }
 
-static bool format_known(const char *arg)
+static bool format_known(const struct qh_outputs *o, const char *arg)
 {
-	char format[32];
+	const char *const *list = o->formats ? o->formats : qh_emit_formats();
 	size_t len = (size_t)(strchr(arg, '=') - arg);
 
-	if (len >= sizeof(format))
-		return false;
-	memcpy(format, arg, len);
-	format[len] = '\0';
-	return qh_emit_format_known(format);
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && strncmp(list[i], arg, len) == 0)
+			return true;
+	return false;
 }
 
 int qh_outputs_add(struct qh_outputs *o, const char *arg,
@@ -47,7 +48,7 @@ int qh_outputs_add(struct qh_outputs *o, const char *arg,
 		o->main_path = arg;
 		return 0;
 	}
-	if (!format_known(arg))
+	if (!format_known(o, arg))
 		return qh_usage_error(spec, "--output %s: unknown format '%.*s' "
 				      "(a file with '=' in its name: ./%s)", arg,
 				      (int)(strchr(arg, '=') - arg), arg, arg);
@@ -107,6 +108,39 @@ int qh_outputs_emit_report(struct qh_outputs *o, const struct qh_report *r,
 out:
 	qh_emitter_free(em);
 	return rc;
+}
+
+int qh_outputs_write_each(const struct qh_outputs *o,
+			  int (*write)(const char *format, FILE *f, void *ctx),
+			  void *ctx, struct qh_error *err)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		const char *eq = strchr(o->specs[i], '=');
+		char format[32], *tmp = NULL;
+		FILE *f;
+		int rc;
+
+		snprintf(format, sizeof(format), "%.*s",
+			 (int)(eq - o->specs[i]), o->specs[i]);
+		if (asprintf(&tmp, "%s.tmp-%ld", eq + 1, (long)getpid()) < 0)
+			return qh_error_set(err, "out of memory");
+		f = fopen(tmp, "wx");
+		if (!f) {
+			qh_error_errno(err, errno, "%s", eq + 1);
+			free(tmp);
+			return -1;
+		}
+		errno = 0;
+		rc = write(format, f, ctx);
+		if (fclose(f) != 0 || rc < 0 || rename(tmp, eq + 1) != 0) {
+			qh_error_errno(err, errno ? errno : EIO, "%s", eq + 1);
+			unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		free(tmp);
+	}
+	return 0;
 }
 
 int qh_outputs_close_main(struct qh_outputs *o, struct qh_error *err)

@@ -23,6 +23,8 @@ struct qh_outputs {
 	size_t n;
 	const char *main_path;             /* --output PATH, or NULL */
 	FILE *main;                        /* stdout or main_path's file */
+	/* the formats FORMAT= may name; NULL: the report formats (emit.h) */
+	const char *const *formats;
 };
 
 /* The option row every report-writing command lists. */
@@ -45,6 +47,12 @@ int qh_outputs_emit_report(struct qh_outputs *o, const struct qh_report *r,
 			   const char *format,
 			   const struct qh_emit_options *eo,
 			   struct qh_error *err);
+/* A command with its own formats (qhard profile): write(format, file,
+ * ctx) once per FORMAT=PATH, each into PATH.tmp-PID renamed into place
+ * when written; 0, or -1 + err (and no file) on the first failure. */
+int qh_outputs_write_each(const struct qh_outputs *o,
+			  int (*write)(const char *format, FILE *f, void *ctx),
+			  void *ctx, struct qh_error *err);
 /* Flush stdout or close --output PATH; -1 + err on a write error. */
 int qh_outputs_close_main(struct qh_outputs *o, struct qh_error *err);
 

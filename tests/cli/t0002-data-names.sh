@@ -60,7 +60,7 @@ expect_grep "no policy named" "$T_TMP/err" "checksec says so"
 
 # --- profiles: qhard profile, qhard build, qhard audit --allow-list
 expect_exit 0 "profile --profile NAME" -- \
-	"$QHARD" profile --profile mini -s "$MINI" -o "$T_TMP/out-mini" --no-probe
+	"$QHARD" profile --profile mini -s "$MINI" -d "$T_TMP/out-mini" --no-probe
 expect_grep "profile mini" "$T_TMP/out" "the named profile was read"
 expect_exit 2 "profile: unknown profile name" -- "$QHARD" profile -p nope -s "$MINI"
 expect_grep "no profile named \"nope\": no nope.ini in .*/profiles" "$T_TMP/err" "profile says so"

@@ -31,9 +31,9 @@ check_profile() { # release src name
 	ini="$ROOT/configure-profiles/profiles/$name.ini"
 	out="$IT/$name.out"
 	bdir="$IT/$name.build"
-	expect_exit 0 "$rel $name: plan" -- "$QHARD" profile -p "$ini" -s "$src" -o "$out" -f json
+	expect_exit 0 "$rel $name: plan" -- "$QHARD" profile -p "$ini" -s "$src" -d "$out" -f json
 	cp "$T_TMP/out" "$T_TMP/$rel-$name.json"
-	expect_exit 0 "$rel $name: shell line" -- "$QHARD" profile -p "$ini" -s "$src" -o "$out" -f shell
+	expect_exit 0 "$rel $name: shell line" -- "$QHARD" profile -p "$ini" -s "$src" -d "$out" -f shell
 	line=$(cat "$T_TMP/out")
 	target=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"]["targets"][0]["name"])' "$T_TMP/$rel-$name.json")
 	stamp="$bdir.stamp"
@@ -102,17 +102,17 @@ check_explain() { # release src
 	rel=$1 src=$2
 	ini="$ROOT/configure-profiles/profiles/kvm-virtio-minimal.ini"
 	o="$IT/kvm-virtio-minimal.out"
-	expect_exit 0 "$rel --explain e1000" -- "$QHARD" profile -p "$ini" -s "$src" -o "$o" --no-probe --explain e1000
+	expect_exit 0 "$rel --explain e1000" -- "$QHARD" profile -p "$ini" -s "$src" -d "$o" --no-probe --explain e1000
 	expect_grep "NOT built in" "$T_TMP/out" "$rel: e1000 is explained as not built in"
 	expect_grep "implied by .*imply is not followed" "$T_TMP/out" "$rel: the boards only imply it"
-	expect_exit 0 "$rel --explain q35" -- "$QHARD" profile -p "$ini" -s "$src" -o "$o" --no-probe --explain q35
+	expect_exit 0 "$rel --explain q35" -- "$QHARD" profile -p "$ini" -s "$src" -d "$o" --no-probe --explain q35
 	expect_grep "machine 'q35' (hw/i386/pc_q35.c) is built in" "$T_TMP/out" "$rel: q35 is built in"
 	expect_grep "kvm-virtio-minimal.ini:[0-9]* q35" "$T_TMP/out" "$rel: chain ends at the machines line"
 	# the versioned name of this release's newest q35
 	ver=$(python3 -c 'import sys; v=open(sys.argv[1]).read().split("."); print(v[0]+"."+v[1])' "$src/VERSION")
-	expect_exit 0 "$rel --explain pc-q35-$ver" -- "$QHARD" profile -p "$ini" -s "$src" -o "$o" --no-probe --explain "pc-q35-$ver"
+	expect_exit 0 "$rel --explain pc-q35-$ver" -- "$QHARD" profile -p "$ini" -s "$src" -d "$o" --no-probe --explain "pc-q35-$ver"
 	expect_grep "machine 'pc-q35-$ver' (hw/i386/pc_q35.c) is built in" "$T_TMP/out" "$rel: pc-q35-$ver is q35"
-	expect_exit 0 "$rel --explain CONFIG_AHCI_ICH9" -- "$QHARD" profile -p "$ini" -s "$src" -o "$o" --no-probe --explain CONFIG_AHCI_ICH9
+	expect_exit 0 "$rel --explain CONFIG_AHCI_ICH9" -- "$QHARD" profile -p "$ini" -s "$src" -d "$o" --no-probe --explain CONFIG_AHCI_ICH9
 	expect_grep "AHCI_ICH9=y: selected by" "$T_TMP/out" "$rel: AHCI comes with q35"
 }
 

@@ -37,7 +37,7 @@ tree() {
 # profile NAME WANT-EXIT WANT-TEXT DESC
 profile() {
 	limited "$T_TMP/$1.out" "$T_TMP/$1.err" "$QHARD" profile -p "$P" -s "$T_TMP/$1" \
-		-o "$T_TMP/$1-devices" --no-probe
+		-d "$T_TMP/$1-devices" --no-probe
 	if [ "$rc" -eq "$2" ]; then pass "$4: exit $2"; else
 		fail "$4: exit $rc, wanted $2 (124: timeout)"; sed 's/^/# /' "$T_TMP/$1.err" | head -5; fi
 	if grep -q -- "$3" "$T_TMP/$1.err"; then pass "$4: says '$3'"; else
@@ -47,7 +47,7 @@ profile() {
 # the untouched copy works (the baseline for every case below)
 tree plain >/dev/null
 limited "$T_TMP/plain.out" "$T_TMP/plain.err" "$QHARD" profile -p "$P" -s "$T_TMP/plain" \
-	-o "$T_TMP/plain-devices" --no-probe
+	-d "$T_TMP/plain-devices" --no-probe
 [ "$rc" -eq 0 ] && pass "the mini tree copy: exit 0" || fail "the mini tree copy: exit $rc"
 
 # FIFOs where files should be: a reader that opens them blocks forever
@@ -63,7 +63,7 @@ profile fifo-mak 3 "x86_64-softmmu.mak: not a regular file" "FIFO as a target .m
 d=$(tree fifo-meson); rm "$d/hw/net/meson.build"; mkfifo "$d/hw/net/meson.build"
 profile fifo-meson 3 "subdir('net'): .*hw/net/meson.build: not a regular file" "FIFO as a meson.build"
 d=$(tree gone-meson); rm "$d/hw/net/meson.build"
-limited "$T_TMP/gm.out" "$T_TMP/gm.err" "$QHARD" profile -p "$P" -s "$d" -o "$T_TMP/gm-dev" --no-probe
+limited "$T_TMP/gm.out" "$T_TMP/gm.err" "$QHARD" profile -p "$P" -s "$d" -d "$T_TMP/gm-dev" --no-probe
 [ "$rc" -eq 0 ] && grep -q "subdir('net'): .*No such file" "$T_TMP/gm.out" &&
 	pass "a missing subdir stays a note (exit 0)" ||
 	{ fail "a missing subdir: exit $rc"; sed 's/^/# /' "$T_TMP/gm.err" | head -5; }
@@ -91,7 +91,7 @@ printf 'source ../x/hw/Kconfig\nsource ../y/hw/Kconfig\n' >>"$d/hw/Kconfig"
 ln -s . "$d/hw/self"
 printf "subdir('self')\n" >>"$d/hw/meson.build"
 limited "$T_TMP/loops.out" "$T_TMP/loops.err" "$QHARD" profile -p "$P" -s "$d" \
-	-o "$T_TMP/loops-devices" --no-probe --format json
+	-d "$T_TMP/loops-devices" --no-probe --format json
 [ "$rc" -eq 0 ] && pass "x -> . and y -> . sourced: exit 0, no loop" ||
 	{ fail "x -> . and y -> . sourced: exit $rc (124: timeout)"; sed 's/^/# /' "$T_TMP/loops.err" | head -5; }
 cmp -s "$T_TMP/loops-devices/x86_64-softmmu.mak" "$T_TMP/plain-devices/x86_64-softmmu.mak" &&
