@@ -7,10 +7,9 @@
 
 #include "qh.h"
 
-int qh_strlist_add(struct qh_strlist *l, const char *s)
+/* Append d, which the list then owns (freed here when it cannot). */
+static int push_owned(struct qh_strlist *l, char *d)
 {
-	char *d = qh_strdup(s);
-
 	if (!d || qh_array_reserve((void **)&l->items, &l->cap, l->n + 1,
 				   sizeof(char *)) < 0) {
 		free(d);
@@ -18,6 +17,11 @@ int qh_strlist_add(struct qh_strlist *l, const char *s)
 	}
 	l->items[l->n++] = d;
 	return 0;
+}
+
+int qh_strlist_add(struct qh_strlist *l, const char *s)
+{
+	return push_owned(l, qh_strdup(s));
 }
 
 int qh_strlist_addf(struct qh_strlist *l, const char *fmt, ...)
@@ -28,13 +32,7 @@ int qh_strlist_addf(struct qh_strlist *l, const char *fmt, ...)
 	va_start(ap, fmt);
 	d = qh_vstrdupf(fmt, ap);
 	va_end(ap);
-	if (!d || qh_array_reserve((void **)&l->items, &l->cap, l->n + 1,
-				   sizeof(char *)) < 0) {
-		free(d);
-		return -1;
-	}
-	l->items[l->n++] = d;
-	return 0;
+	return push_owned(l, d);
 }
 
 bool qh_strlist_has(const struct qh_strlist *l, const char *s)
