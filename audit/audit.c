@@ -22,15 +22,14 @@ static const struct qh_option options[] = {
 	{ 0, "root", "DIR", "audit the image or chroot at DIR instead of the running host (/)", OPT_ROOT, NULL },
 	{ 0, "live", NULL, "with --root: DIR's /proc, /sys and /dev are the running kernel's "
 	  "(a host's root mounted in a container): judge /dev/kvm, CPU flags, cgroups, IOMMU, SEV/TDX", OPT_LIVE, NULL },
-	{ 'P', "policy", "POLICY", "policy (a name or an INI path) for the binaries' checks and the audit findings", OPT_POLICY, NULL },
+	QH_OPTION_POLICY(OPT_POLICY),
 	{ 0, "allow-list", "PROFILE", "profile (a name or an INI path) whose [devices] allow list the compiled-in devices must stay within", OPT_ALLOW, NULL },
 	{ 0, "qemu-src", "DIR", "with --allow-list: also allow every QOM type the profile's Kconfig closure compiles in this QEMU tree", OPT_QEMU_SRC, NULL },
-	{ 'f', "format", "FMT", "output format: %s (default text)", OPT_FORMAT, qh_emit_format_names },
+	QH_OPTION_FORMAT(OPT_FORMAT),
 	QH_OPTION_OUTPUT(OPT_OUTPUT),
 	{ 0, "deep", NULL, "also run the deep (disassembly) checks on binaries", OPT_DEEP, NULL },
-	{ 0, "color", "WHEN", "color text output: auto, always, never", OPT_COLOR, NULL },
-	{ 'v', "verbose", NULL, "text: also show passing checks, and every name and "
-	  "location of the --deep checks", OPT_VERBOSE, NULL },
+	QH_OPTION_COLOR(OPT_COLOR),
+	QH_OPTION_VERBOSE(OPT_VERBOSE),
 	{ 0 },
 };
 

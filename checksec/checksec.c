@@ -44,21 +44,15 @@ static const struct qh_option options[] = {
 	  "not followed; non-ELF files are skipped)", OPT_RECURSIVE, NULL },
 	{ 'j', "jobs", "N", "analyse N files in parallel (default: number of "
 	  "CPUs)", OPT_JOBS, NULL },
-	{ 'f', "format", "FMT", "%s (default text)", OPT_FORMAT,
-	  qh_emit_format_names },
+	QH_OPTION_FORMAT(OPT_FORMAT),
 	QH_OPTION_OUTPUT(OPT_OUTPUT),
-	{ 'P', "policy", "POLICY", "policy deciding which checks fail: a name "
-	  "(strict) or an INI path (default: the OpenStack guide's list, plus "
-	  "safe run paths, no text relocations, no RWX segment)", OPT_POLICY, NULL },
-	{ 0, "color", "WHEN", "auto, always or never (text format; NO_COLOR "
-	  "honoured)", OPT_COLOR, NULL },
+	QH_OPTION_POLICY(OPT_POLICY),
+	QH_OPTION_COLOR(OPT_COLOR),
 	{ 0, "deep", NULL, "also disassemble: canary/IBT/stack-clash coverage, "
 	  "fortify call sites, per-CU flags", OPT_DEEP, NULL },
 	{ 0, "debug-root", "DIR", "where --deep looks for separate debug files "
 	  "(default /usr/lib/debug)", OPT_DEBUG_ROOT, NULL },
-	{ 'v', "verbose", NULL, "text format: show every check's evidence, and "
-	  "every name and location of the --deep checks (else the first few)",
-	  OPT_VERBOSE, NULL },
+	QH_OPTION_VERBOSE(OPT_VERBOSE),
 	{ 0 },
 };
 

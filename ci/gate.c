@@ -46,17 +46,16 @@ enum {
 };
 
 static const struct qh_option options[] = {
-	{ 'P', "policy", "POLICY", "policy name (strict) or INI path (default: the built-in OpenStack guide list)", OPT_POLICY, NULL },
+	QH_OPTION_POLICY(OPT_POLICY),
 	{ 0, "waivers", "FILE", "waiver INI: accepted findings with reason and expiry", OPT_WAIVERS, NULL },
 	{ 0, "baseline", "FILE", "fail only on regressions against this baseline", OPT_BASELINE, NULL },
 	{ 0, "write-baseline", "FILE", "record this run's verdicts as a baseline", OPT_WRITE_BASELINE, NULL },
-	{ 'f', "format", "FMT", "%s (default: text)", OPT_FORMAT, qh_emit_format_names },
+	QH_OPTION_FORMAT(OPT_FORMAT),
 	QH_OPTION_OUTPUT(OPT_OUTPUT),
 	{ 0, "deep", NULL, "also run the deep checks (coverage thresholds need them)", OPT_DEEP, NULL },
 	{ 0, "today", "DATE", "judge waiver expiry as of DATE (YYYY-MM-DD; default: today, UTC)", OPT_TODAY, NULL },
-	{ 0, "color", "WHEN", "text colors: auto, always or never (default: auto)", OPT_COLOR, NULL },
-	{ 'v', "verbose", NULL, "text: also show passing checks' evidence, and every "
-	  "name and location of the --deep checks", OPT_VERBOSE, NULL },
+	QH_OPTION_COLOR(OPT_COLOR),
+	QH_OPTION_VERBOSE(OPT_VERBOSE),
 	{ 0, "max-unpacked", "SIZE", "per package: stop past SIZE bytes unpacked (K, M, G suffixes; default 4G; 0: no limit)", OPT_MAX_UNPACKED, NULL },
 	{ 0, "max-members", "N", "per package: stop past N members (default 200000; 0: no limit)", OPT_MAX_MEMBERS, NULL },
 	{ 0, "max-seconds", "N", "per package: stop reading after N seconds (default 600; 0: no limit)", OPT_MAX_SECONDS, NULL },

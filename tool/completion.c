@@ -33,8 +33,6 @@ static const struct value_action value_actions[] = {
 /* a number, a date, a name: nothing to offer */
 static const struct value_action no_action = { NULL, ":", " " };
 
-/* --color's words (qh_color_mode). */
-static const char *const color_words[] = { "auto", "always", "never", NULL };
 static const struct value_action *action_of(const struct qh_option *o)
 {
 	for (size_t i = 0; o->argname && i < QH_ARRAY_LEN(value_actions); i++)
@@ -43,12 +41,11 @@ static const struct value_action *action_of(const struct qh_option *o)
 	return &no_action;
 }
 
-/* The words of a value whose action has %s, space separated: WHEN's
- * three, or the option's choices (the formats each command takes). */
+/* The words of a value whose action has %s, space separated: the
+ * option's choices (--color's words, the formats each command takes). */
 static void put_words(FILE *out, const struct qh_option *o)
 {
-	const char *const *words = strcmp(o->argname, "WHEN") == 0 ?
-				   color_words : o->choices;
+	const char *const *words = o->choices;
 
 	for (size_t i = 0; words && words[i]; i++)
 		fprintf(out, "%s%s", i ? " " : "", words[i]);

@@ -264,6 +264,8 @@ int qh_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+const char *const qh_color_words[] = { "auto", "always", "never", NULL };
+
 int qh_color_mode(const char *mode, bool *color)
 {
 	const char *no_color = getenv("NO_COLOR");

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "emit/emit.h"
+
 struct qh_option {
 	int short_name;       /* 0 when none */
 	const char *long_name;
@@ -19,6 +21,24 @@ struct qh_option {
 	 * where help has "%s" ("a, b or c"), completion offers them. */
 	const char *const *choices;
 };
+
+/* The options several commands share, one row each, so that the long
+ * name, short letter, argument and help are the same everywhere (-o is
+ * QH_OPTION_OUTPUT in outputs.h). t0004 checks each is in every man page. */
+extern const char *const qh_color_words[];
+#define QH_OPTION_FORMAT(id)                                                  \
+	{ 'f', "format", "FMT", "report format: %s (default text)", id,      \
+	  qh_emit_format_names }
+#define QH_OPTION_POLICY(id)                                                  \
+	{ 'P', "policy", "POLICY", "which checks fail: a policy name (strict) " \
+	  "or an INI path, see qhard-policy(5) (default: the OpenStack guide's " \
+	  "list)", id, NULL }
+#define QH_OPTION_COLOR(id)                                                   \
+	{ 0, "color", "WHEN", "text colors: %s (default auto; NO_COLOR is "   \
+	  "honoured)", id, qh_color_words }
+#define QH_OPTION_VERBOSE(id)                                                 \
+	{ 'v', "verbose", NULL, "text: also the evidence of passing checks, "  \
+	  "and every name and location (else the first few)", id, NULL }
 
 struct qh_command_spec {
 	const char *name;     /* "checksec" */

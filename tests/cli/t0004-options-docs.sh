@@ -8,7 +8,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 commands=$("$QHARD" --help | sed -n '/^commands:/,/^$/p' | awk 'NR>1 && NF {print $1}')
 [ -n "$commands" ] && pass "commands listed: $(echo $commands)" || fail "no command in qhard --help"
-formats=$("$QHARD" checksec --help | sed -n 's/^ *-f, --format=[A-Z]* *\(.*\) (default.*/\1/p' |
+formats=$("$QHARD" checksec --help | sed -n 's/^ *-f, --format=[A-Z]* *report format: \(.*\) (default.*/\1/p' |
 	sed 's/ or /, /; s/,//g')
 [ "$(echo $formats | wc -w)" -ge 6 ] && pass "formats from the table: $formats" ||
 	fail "could not read the formats from checksec --help: '$formats'"
